@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Install everything Kolejka needs on a Debian machine, idempotently:
+# system packages (speech, QR decoding, browser for tests, fonts, Qt's libraries) and a
+# virtual environment in .venv with the project and its extras.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DEBIAN_PACKAGES=(
+  espeak-ng libespeak-ng1 sox alsa-utils            # speech (pyttsx3 → espeak-ng) and audio tools
+  zbar-tools libzbar0                               # independent QR decoding in tests
+  ghostscript                                       # printed-PDF confirmation test
+  chromium                                          # web board and status page tests
+  fonts-dejavu-core                                 # Polish and Cyrillic on tickets and screens
+  libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0   # Qt 6 (offscreen and xcb)
+  libxcb-cursor0 libfontconfig1 libdbus-1-3 libglib2.0-0
+  xvfb
+)
+
+missing=()
+for pkg in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "Installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+PYTHON="${PYTHON:-python3}"
+[ -x .venv/bin/python ] || "$PYTHON" -m venv .venv
+stamp=.venv/.kolejka-installed
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[all,test]"
+  touch "$stamp"
+fi
