@@ -1,0 +1,75 @@
+"""`kolejka`: one command, a subcommand per role.
+
+kolejka server [--database URL] [--config FILE] [--demo]
+kolejka kiosk | display | counter --server URL --token T
+kolejka demo        the server on SQLite with the demo office, and every app window
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Callable, Sequence
+
+# Each role registers itself here: (module, function adding its arguments, runner).
+ROLES = {
+    "server": "server.cli",
+    "kiosk": "kiosk.cli",
+    "display": "display.cli",
+    "counter": "counter.cli",
+    "demo": "kolejka.demo",
+}
+
+
+def _load(role: str) -> tuple[Callable[[argparse.ArgumentParser], None], Callable[..., int]] | None:
+    try:
+        module = importlib.import_module(ROLES[role])
+    except ModuleNotFoundError as exc:
+        # The role's package is there but its optional dependencies are not installed.
+        if exc.name and exc.name.split(".")[0] in ROLES[role]:
+            return None
+        return (lambda p: None, _missing_extra(role, exc))
+    return module.add_arguments, module.run
+
+
+def _missing_extra(role: str, exc: ModuleNotFoundError) -> Callable[..., int]:
+    def run(_args: argparse.Namespace) -> int:
+        print(
+            f"kolejka {role}: {exc.name} is not installed; install the role's extra, "
+            f"e.g. pip install 'kolejka[all]'",
+            file=sys.stderr,
+        )
+        return 2
+
+    return run
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="kolejka", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="role", required=True)
+    for role in ROLES:
+        loaded = _load(role)
+        if loaded is None:
+            continue
+        add_arguments, run = loaded
+        role_parser = sub.add_parser(role, help=f"run the {role}")
+        add_arguments(role_parser)
+        role_parser.set_defaults(run=run)
+    return parser
+
+
+def _version() -> str:
+    from kolejka import __version__
+
+    return f"kolejka {__version__}"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return int(args.run(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,320 @@
+"""Wire schemas: what the server answers and what devices send.
+
+Shared by the server (response models, OpenAPI) and the client library (parsing), so the
+two never drift apart. Times are ISO 8601 with an offset (UTC on the wire).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from kolejka.core.states import CounterState, Priority, TicketStatus
+
+Language = Literal["pl", "en", "ru", "uk"]
+Role = Literal["clerk", "supervisor", "admin"]
+DeviceKind = Literal["kiosk", "display", "counter", "booking"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ErrorPublic(Model):
+    code: str = Field(description="Stable machine code, e.g. 'ticket_not_found'.")
+    detail: str = Field(description="Human message in the caller's Accept-Language.")
+    params: dict[str, Any] = Field(default_factory=dict)
+
+
+# --- services -------------------------------------------------------------------------
+
+
+class ServicePublic(Model):
+    code: str = Field(description="Ticket prefix, e.g. 'A'.")
+    names: dict[str, str]
+    group: str | None = None
+    group_names: dict[str, str] = Field(default_factory=dict)
+    position: int = 0
+    available: bool
+    unavailable_reason: str | None = Field(
+        None,
+        description="closed_today | not_yet_open | closed_for_today | "
+        "daily_limit_reached | service_disabled",
+    )
+    waiting: int
+    estimated_wait_s: int | None
+    open_counters: int
+    daily_limit: int | None = None
+    issued_today: int = 0
+
+
+class ServicesPublic(Model):
+    data: list[ServicePublic]
+    count: int
+
+
+# --- tickets --------------------------------------------------------------------------
+
+
+class TicketCreate(Model):
+    service: str = Field(min_length=1, max_length=3, description="Service code (prefix).")
+    language: Language = "pl"
+    priority: Priority = Priority.NORMAL
+
+
+class TicketPublic(Model):
+    id: int
+    public_id: str
+    site: str
+    number: str
+    service: str
+    status: TicketStatus
+    language: Language
+    priority: Priority
+    issued_at: datetime
+    arrival_at: datetime
+    called_at: datetime | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    counter: int | None = None
+    target_counter: int | None = None
+    recalls: int = 0
+    note: str | None = None
+    appointment_at: datetime | None = None
+    ahead: int | None = Field(None, description="Tickets before this one (waiting only).")
+    estimated_wait_s: int | None = Field(None, description="Null where unknown.")
+
+
+class TransferRequest(Model):
+    service: str | None = Field(None, description="Target service code.")
+    counter: int | None = Field(None, description="A specific counter number.")
+    note: str | None = Field(None, max_length=500)
+
+
+class CallNextRequest(Model):
+    pass
+
+
+# --- counters -------------------------------------------------------------------------
+
+
+class CounterServicePublic(Model):
+    service: str
+    order: int
+    weight: float
+
+
+class CounterPublic(Model):
+    number: int
+    name: str
+    state: CounterState
+    clerk: str | None = None
+    services: list[CounterServicePublic]
+    current: TicketPublic | None = None
+
+
+class CountersPublic(Model):
+    data: list[CounterPublic]
+    count: int
+
+
+# --- snapshot & events ----------------------------------------------------------------
+
+
+class ServiceQueue(Model):
+    code: str
+    names: dict[str, str]
+    waiting: int
+    longest_wait_s: int | None
+    estimated_wait_s: int | None
+    open_counters: int
+
+
+class CallPublic(Model):
+    ticket_id: int
+    number: str
+    service: str
+    counter: int
+    language: Language
+    at: datetime
+    recall: bool = False
+
+
+class QueueSnapshot(Model):
+    site: str
+    site_name: str
+    epoch: str
+    seq: int
+    at: datetime
+    services: list[ServiceQueue]
+    counters: list[CounterPublic]
+    recent_calls: list[CallPublic]
+    waiting: list[TicketPublic]
+    ticker: dict[str, str] = Field(
+        default_factory=dict, description="Hall display messages per language (site rules)."
+    )
+
+
+class EventPublic(Model):
+    seq: int
+    epoch: str
+    site: str
+    type: str
+    at: datetime
+    payload: dict[str, Any]
+
+
+class EventsPublic(Model):
+    data: list[EventPublic]
+    count: int
+    epoch: str
+    last_seq: int
+
+
+# --- auth -----------------------------------------------------------------------------
+
+
+class LoginRequest(Model):
+    site: str = Field(min_length=1)
+    username: str = Field(min_length=1, max_length=100)
+    password: str = Field(min_length=1, max_length=200)
+
+
+class ClerkPublic(Model):
+    username: str
+    display_name: str
+    role: Role
+    site: str
+
+
+class LoginResponse(Model):
+    access_token: str
+    token_type: Literal["bearer"] = "bearer"
+    expires_at: datetime
+    clerk: ClerkPublic
+
+
+# --- statistics -----------------------------------------------------------------------
+
+
+class StatsRow(Model):
+    issued: int = 0
+    transferred_in: int = 0
+    called: int = 0
+    served: int = 0
+    no_show: int = 0
+    cancelled: int = 0
+    transferred_out: int = 0
+    waiting: int = 0
+    wait_median_s: float | None = None
+    wait_p90_s: float | None = None
+    service_median_s: float | None = None
+    service_p90_s: float | None = None
+
+
+class DailyStats(Model):
+    site: str
+    day: date
+    services: dict[str, StatsRow]
+    counters: dict[str, StatsRow]
+
+
+# --- printers -------------------------------------------------------------------------
+
+
+class PrinterStatusReport(Model):
+    status: Literal["online", "paper_low", "paper_out", "cover_open", "offline", "unknown"]
+    detail: str | None = Field(None, max_length=500)
+
+
+# --- appointments ---------------------------------------------------------------------
+
+AppointmentStatus = Literal["booked", "checked_in", "cancelled"]
+
+
+class AppointmentCreate(Model):
+    service: str = Field(min_length=1, max_length=3, description="Service code (prefix).")
+    start: AwareDatetime = Field(description="Slot start, with its UTC offset.")
+    language: Language = Field("pl", description="The visitor's language (confirmation).")
+    name: str | None = Field(
+        None, max_length=200, description="Only where the site enables personal data."
+    )
+    contact: str | None = Field(
+        None, max_length=200, description="Only where the site enables personal data."
+    )
+    external_ref: str | None = Field(
+        None, max_length=100, description="The booking system's own id; unique per site."
+    )
+
+
+class AppointmentPublic(Model):
+    id: int
+    site: str
+    service: str
+    start: datetime
+    end: datetime
+    status: AppointmentStatus
+    language: Language
+    code: str = Field(description="Short code to type at the kiosk, e.g. 'ABCD-EF12'.")
+    token: str = Field(description="The QR code's payload: opaque and signed.")
+    checkin_from: datetime = Field(description="Check-in at the kiosk opens…")
+    checkin_until: datetime = Field(description="…and closes.")
+    name: str | None = None
+    contact: str | None = None
+    external_ref: str | None = None
+    created_at: datetime
+    checked_in_at: datetime | None = None
+    cancelled_at: datetime | None = None
+    ticket_number: str | None = None
+
+
+class AppointmentsPublic(Model):
+    data: list[AppointmentPublic]
+    count: int
+
+
+class AppointmentImport(Model):
+    created: list[AppointmentPublic]
+    skipped: list[str] = Field(
+        default_factory=list, description="external_ref values already booked (re-import)."
+    )
+    count: int
+
+
+class CheckInRequest(Model):
+    code: str = Field(
+        min_length=1, max_length=200, description="The QR payload, or the short typed code."
+    )
+    language: Language = "pl"
+
+
+class SlotPublic(Model):
+    start: datetime
+    end: datetime
+    capacity: int
+    booked: int
+    free: int
+
+
+class SlotsPublic(Model):
+    site: str
+    service: str
+    day: date
+    data: list[SlotPublic]
+    count: int
+
+
+# --- the visitor's live ticket page --------------------------------------------------
+
+
+class TicketStatusPublic(Model):
+    """All that the public status page may know of a ticket."""
+
+    number: str
+    service_names: dict[str, str]
+    status: TicketStatus
+    ahead: int | None = None
+    estimated_wait_s: int | None = None
+    counter: int | None = Field(None, description="Where to go, once called.")
