@@ -1,0 +1,1 @@
+"""server role of Kolejka."""

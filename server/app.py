@@ -1,0 +1,164 @@
+"""The FastAPI application, built by `create_app(settings)`: nothing happens at import."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from anyio import to_thread
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kolejka import __version__
+from kolejka.core.errors import DomainError
+from kolejka.i18n import best_language
+from server.admin import SiteAdmin
+from server.appointments import purge_periodically
+from server.broadcast import Broadcaster
+from server.clock import Clock, SystemClock
+from server.db import Database
+from server.deps import Services
+from server.messages import message_for
+from server.provisioning import apply_config
+from server.ratelimit import RateLimiter
+from server.readmodels import ReadModels
+from server.routes import admin, auth, counters, events_ws, queue, tickets, web_display
+from server.routes import appointments as appointment_routes
+from server.routes import public as public_routes
+from server.settings import Settings
+from server.siteconfig import KolejkaConfig, load_config
+from server.ticketing import QueueService
+
+log = logging.getLogger(__name__)
+
+API_PREFIX = "/api/v1"
+DEMO_CONFIG = Path(__file__).with_name("demo_site.toml")
+
+
+def build_services(settings: Settings, clock: Clock | None = None) -> Services:
+    db = Database(settings.database_url)
+    clock = clock or SystemClock()
+    reads = ReadModels(db, clock, recent_durations=settings.recent_durations)
+    broadcaster = Broadcaster(reads, settings.subscriber_queue)
+    db.after_commit.append(broadcaster.wake_threadsafe)
+    return Services(
+        settings=settings,
+        db=db,
+        clock=clock,
+        queue=QueueService(db, clock, recent_durations=settings.recent_durations),
+        reads=reads,
+        broadcaster=broadcaster,
+        kiosk_limiter=RateLimiter(settings.kiosk_rate_per_minute),
+        admin=SiteAdmin(db, clock),
+    )
+
+
+def create_app(
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    site_config: KolejkaConfig | None = None,
+    demo: bool = False,
+) -> FastAPI:
+    services = build_services(settings, clock)
+    if site_config is None and settings.site_config is not None:
+        site_config = load_config(settings.site_config)  # refuse a bad file at start-up
+    if site_config is None and demo:
+        site_config = load_config(DEMO_CONFIG)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        with services.db.startup_lock():
+            services.db.upgrade()
+            if site_config is not None:
+                apply_config(services.db, site_config)
+        # Few worker threads: the database serialises writers anyway, and fewer threads
+        # contending for the GIL answer faster than many.
+        to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
+        await services.broadcaster.start()
+        purger = asyncio.create_task(purge_periodically(services.db, services.clock))
+        listener = None
+        if services.db.is_postgres:
+            from server.pglisten import listen_forever
+
+            listener = asyncio.create_task(listen_forever(services.db.url, services.broadcaster))
+        try:
+            yield
+        finally:
+            purger.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await purger
+            if listener is not None:
+                listener.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await listener
+            await services.broadcaster.stop()
+            services.db.dispose()
+
+    app = FastAPI(
+        title="Kolejka",
+        version=__version__,
+        summary="Queue and kiosk management for public offices.",
+        openapi_url="/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.services = services
+    for module in (auth, tickets, counters, queue, admin):
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(events_ws.router, prefix=API_PREFIX)
+    app.include_router(web_display.router)
+    app.include_router(appointment_routes.router, prefix=API_PREFIX)
+    app.include_router(public_routes.api_router, prefix=API_PREFIX)
+    app.include_router(public_routes.router)
+    _install_error_handlers(app)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok", "version": __version__}
+
+    return app
+
+
+def _error(
+    request: Request,
+    status: int,
+    code: str,
+    params: dict | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    language = best_language(request.headers.get("accept-language"))
+    params = params or {}
+    return JSONResponse(
+        status_code=status,
+        content={"code": code, "detail": message_for(code, params, language), "params": params},
+        headers=headers,
+    )
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, exc: DomainError) -> JSONResponse:
+        headers = None
+        if exc.status == 401:
+            headers = {"WWW-Authenticate": "Bearer"}
+        if exc.status == 429 and "retry_after" in exc.params:
+            headers = {"Retry-After": str(max(1, round(float(exc.params["retry_after"]))))}
+        return _error(request, exc.status, exc.code, exc.params, headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {"loc": [str(p) for p in err.get("loc", ())], "msg": err.get("msg", "")}
+            for err in exc.errors()
+        ]
+        return _error(request, 422, "invalid_request", {"errors": errors})
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {401: "not_authenticated", 404: "not_found"}.get(exc.status_code, "http_error")
+        return _error(request, exc.status_code, code)

@@ -1,0 +1,111 @@
+"""Fan-out of the event log to WebSocket subscribers.
+
+One pump task per site reads new events by sequence number from the database whenever it
+is woken (after a local commit, or by PostgreSQL NOTIFY from another process) and hands
+each event, serialised once, to every subscriber's bounded queue. The database is the
+truth: a wake-up carries no data, so a lost or doubled wake-up loses or doubles nothing.
+A subscriber too slow to keep up is dropped; it reconnects and resumes with `after=`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from anyio import to_thread
+
+from server.readmodels import ReadModels
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(eq=False)
+class Subscriber:
+    site_id: int
+    queue: asyncio.Queue[tuple[int, str]]
+    overflowed: asyncio.Event = field(default_factory=asyncio.Event)
+
+    def offer(self, seq: int, text: str) -> None:
+        try:
+            self.queue.put_nowait((seq, text))
+        except asyncio.QueueFull:
+            self.overflowed.set()
+
+
+class Broadcaster:
+    def __init__(self, reader: ReadModels, queue_size: int = 1000) -> None:
+        self.reader = reader
+        self.queue_size = queue_size
+        self._subscribers: dict[int, set[Subscriber]] = {}
+        self._wake: dict[int, asyncio.Event] = {}
+        self._pumps: dict[int, asyncio.Task[None]] = {}
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def start(self) -> None:
+        self._loop = asyncio.get_running_loop()
+
+    async def stop(self) -> None:
+        for task in self._pumps.values():
+            task.cancel()
+        for task in self._pumps.values():
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._pumps.clear()
+
+    def wake_threadsafe(self, site_ids: Iterable[int]) -> None:
+        """Called from worker threads after a commit (and by the NOTIFY listener)."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        ids = list(site_ids)
+        with contextlib.suppress(RuntimeError):  # loop shutting down
+            loop.call_soon_threadsafe(self.wake, ids)
+
+    def wake(self, site_ids: Iterable[int]) -> None:
+        for site_id in site_ids:
+            event = self._wake.get(site_id)
+            if event is not None:
+                event.set()
+
+    async def subscribe(self, site_id: int) -> Subscriber:
+        sub = Subscriber(site_id, asyncio.Queue(self.queue_size))
+        self._subscribers.setdefault(site_id, set()).add(sub)
+        if site_id not in self._pumps:
+            _epoch, last_seq = await to_thread.run_sync(self.reader.site_state, site_id)
+            wake = self._wake.setdefault(site_id, asyncio.Event())
+            wake.set()  # catch anything committed while we looked
+            self._pumps[site_id] = asyncio.create_task(
+                self._pump(site_id, last_seq, wake), name=f"event-pump-{site_id}"
+            )
+        return sub
+
+    def unsubscribe(self, sub: Subscriber) -> None:
+        subs = self._subscribers.get(sub.site_id)
+        if subs is not None:
+            subs.discard(sub)
+
+    def subscriber_count(self, site_id: int) -> int:
+        return len(self._subscribers.get(site_id, ()))
+
+    async def _pump(self, site_id: int, last: int, wake: asyncio.Event) -> None:
+        while True:
+            await wake.wait()
+            wake.clear()
+            try:
+                while True:
+                    _, events = await to_thread.run_sync(self.reader.events_after, site_id, last)
+                    if not events:
+                        break
+                    subs = list(self._subscribers.get(site_id, ()))
+                    for event in events:
+                        text = event.model_dump_json()
+                        for sub in subs:
+                            sub.offer(event.seq, text)
+                    last = events[-1].seq
+            except Exception:  # a database hiccup must not kill the pump
+                log.exception("event pump for site %s failed; retrying", site_id)
+                await asyncio.sleep(0.5)
+                wake.set()

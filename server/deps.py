@@ -1,0 +1,137 @@
+"""FastAPI dependencies: the app's services, the caller, the caller's language."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlmodel import select
+
+from kolejka.core.errors import DomainError
+from kolejka.i18n import best_language
+from server.actors import Actor
+from server.admin import SiteAdmin
+from server.broadcast import Broadcaster
+from server.clock import Clock
+from server.db import Database
+from server.models import Clerk, Device
+from server.ratelimit import RateLimiter
+from server.readmodels import ReadModels
+from server.security import hash_token, read_clerk_token
+from server.settings import Settings
+from server.ticketing import QueueService
+
+
+class AuthError(DomainError):
+    status = 401
+    default_code = "not_authenticated"
+
+
+class ActorCache:
+    """Who a token belongs to, remembered for a few seconds.
+
+    Every request presents a token; looking it up costs as much as issuing a ticket. A
+    revoked device or deactivated clerk is refused at most `ttl_s` later.
+    """
+
+    def __init__(self, ttl_s: float = 10.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl_s = ttl_s
+        self._clock = clock
+        self._entries: dict[str, tuple[float, Actor]] = {}
+
+    def get(self, key: str) -> Actor | None:
+        entry = self._entries.get(key)
+        if entry is None or entry[0] < self._clock():
+            return None
+        return entry[1]
+
+    def put(self, key: str, actor: Actor) -> None:
+        if len(self._entries) > 10_000:
+            self._entries.clear()
+        self._entries[key] = (self._clock() + self.ttl_s, actor)
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    clock: Clock
+    queue: QueueService
+    reads: ReadModels
+    broadcaster: Broadcaster
+    kiosk_limiter: RateLimiter
+    admin: SiteAdmin
+    actors: ActorCache = field(default_factory=lambda: ActorCache())
+
+
+def get_services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+ServicesDep = Annotated[Services, Depends(get_services)]
+
+_bearer = HTTPBearer(auto_error=False)
+
+
+def resolve_token(services: Services, token: str) -> Actor:
+    """A device token or a clerk's session token → the actor; AuthError otherwise."""
+    cached = services.actors.get(token)
+    # A clerk's token may expire inside the cache window: its signature and expiry are
+    # cheap to check again, the database lookup is what the cache saves.
+    still_valid = cached is not None and (
+        cached.kind != "clerk"
+        or read_clerk_token(token, secret=services.settings.secret_key, now=services.clock.now())
+    )
+    if cached is not None and still_valid:
+        return cached
+    actor = _lookup_token(services, token)
+    services.actors.put(token, actor)
+    return actor
+
+
+def _lookup_token(services: Services, token: str) -> Actor:
+    if token.count(".") == 2:
+        claims = read_clerk_token(
+            token, secret=services.settings.secret_key, now=services.clock.now()
+        )
+        if claims is None:
+            raise AuthError("invalid_token")
+        with services.db.read() as session:
+            clerk = session.get(Clerk, claims.clerk_id)
+            if clerk is None or not clerk.active:
+                raise AuthError("invalid_token")
+            return Actor("clerk", clerk.site_id, claims.clerk_id, clerk.display_name, clerk.role)
+    with services.db.read() as session:
+        device = session.exec(select(Device).where(Device.token_hash == hash_token(token))).first()
+        if device is None or not device.active:
+            raise AuthError("invalid_token")
+        return Actor(device.kind, device.site_id, device.id, device.name)  # type: ignore[arg-type]
+
+
+def current_actor(
+    services: ServicesDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Actor:
+    if credentials is None:
+        raise AuthError("not_authenticated")
+    return resolve_token(services, credentials.credentials)
+
+
+ActorDep = Annotated[Actor, Depends(current_actor)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(
+        alias="Idempotency-Key",
+        max_length=100,
+        description="Repeat a request safely: the same key gets the first answer again.",
+    ),
+]
+
+
+def request_language(request: Request) -> str:
+    return best_language(request.headers.get("accept-language"))

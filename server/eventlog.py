@@ -1,0 +1,49 @@
+"""Appending to the event log inside the caller's transaction.
+
+The site row holds `last_seq`; bumping it in the same transaction as the change makes the
+sequence per site gap-free (an aborted transaction gives its number back) and ordered by
+commit (the row lock serialises writers of one site). On PostgreSQL a NOTIFY in the same
+transaction wakes the other server processes once the change is committed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session
+
+from server.models import Event, Site
+
+NOTIFY_CHANNEL = "kolejka_events"
+
+
+_SITES = Site.__table__  # type: ignore[attr-defined]
+_EVENTS = Event.__table__  # type: ignore[attr-defined]
+_BUMP = (
+    sa.update(_SITES)
+    .where(_SITES.c.id == sa.bindparam("site_id"))
+    .values(last_seq=_SITES.c.last_seq + 1)
+    .returning(_SITES.c.last_seq)
+)
+_INSERT = sa.insert(_EVENTS)
+_NOTIFY = sa.select(sa.func.pg_notify(NOTIFY_CHANNEL, sa.bindparam("site")))
+
+
+def append_event(
+    session: Session, site: Site, type_: str, payload: dict[str, Any], at: datetime
+) -> int:
+    """Append one event to `site`'s log in the session's transaction; returns its seq."""
+    assert site.id is not None
+    seq = int(session.execute(_BUMP, {"site_id": site.id}).scalar_one())
+    set_committed_value(site, "last_seq", seq)  # already written: not dirty
+    session.execute(
+        _INSERT, {"site_id": site.id, "seq": seq, "type": type_, "at": at, "payload": payload}
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(_NOTIFY, {"site": str(site.id)})
+    pending = session.info.setdefault("kolejka_events", set())
+    pending.add(site.id)
+    return seq

@@ -1,0 +1,200 @@
+"""Database tables (SQLModel). Public shapes live in kolejka.schemas; these are storage.
+
+Times are stored as UTC and come back timezone-aware on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: sa.Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def utc_column(nullable: bool = False, index: bool = False) -> Any:
+    return sa.Column(UTCDateTime(), nullable=nullable, index=index)
+
+
+def json_column() -> Any:
+    return sa.Column(sa.JSON(), nullable=False)
+
+
+class Site(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=40)
+    name: str = Field(max_length=200)
+    timezone: str = Field(default="Europe/Warsaw", max_length=64)
+    # The event log's identity: changes only when history is lost (a reset database).
+    epoch: str = Field(max_length=40)
+    last_seq: int = 0
+    settings: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+
+
+class Service(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("site_id", "code"),)
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    code: str = Field(max_length=3)
+    names: dict[str, str] = Field(default_factory=dict, sa_column=json_column())
+    group: str | None = Field(default=None, max_length=40)
+    group_names: dict[str, str] = Field(default_factory=dict, sa_column=json_column())
+    position: int = 0
+    hours: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+    daily_limit: int | None = None
+    enabled: bool = True
+    bring_text: dict[str, str] = Field(default_factory=dict, sa_column=json_column())
+    slot_minutes: int = Field(default=15, sa_column_kwargs={"server_default": "15"})
+    slot_capacity: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+
+
+class Clerk(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("site_id", "username"),)
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    username: str = Field(max_length=100)
+    display_name: str = Field(max_length=200)
+    password_hash: str = Field(max_length=300)
+    role: str = Field(default="clerk", max_length=20)
+    active: bool = True
+
+
+class Counter(SQLModel, table=True):
+    __table_args__ = (sa.UniqueConstraint("site_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    number: int
+    name: str = Field(max_length=100)
+    state: str = Field(default="closed", max_length=20)
+    routing_mode: str = Field(default="order", max_length=20)
+    clerk_id: int | None = Field(default=None, foreign_key="clerk.id")
+    current_ticket_id: int | None = None
+
+
+class CounterService(SQLModel, table=True):
+    counter_id: int = Field(foreign_key="counter.id", primary_key=True)
+    service_id: int = Field(foreign_key="service.id", primary_key=True)
+    order: int = 1
+    weight: float = 1.0
+
+
+class DailySequence(SQLModel, table=True):
+    """One row per (site, day, prefix): the last number issued. Updated in the ticket's
+    own transaction, so an aborted issue leaves no gap and a restart no repeat."""
+
+    site_id: int = Field(foreign_key="site.id", primary_key=True)
+    day: date = Field(primary_key=True)
+    prefix: str = Field(primary_key=True, max_length=3)
+    last: int = 0
+
+
+class Ticket(SQLModel, table=True):
+    __table_args__ = (
+        sa.UniqueConstraint("site_id", "day", "number"),
+        sa.Index("ix_ticket_queue", "site_id", "status", "service_id"),
+        sa.Index("ix_ticket_done", "service_id", "status", "finished_at"),
+        sa.Index("ix_ticket_called", "service_id", "called_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id")
+    public_id: str = Field(unique=True, max_length=40)
+    day: date
+    number: str = Field(max_length=12)
+    service_id: int = Field(foreign_key="service.id")
+    status: str = Field(default="waiting", max_length=20)
+    language: str = Field(default="pl", max_length=5)
+    priority: str = Field(default="normal", max_length=20)
+    issued_at: datetime = Field(sa_column=utc_column())
+    arrival_at: datetime = Field(sa_column=utc_column())  # kept across transfers
+    queued_at: datetime = Field(sa_column=utc_column())  # entered the current queue
+    called_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    started_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    finished_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    counter_id: int | None = Field(default=None, foreign_key="counter.id")
+    target_counter_id: int | None = Field(default=None, foreign_key="counter.id")
+    recalls: int = 0
+    note: str | None = Field(default=None, max_length=500)
+    appointment_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    device_id: int | None = Field(default=None, foreign_key="device.id")
+
+
+class Event(SQLModel, table=True):
+    """The append-only log: audit trail, statistics source and WebSocket replay."""
+
+    __table_args__ = (sa.UniqueConstraint("site_id", "seq"),)
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id")
+    seq: int
+    type: str = Field(max_length=40)
+    at: datetime = Field(sa_column=utc_column(index=True))
+    payload: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+
+
+class Device(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id", index=True)
+    kind: str = Field(max_length=20)
+    name: str = Field(max_length=100)
+    token_hash: str = Field(unique=True, max_length=64)
+    counter_number: int | None = None
+    zone: list[int] = Field(default_factory=list, sa_column=json_column())
+    active: bool = True
+    printer_status: str | None = Field(default=None, max_length=20)
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """A retried request with the same Idempotency-Key gets the first answer again."""
+
+    site_id: int = Field(foreign_key="site.id", primary_key=True)
+    key: str = Field(primary_key=True, max_length=100)
+    actor: str = Field(max_length=100)
+    status_code: int
+    body: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON()))
+    created_at: datetime = Field(sa_column=utc_column())
+
+
+class Appointment(SQLModel, table=True):
+    """A booked slot. `ref` backs the signed QR token, `code` is the short typed code;
+    neither says anything about the visitor. Name and contact are erased after the
+    site's retention period (server.appointments.purge_personal_data)."""
+
+    __table_args__ = (
+        sa.UniqueConstraint("site_id", "external_ref"),
+        sa.Index("ix_appointment_slot", "site_id", "service_id", "start_at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id")
+    service_id: int = Field(foreign_key="service.id")
+    ref: str = Field(unique=True, max_length=20)
+    code: str = Field(unique=True, max_length=12)
+    start_at: datetime = Field(sa_column=utc_column())
+    end_at: datetime = Field(sa_column=utc_column())
+    status: str = Field(default="booked", max_length=20)
+    language: str = Field(default="pl", max_length=5)
+    name: str | None = Field(default=None, max_length=200)
+    contact: str | None = Field(default=None, max_length=200)
+    external_ref: str | None = Field(default=None, max_length=100)
+    created_at: datetime = Field(sa_column=utc_column())
+    created_by: str = Field(max_length=100)
+    checked_in_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    cancelled_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    ticket_id: int | None = Field(default=None, foreign_key="ticket.id")

@@ -1,0 +1,273 @@
+"""What devices read: services with waits, counters, the queue snapshot, events, stats."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from kolejka.core.estimates import estimate_wait_s
+from kolejka.core.hours import availability
+from kolejka.core.routing import queue_key
+from kolejka.core.states import TicketStatus
+from kolejka.core.stats import TicketEvent, daily_stats, segments_from_events
+from kolejka.schemas import (
+    CallPublic,
+    CountersPublic,
+    DailyStats,
+    EventPublic,
+    EventsPublic,
+    QueueSnapshot,
+    ServicePublic,
+    ServiceQueue,
+    ServicesPublic,
+    StatsRow,
+    TicketPublic,
+)
+from server import repository as repo
+from server.actors import Actor, require_clerk, require_site
+from server.clock import Clock
+from server.db import Database
+from server.models import Event, Site, Ticket
+from server.siteconfig import opening_hours_from_json
+from server.views import counter_public, ticket_public
+
+RECENT_CALLS = 10
+
+
+def event_public(site: Site, event: Event) -> EventPublic:
+    return EventPublic(
+        seq=event.seq,
+        epoch=site.epoch,
+        site=site.code,
+        type=event.type,
+        at=event.at,
+        payload=event.payload,
+    )
+
+
+class ReadModels:
+    def __init__(self, db: Database, clock: Clock, *, recent_durations: int = 20) -> None:
+        self.db = db
+        self.clock = clock
+        self.recent_durations = recent_durations
+
+    def _site(self, session: Session, site_code: str, actor: Actor | None) -> Site:
+        site = repo.site_by_code(session, site_code)
+        if actor is not None:
+            require_site(actor, site.id)  # type: ignore[arg-type]
+        return site
+
+    def list_services(self, site_code: str, actor: Actor | None) -> ServicesPublic:
+        now = self.clock.now()
+        with self.db.read() as session:
+            site = self._site(session, site_code, actor)
+            local_now = now.astimezone(ZoneInfo(site.timezone))
+            day = local_now.date()
+            data = []
+            for service in repo.services_of(session, site):
+                issued = repo.issued_today(session, site, day, service.code)
+                reason = availability(
+                    opening_hours_from_json(service.hours),
+                    local_now,
+                    issued,
+                    service.daily_limit,
+                    service.enabled,
+                )
+                waiting = repo.waiting_count(session, service)
+                counters = repo.open_counter_count(session, service)
+                data.append(
+                    ServicePublic(
+                        code=service.code,
+                        names=service.names,
+                        group=service.group,
+                        group_names=service.group_names,
+                        position=service.position,
+                        available=reason is None,
+                        unavailable_reason=reason.value if reason else None,
+                        waiting=waiting,
+                        estimated_wait_s=estimate_wait_s(
+                            waiting,
+                            repo.recent_durations(session, service, self.recent_durations),
+                            counters,
+                            repo.queue_rate(session, service, now),
+                        ),
+                        open_counters=counters,
+                        daily_limit=service.daily_limit,
+                        issued_today=issued,
+                    )
+                )
+            return ServicesPublic(data=data, count=len(data))
+
+    def list_counters(self, site_code: str, actor: Actor) -> CountersPublic:
+        now = self.clock.now()
+        with self.db.read() as session:
+            site = self._site(session, site_code, actor)
+            data = [counter_public(session, site, c, now) for c in repo.counters_of(session, site)]
+            return CountersPublic(data=data, count=len(data))
+
+    def snapshot(self, site_code: str, actor: Actor | None) -> QueueSnapshot:
+        now = self.clock.now()
+        with self.db.read() as session:
+            site = self._site(session, site_code, actor)
+            return self.snapshot_in(session, site, now)
+
+    def snapshot_in(self, session: Session, site: Site, now: datetime) -> QueueSnapshot:
+        services = repo.services_of(session, site)
+        waiting_rows = list(
+            session.exec(
+                select(Ticket).where(
+                    Ticket.site_id == site.id, Ticket.status == TicketStatus.WAITING.value
+                )
+            )
+        )
+        per_service: dict[int, list[Ticket]] = defaultdict(list)
+        for ticket in waiting_rows:
+            per_service[ticket.service_id].append(ticket)
+        waiting_views: list[TicketPublic] = []
+        queues = []
+        for service in services:
+            rows = per_service.get(service.id or 0, [])
+            rows.sort(key=lambda t: queue_key(repo.candidate(t, service.code, None), now))
+            counters = repo.open_counter_count(session, service)
+            durations = repo.recent_durations(session, service, self.recent_durations)
+            rate = repo.queue_rate(session, service, now)
+            for position, ticket in enumerate(rows):
+                view = ticket_public(session, site, ticket, now, with_estimate=False)
+                view.ahead = position
+                view.estimated_wait_s = estimate_wait_s(position, durations, counters, rate)
+                waiting_views.append(view)
+            longest = int((now - min(t.queued_at for t in rows)).total_seconds()) if rows else None
+            queues.append(
+                ServiceQueue(
+                    code=service.code,
+                    names=service.names,
+                    waiting=len(rows),
+                    longest_wait_s=longest,
+                    estimated_wait_s=estimate_wait_s(len(rows), durations, counters, rate),
+                    open_counters=counters,
+                )
+            )
+        calls = session.exec(
+            select(Event)
+            .where(
+                Event.site_id == site.id,
+                col(Event.type).in_(["ticket.called", "ticket.recalled"]),
+            )
+            .order_by(col(Event.seq).desc())
+            .limit(RECENT_CALLS)
+        )
+        recent = []
+        for event in calls:
+            t = event.payload.get("ticket", {})
+            if t.get("counter") is None:
+                continue
+            recent.append(
+                CallPublic(
+                    ticket_id=t["id"],
+                    number=t["number"],
+                    service=t["service"],
+                    counter=t["counter"],
+                    language=t["language"],
+                    at=event.at,
+                    recall=event.type == "ticket.recalled",
+                )
+            )
+        return QueueSnapshot(
+            site=site.code,
+            site_name=site.name,
+            epoch=site.epoch,
+            seq=site.last_seq,
+            at=now,
+            services=queues,
+            counters=[
+                counter_public(session, site, c, now) for c in repo.counters_of(session, site)
+            ],
+            recent_calls=recent,
+            waiting=waiting_views,
+            ticker=dict(site.settings.get("ticker") or {}),
+        )
+
+    def events_after(
+        self, site_id: int, after: int, limit: int = 1000
+    ) -> tuple[Site, list[EventPublic]]:
+        with self.db.read() as session:
+            site = session.get(Site, site_id)
+            assert site is not None
+            rows = session.exec(
+                select(Event)
+                .where(Event.site_id == site_id, Event.seq > after)
+                .order_by(col(Event.seq))
+                .limit(limit)
+            )
+            return site, [event_public(site, e) for e in rows]
+
+    def events_page(self, site_code: str, actor: Actor, after: int, limit: int) -> EventsPublic:
+        with self.db.read() as session:
+            site = self._site(session, site_code, actor)
+            rows = session.exec(
+                select(Event)
+                .where(Event.site_id == site.id, Event.seq > after)
+                .order_by(col(Event.seq))
+                .limit(limit)
+            )
+            events = [event_public(site, e) for e in rows]
+            return EventsPublic(
+                data=events, count=len(events), epoch=site.epoch, last_seq=site.last_seq
+            )
+
+    def site_state(self, site_id: int) -> tuple[str, int]:
+        """(epoch, last_seq) of a site."""
+        with self.db.read() as session:
+            site = session.get(Site, site_id)
+            assert site is not None
+            return site.epoch, site.last_seq
+
+    def oldest_seq(self, site_id: int) -> int | None:
+        with self.db.read() as session:
+            return session.execute(
+                sa.select(sa.func.min(Event.seq)).where(col(Event.site_id) == site_id)
+            ).scalar_one_or_none()
+
+    def daily_stats(self, site_code: str, actor: Actor, day: date | None) -> DailyStats:
+        require_clerk(actor, "daily_stats")
+        now = self.clock.now()
+        with self.db.read() as session:
+            site = self._site(session, site_code, actor)
+            zone = ZoneInfo(site.timezone)
+            day = day or now.astimezone(zone).date()
+            start = datetime.combine(day, time(0), tzinfo=zone)
+            end = start + timedelta(days=1)
+            rows = session.exec(
+                select(Event)
+                .where(
+                    Event.site_id == site.id,
+                    col(Event.at) >= start,
+                    col(Event.at) < end,
+                    col(Event.type).startswith("ticket."),
+                )
+                .order_by(col(Event.seq))
+            )
+            events = []
+            for event in rows:
+                t = event.payload.get("ticket", {})
+                events.append(
+                    TicketEvent(
+                        type=event.type,
+                        at=event.at,
+                        ticket_id=t["id"],
+                        service=event.payload.get("from_service") or t["service"],
+                        counter=t.get("counter") or event.payload.get("from_counter"),
+                        to_service=t["service"] if event.type == "ticket.transferred" else None,
+                    )
+                )
+            per_service, per_counter = daily_stats(segments_from_events(events))
+            return DailyStats(
+                site=site.code,
+                day=day,
+                services={k: StatsRow.model_validate(v) for k, v in per_service.items()},
+                counters={str(k): StatsRow.model_validate(v) for k, v in per_counter.items()},
+            )

@@ -1,0 +1,377 @@
+"""Reads and row locks the use cases share. Plain functions over a Session."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from kolejka.core.errors import NotFound
+from kolejka.core.estimates import RATE_WINDOW_S, observed_rate
+from kolejka.core.routing import Candidate, CounterRouting, RoutingMode, ServiceLink
+from kolejka.core.states import CounterState, Priority, TicketStatus
+from server.models import (
+    Clerk,
+    Counter,
+    CounterService,
+    DailySequence,
+    Service,
+    Site,
+    Ticket,
+    UTCDateTime,
+)
+
+
+def local_day(site: Site, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(site.timezone)).date()
+
+
+# Hot statements are built once with bound parameters: building SQLAlchemy expressions
+# costs more than running the query on SQLite, and the compiled SQL is cached by shape.
+_T = Ticket.__table__  # type: ignore[attr-defined]
+_P = sa.bindparam
+_SITE_BY_CODE = select(Site).where(col(Site.code) == _P("code"))
+_SERVICE_BY_CODE = select(Service).where(
+    col(Service.site_id) == _P("site_id"), col(Service.code) == _P("code")
+)
+
+
+def site_by_code(session: Session, code: str) -> Site:
+    site = session.execute(_SITE_BY_CODE, {"code": code}).scalars().first()
+    if site is None:
+        raise NotFound("site_not_found", site=code)
+    return site
+
+
+def service_by_code(session: Session, site: Site, code: str) -> Service:
+    service = (
+        session.execute(_SERVICE_BY_CODE, {"site_id": site.id, "code": code}).scalars().first()
+    )
+    if service is None:
+        raise NotFound("service_not_found", service=code)
+    return service
+
+
+def services_of(session: Session, site: Site) -> list[Service]:
+    return list(
+        session.exec(
+            select(Service)
+            .where(Service.site_id == site.id)
+            .order_by(col(Service.position), col(Service.code))
+        )
+    )
+
+
+def counter_by_number(session: Session, site: Site, number: int, *, lock: bool = False) -> Counter:
+    query = select(Counter).where(Counter.site_id == site.id, Counter.number == number)
+    if lock and session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    counter = session.exec(query).first()
+    if counter is None:
+        raise NotFound("counter_not_found", counter=number)
+    return counter
+
+
+def counters_of(session: Session, site: Site) -> list[Counter]:
+    return list(
+        session.exec(
+            select(Counter).where(Counter.site_id == site.id).order_by(col(Counter.number))
+        )
+    )
+
+
+def ticket_by_id(session: Session, site: Site, ticket_id: int, *, lock: bool = False) -> Ticket:
+    query = select(Ticket).where(Ticket.id == ticket_id, Ticket.site_id == site.id)
+    if lock and session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    ticket = session.exec(query).first()
+    if ticket is None:
+        raise NotFound("ticket_not_found", ticket=ticket_id)
+    return ticket
+
+
+_LINKS = (
+    select(CounterService, Service)
+    .join(Service, col(Service.id) == CounterService.service_id)
+    .where(col(CounterService.counter_id) == _P("counter_id"))
+    .order_by(col(CounterService.order), col(Service.code))
+)
+
+
+def links_of(session: Session, counter: Counter) -> list[tuple[CounterService, Service]]:
+    rows = session.execute(_LINKS, {"counter_id": counter.id})
+    return [(link, service) for link, service in rows.all()]
+
+
+def routing_from(
+    counter: Counter, links: Sequence[tuple[CounterService, Service]]
+) -> CounterRouting:
+    return CounterRouting(
+        number=counter.number,
+        links=tuple(
+            ServiceLink(service=service.code, order=link.order, weight=link.weight)
+            for link, service in links
+        ),
+        mode=RoutingMode(counter.routing_mode),
+    )
+
+
+def routing_of(session: Session, counter: Counter) -> CounterRouting:
+    return routing_from(counter, links_of(session, counter))
+
+
+def _next_sequence_statement(dialect: str) -> Any:
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    table = DailySequence.__table__  # type: ignore[attr-defined]
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    values = {
+        "site_id": _P("site_id"),
+        "day": _P("day", type_=sa.Date()),
+        "prefix": _P("prefix"),
+        "last": 1,
+    }
+    return (
+        insert(table)
+        .values(**values)
+        .on_conflict_do_update(
+            index_elements=["site_id", "day", "prefix"], set_={"last": table.c.last + 1}
+        )
+        .returning(table.c.last)
+    )
+
+
+_NEXT_SEQUENCE = {d: _next_sequence_statement(d) for d in ("postgresql", "sqlite")}
+
+
+def next_sequence(session: Session, site: Site, day: date, prefix: str) -> int:
+    """Bump and return the day's counter for `prefix`, creating the row on first use."""
+    stmt = _NEXT_SEQUENCE[session.get_bind().dialect.name]
+    params = {"site_id": site.id, "day": day, "prefix": prefix}
+    return int(session.execute(stmt, params).scalar_one())
+
+
+def issued_today(session: Session, site: Site, day: date, prefix: str) -> int:
+    row = session.get(DailySequence, (site.id, day, prefix))
+    return row.last if row else 0
+
+
+def _head_statement() -> Any:
+    """The head of one service's queue, in kolejka.core.routing.queue_key order."""
+    now = _P("now", type_=UTCDateTime())
+    due = sa.and_(col(Ticket.appointment_at).is_not(None), col(Ticket.appointment_at) <= now)
+    rank = sa.case((col(Ticket.priority) == Priority.PRIORITY.value, 1), else_=0)
+    return (
+        select(Ticket)
+        .where(
+            col(Ticket.service_id) == _P("service_id"),
+            col(Ticket.status) == TicketStatus.WAITING.value,
+            sa.or_(
+                col(Ticket.target_counter_id).is_(None),
+                col(Ticket.target_counter_id) == _P("counter_id"),
+            ),
+            col(Ticket.id).not_in(_P("exclude", expanding=True)),
+        )
+        .order_by(
+            sa.case((due, 0), else_=1),
+            sa.case((due, col(Ticket.appointment_at)), else_=None),
+            rank.desc(),
+            col(Ticket.arrival_at),
+            col(Ticket.id),
+        )
+        .limit(_P("limit", type_=sa.Integer()))
+    )
+
+
+_HEAD = _head_statement()
+
+
+def candidate(ticket: Ticket, service_code: str, target_number: int | None) -> Candidate:
+    assert ticket.id is not None
+    return Candidate(
+        ticket_id=ticket.id,
+        service=service_code,
+        priority=Priority(ticket.priority),
+        arrival_at=ticket.arrival_at,
+        appointment_at=ticket.appointment_at,
+        target_counter=target_number,
+    )
+
+
+def head_candidates(
+    session: Session,
+    counter: Counter,
+    links: Sequence[tuple[CounterService, Service]],
+    now: datetime,
+    per_service: int = 3,
+    exclude: frozenset[int] = frozenset(),
+) -> list[tuple[Ticket, Candidate]]:
+    """The first few waiting tickets of each service the counter serves.
+
+    Within one service every counter orders tickets the same way, so the best ticket for
+    this counter is always among these heads. Nothing is locked here: see `claim`.
+    """
+    found: list[tuple[Ticket, Candidate]] = []
+    for _link, service in links:
+        params = {
+            "now": now,
+            "service_id": service.id,
+            "counter_id": counter.id,
+            "exclude": sorted(exclude),
+            "limit": per_service,
+        }
+        for ticket in session.execute(_HEAD, params).scalars():
+            target = counter.number if ticket.target_counter_id == counter.id else None
+            found.append((ticket, candidate(ticket, service.code, target)))
+    return found
+
+
+def claim(session: Session, ticket: Ticket) -> bool:
+    """Lock a waiting ticket for this transaction; False if another counter has it.
+
+    On PostgreSQL, `FOR UPDATE SKIP LOCKED` on just the chosen row: a counter deciding on
+    the same ticket makes us skip it instead of waiting, and a ticket called meanwhile no
+    longer matches `status = waiting`. On SQLite the write transaction already excludes
+    every other writer.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return True
+    query = (
+        sa.select(col(Ticket.id))
+        .where(col(Ticket.id) == ticket.id, col(Ticket.status) == TicketStatus.WAITING.value)
+        .with_for_update(skip_locked=True)
+    )
+    if session.execute(query).scalar_one_or_none() is None:
+        return False
+    session.refresh(ticket)
+    return True
+
+
+def _ahead_statement(mine_due: bool) -> sa.Select[Any]:
+    now = _P("now", type_=UTCDateTime())
+    rank = sa.case((_T.c.priority == Priority.PRIORITY.value, 1), else_=0)
+    due = sa.and_(_T.c.appointment_at.is_not(None), _T.c.appointment_at <= now)
+    earlier_in_class = sa.or_(
+        rank > _P("rank"),
+        sa.and_(
+            rank == _P("rank"),
+            sa.or_(
+                _T.c.arrival_at < _P("arrival", type_=UTCDateTime()),
+                sa.and_(
+                    _T.c.arrival_at == _P("arrival", type_=UTCDateTime()),
+                    _T.c.id < _P("ticket_id"),
+                ),
+            ),
+        ),
+    )
+    if mine_due:
+        appointment = _P("appointment", type_=UTCDateTime())
+        before = sa.and_(
+            due,
+            sa.or_(
+                _T.c.appointment_at < appointment,
+                sa.and_(_T.c.appointment_at == appointment, earlier_in_class),
+            ),
+        )
+    else:
+        before = sa.or_(due, earlier_in_class)
+    return (
+        sa.select(sa.func.count())
+        .select_from(_T)
+        .where(
+            _T.c.service_id == _P("service_id"),
+            _T.c.status == TicketStatus.WAITING.value,
+            _T.c.id != _P("ticket_id"),
+            before,
+        )
+    )
+
+
+_AHEAD = {True: _ahead_statement(True), False: _ahead_statement(False)}
+
+
+def ahead_count(session: Session, ticket: Ticket, now: datetime) -> int:
+    """Waiting tickets of the same service that come before `ticket` (queue_key order)."""
+    mine_due = ticket.appointment_at is not None and ticket.appointment_at <= now
+    params = {
+        "now": now,
+        "rank": 1 if ticket.priority == Priority.PRIORITY.value else 0,
+        "arrival": ticket.arrival_at,
+        "ticket_id": ticket.id,
+        "service_id": ticket.service_id,
+        "appointment": ticket.appointment_at,
+    }
+    return int(session.execute(_AHEAD[mine_due], params).scalar_one())
+
+
+_WAITING_COUNT = (
+    sa.select(sa.func.count())
+    .select_from(_T)
+    .where(_T.c.service_id == _P("service_id"), _T.c.status == TicketStatus.WAITING.value)
+)
+
+
+def waiting_count(session: Session, service: Service) -> int:
+    return int(session.execute(_WAITING_COUNT, {"service_id": service.id}).scalar_one())
+
+
+_RECENT_DURATIONS = (
+    sa.select(_T.c.started_at, _T.c.finished_at)
+    .where(
+        _T.c.service_id == _P("service_id"),
+        _T.c.status == TicketStatus.DONE.value,
+        _T.c.started_at.is_not(None),
+        _T.c.finished_at.is_not(None),
+    )
+    .order_by(_T.c.finished_at.desc())
+    .limit(_P("limit", type_=sa.Integer()))
+)
+
+
+def recent_durations(session: Session, service: Service, limit: int) -> list[float]:
+    rows = session.execute(_RECENT_DURATIONS, {"service_id": service.id, "limit": limit}).all()
+    return [(end - start).total_seconds() for start, end in rows]
+
+
+_RECENT_CALLS = sa.select(sa.func.count(), sa.func.min(_T.c.called_at)).where(
+    _T.c.service_id == _P("service_id"),
+    _T.c.called_at.is_not(None),
+    _T.c.called_at >= _P("since", type_=UTCDateTime()),
+)
+
+
+def queue_rate(session: Session, service: Service, now: datetime) -> float | None:
+    """Tickets of `service` called per second in the last half hour (None: too few)."""
+    since = now - timedelta(seconds=RATE_WINDOW_S)
+    count, first = session.execute(
+        _RECENT_CALLS, {"service_id": service.id, "since": since}
+    ).one()
+    if not count or first is None:
+        return None
+    if first.tzinfo is None:
+        first = first.replace(tzinfo=UTC)
+    return observed_rate(int(count), (now - first).total_seconds())
+
+
+_CS = CounterService.__table__  # type: ignore[attr-defined]
+_C = Counter.__table__  # type: ignore[attr-defined]
+_OPEN_COUNTERS = (
+    sa.select(sa.func.count())
+    .select_from(_C.join(_CS, _CS.c.counter_id == _C.c.id))
+    .where(_CS.c.service_id == _P("service_id"), _C.c.state == CounterState.OPEN.value)
+)
+
+
+def open_counter_count(session: Session, service: Service) -> int:
+    return int(session.execute(_OPEN_COUNTERS, {"service_id": service.id}).scalar_one())
+
+
+def clerk_name(session: Session, clerk_id: int | None) -> str | None:
+    if clerk_id is None:
+        return None
+    clerk = session.get(Clerk, clerk_id)
+    return clerk.display_name if clerk else None

@@ -1,0 +1,80 @@
+"""Counters: list, open (or resume), pause, close, and call the next client."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from kolejka.schemas import CounterPublic, CountersPublic, ErrorPublic, TicketPublic
+from server.deps import ActorDep, IdempotencyKey, ServicesDep
+from server.routes.tickets import ERRORS
+
+router = APIRouter(prefix="/sites/{site}/counters", tags=["counters"])
+
+
+@router.get("", operation_id="list_counters", response_model=CountersPublic, responses=ERRORS)
+def list_counters(site: str, actor: ActorDep, services: ServicesDep) -> CountersPublic:
+    return services.reads.list_counters(site, actor)
+
+
+@router.post(
+    "/{number}/call-next",
+    operation_id="call_next",
+    response_model=TicketPublic,
+    responses={
+        **ERRORS,
+        204: {"description": "Nobody is waiting for this counter."},
+        409: {"model": ErrorPublic},
+    },
+)
+def call_next(
+    site: str,
+    number: int,
+    actor: ActorDep,
+    services: ServicesDep,
+    idempotency_key: IdempotencyKey = None,
+) -> TicketPublic | Response:
+    """Call the next client: never the same ticket to two counters, however close the clicks."""
+    ticket = services.queue.call_next(site, actor, number, idempotency_key)
+    if ticket is None:
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+    return ticket
+
+
+@router.post(
+    "/{number}/open", operation_id="open_counter", response_model=CounterPublic, responses=ERRORS
+)
+def open_counter(
+    site: str,
+    number: int,
+    actor: ActorDep,
+    services: ServicesDep,
+    idempotency_key: IdempotencyKey = None,
+) -> CounterPublic:
+    """Sign the clerk in at the counter and open it (also resumes after a pause)."""
+    return services.queue.open_counter(site, actor, number, idempotency_key)
+
+
+@router.post(
+    "/{number}/pause", operation_id="pause_counter", response_model=CounterPublic, responses=ERRORS
+)
+def pause_counter(
+    site: str,
+    number: int,
+    actor: ActorDep,
+    services: ServicesDep,
+    idempotency_key: IdempotencyKey = None,
+) -> CounterPublic:
+    return services.queue.pause_counter(site, actor, number, idempotency_key)
+
+
+@router.post(
+    "/{number}/close", operation_id="close_counter", response_model=CounterPublic, responses=ERRORS
+)
+def close_counter(
+    site: str,
+    number: int,
+    actor: ActorDep,
+    services: ServicesDep,
+    idempotency_key: IdempotencyKey = None,
+) -> CounterPublic:
+    return services.queue.close_counter(site, actor, number, idempotency_key)

@@ -1,0 +1,156 @@
+"""The live event stream: `/api/v1/sites/{site}/events/ws?after=SEQ&epoch=E&token=T`.
+
+Protocol (docs/events.md): the server first sends either every event after `after`, in
+order, or — when `after` is missing, the epoch differs, or the gap is too old — one
+`reset` message carrying a full queue snapshot; then the live stream. Every message is an
+EventPublic JSON object; `seq` never skips within an epoch.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+
+from anyio import to_thread
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+
+from kolejka.core.errors import DomainError
+from kolejka.schemas import EventPublic
+from server import repository as repo
+from server.deps import Services, resolve_token
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+
+CLOSE_AUTH = 4401
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_TOO_SLOW = 4408
+
+
+def _site_id(services: Services, code: str) -> tuple[int, str, int]:
+    with services.db.read() as session:
+        site = repo.site_by_code(session, code)
+        assert site.id is not None
+        return site.id, site.epoch, site.last_seq
+
+
+@router.websocket("/sites/{site}/events")
+async def event_stream(
+    websocket: WebSocket,
+    site: str,
+    after: int | None = None,
+    epoch: str | None = None,
+    token: str | None = None,
+) -> None:
+    services: Services = websocket.app.state.services
+    header = websocket.headers.get("authorization", "")
+    token = token or (header[7:] if header.lower().startswith("bearer ") else None)
+    await websocket.accept()
+    try:
+        if not token:
+            raise DomainError("not_authenticated")
+        actor = await to_thread.run_sync(resolve_token, services, token)
+        site_id, current_epoch, last_seq = await to_thread.run_sync(_site_id, services, site)
+    except DomainError as exc:
+        code = CLOSE_NOT_FOUND if exc.status == 404 else CLOSE_AUTH
+        await websocket.close(code=code, reason=exc.code)
+        return
+    if actor.site_id != site_id:
+        await websocket.close(code=CLOSE_FORBIDDEN, reason="wrong_site")
+        return
+
+    broadcaster = services.broadcaster
+    sub = await broadcaster.subscribe(site_id)
+    reader = asyncio.create_task(_drain_client(websocket))
+    try:
+        sent = await _catch_up(
+            websocket, services, site, site_id, after, epoch, current_epoch, last_seq
+        )
+        while True:
+            getter = asyncio.create_task(sub.queue.get())
+            overflow = asyncio.create_task(sub.overflowed.wait())
+            done, _ = await asyncio.wait(
+                {getter, reader, overflow}, return_when=asyncio.FIRST_COMPLETED
+            )
+            if getter not in done:
+                getter.cancel()
+            overflow.cancel()
+            if reader in done:
+                return
+            if sub.overflowed.is_set():
+                await websocket.close(code=CLOSE_TOO_SLOW, reason="too_slow_resume_with_after")
+                return
+            seq, text = getter.result()
+            if seq <= sent:
+                continue
+            if seq != sent + 1:  # cannot happen with one pump; heal from the log anyway
+                sent = await _replay(websocket, services, site_id, sent, seq - 1)
+            await websocket.send_text(text)
+            sent = seq
+    except (WebSocketDisconnect, RuntimeError):
+        return
+    finally:
+        broadcaster.unsubscribe(sub)
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await reader
+
+
+async def _drain_client(websocket: WebSocket) -> None:
+    """Read (and ignore) what the client sends, so a closed socket ends the stream."""
+    with contextlib.suppress(WebSocketDisconnect, RuntimeError):
+        while True:
+            await websocket.receive_text()
+
+
+async def _catch_up(
+    websocket: WebSocket,
+    services: Services,
+    site: str,
+    site_id: int,
+    after: int | None,
+    epoch: str | None,
+    current_epoch: str,
+    last_seq: int,
+) -> int:
+    oldest = await to_thread.run_sync(services.reads.oldest_seq, site_id)
+    too_old = after is not None and oldest is not None and after < oldest - 1
+    resume = (
+        after is not None
+        and epoch == current_epoch
+        and after <= last_seq
+        and last_seq - after <= services.settings.event_backlog_limit
+        and not too_old
+    )
+    if not resume:
+        snapshot = await to_thread.run_sync(services.reads.snapshot, site, None)
+        reset = EventPublic(
+            seq=snapshot.seq,
+            epoch=snapshot.epoch,
+            site=snapshot.site,
+            type="reset",
+            at=snapshot.at,
+            payload=snapshot.model_dump(mode="json"),
+        )
+        await websocket.send_text(reset.model_dump_json())
+        return snapshot.seq
+    assert after is not None
+    return await _replay(websocket, services, site_id, after, None)
+
+
+async def _replay(
+    websocket: WebSocket, services: Services, site_id: int, after: int, until: int | None
+) -> int:
+    sent = after
+    while until is None or sent < until:
+        _, events = await to_thread.run_sync(services.reads.events_after, site_id, sent)
+        if not events:
+            break
+        for event in events:
+            if until is not None and event.seq > until:
+                return sent
+            await websocket.send_text(event.model_dump_json())
+            sent = event.seq
+    return sent

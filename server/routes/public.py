@@ -1,0 +1,198 @@
+"""The visitor's live ticket page: `/t/{public_id}`, opened from the QR code on the ticket.
+
+No sign-in: the public id (128 random bits) is the secret, and the page and its endpoint
+show only the number, the service name, the status, how many are ahead, the estimated
+wait and, once called, the counter — no site, time, language or anything else.
+
+- `GET /t/{public_id}` — the page (server/web/status/), with its captions in all four
+  languages and the ticket's current state baked in, so it shows at once;
+- `GET /api/v1/public/tickets/{public_id}` — the same state as JSON; the page polls it
+  every few seconds (plain HTTP survives mobile networks and proxies better than a
+  socket, and costs a handful of indexed reads).
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path as FilePath
+from typing import Annotated, Any
+
+from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from sqlmodel import select
+
+from kolejka.core.errors import NotFound
+from kolejka.core.states import TicketStatus
+from kolejka.i18n import LANGUAGES, N_, NATIVE_NAMES, normalize_language, translator
+from kolejka.schemas import ErrorPublic, TicketStatusPublic
+from server.deps import Services, ServicesDep
+from server.models import Service, Site, Ticket
+from server.views import ticket_public
+
+router = APIRouter(include_in_schema=False)
+api_router = APIRouter(prefix="/public", tags=["public"])
+
+WEB_DIR = FilePath(__file__).resolve().parents[1] / "web" / "status"
+ASSETS = {
+    "status.css": "text/css; charset=utf-8",
+    "status.js": "text/javascript; charset=utf-8",
+}
+BOOT_MARK = "__KOLEJKA_BOOT__"
+PUBLIC_ID = r"^[A-Za-z0-9_-]{16,40}$"
+POLL_MS = 3000
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Robots-Tag": "noindex, nofollow",
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    ),
+}
+API_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex, nofollow",
+}
+AT_COUNTER = (TicketStatus.CALLED, TicketStatus.SERVING)
+
+
+def read_status(services: Services, public_id: str) -> tuple[TicketStatusPublic, str]:
+    """The ticket's public state and its language; NotFound for an unknown id."""
+    now = services.clock.now()
+    with services.db.read() as session:
+        ticket = session.exec(select(Ticket).where(Ticket.public_id == public_id)).first()
+        if ticket is None:
+            raise NotFound("not_found")
+        site = session.get(Site, ticket.site_id)
+        service = session.get(Service, ticket.service_id)
+        assert site is not None and service is not None
+        view = ticket_public(
+            session, site, ticket, now, recent_limit=services.settings.recent_durations
+        )
+        status = TicketStatusPublic(
+            number=view.number,
+            service_names=dict(service.names),
+            status=view.status,
+            ahead=view.ahead,
+            estimated_wait_s=view.estimated_wait_s,
+            counter=view.counter if view.status in AT_COUNTER else None,
+        )
+        return status, ticket.language
+
+
+@api_router.get(
+    "/tickets/{public_id}",
+    operation_id="get_ticket_status",
+    response_model=TicketStatusPublic,
+    responses={404: {"model": ErrorPublic}, 422: {"model": ErrorPublic}},
+)
+def ticket_status(
+    public_id: Annotated[str, Path(pattern=PUBLIC_ID)], services: ServicesDep
+) -> JSONResponse:
+    """A ticket's live state for the visitor's phone (no sign-in: the id is the secret)."""
+    status, _language = read_status(services, public_id)
+    return JSONResponse(status.model_dump(mode="json"), headers=API_HEADERS)
+
+
+# --- the page ----------------------------------------------------------------------------
+
+CAPTIONS = {
+    "title": N_("Your ticket"),
+    "number": N_("Your number"),
+    "service": N_("Service"),
+    "counter": N_("Counter"),
+    "waiting": N_("Please wait: your number will be called."),
+    "nobody_ahead": N_("No one is ahead of you."),
+    "estimate": N_("Estimated wait: {wait}"),
+    "minutes": N_("about {minutes} min"),
+    "hours": N_("about {hours} h {minutes} min"),
+    "unknown": N_("Waiting time unknown"),
+    "called": N_("It's your turn!"),
+    "go_to": N_("Please go to counter"),
+    "serving": N_("You are being served at counter {counter}."),
+    "done": N_("Your visit is finished. Thank you!"),
+    "no_show": N_("You were called but did not come. Please ask at the information desk."),
+    "cancelled": N_("This ticket has been cancelled."),
+    "missing": N_("This ticket does not exist or is no longer valid."),
+    "offline": N_("No connection to the server. Reconnecting…"),
+    "updated": N_("Updated at {time}"),
+    "keep_open": N_("Keep this page open: it updates by itself."),
+    "languages": N_("Choose your language"),
+}
+AHEAD = ("{n} person ahead of you", "{n} people ahead of you")
+PLURAL_SAMPLES = (1, 2, 5)  # one of each plural form in pl, ru, uk (and en)
+
+
+@cache
+def captions_by_language() -> dict[str, dict[str, Any]]:
+    out: dict[str, dict[str, Any]] = {}
+    for language in LANGUAGES:
+        t = translator(language)
+        texts: dict[str, Any] = {key: t.gettext(msgid) for key, msgid in CAPTIONS.items()}
+        texts["ahead"] = [t.ngettext(AHEAD[0], AHEAD[1], n) for n in PLURAL_SAMPLES]
+        out[language] = texts
+    return out
+
+
+def page_language(request: Request, ticket_language: str | None) -> str:
+    """`?lang=`, else a language the browser names, else the one chosen at the kiosk."""
+    asked = (request.query_params.get("lang") or "").lower()
+    if asked in LANGUAGES:
+        return asked
+    for part in request.headers.get("accept-language", "").split(","):
+        code = part.split(";")[0].strip().replace("_", "-").split("-")[0].lower()
+        if code in LANGUAGES:
+            return code
+    return normalize_language(ticket_language)
+
+
+@cache
+def _template() -> str:
+    return (WEB_DIR / "status.html").read_text(encoding="utf-8")
+
+
+def render_page(public_id: str, language: str, initial: TicketStatusPublic | None) -> str:
+    boot = {
+        "public_id": public_id,
+        "language": language,
+        "languages": list(LANGUAGES),
+        "native_names": NATIVE_NAMES,
+        "captions": captions_by_language(),
+        "poll_ms": POLL_MS,
+        "initial": initial.model_dump(mode="json") if initial else None,
+    }
+    # `</` must not appear inside a <script> block, whatever a service name says.
+    text = json.dumps(boot, ensure_ascii=False).replace("</", "<\\/")
+    return _template().replace(BOOT_MARK, text).replace('lang="pl"', f'lang="{language}"', 1)
+
+
+@router.get("/t/{public_id}", response_class=HTMLResponse)
+def status_page(
+    public_id: Annotated[str, Path(pattern=PUBLIC_ID)], request: Request, services: ServicesDep
+) -> HTMLResponse:
+    """The live page; an unknown ticket gets the same page saying so (404)."""
+    try:
+        initial, ticket_language = read_status(services, public_id)
+    except NotFound:
+        language = page_language(request, None)
+        return HTMLResponse(
+            render_page(public_id, language, None), status_code=404, headers=PAGE_HEADERS
+        )
+    language = page_language(request, ticket_language)
+    return HTMLResponse(render_page(public_id, language, initial), headers=PAGE_HEADERS)
+
+
+@router.get("/t/assets/{name}")
+def status_asset(name: str) -> FileResponse:
+    """The page's style sheet and script; nothing else is served from the folder."""
+    media_type = ASSETS.get(name)
+    if media_type is None:
+        raise HTTPException(status_code=404)
+    return FileResponse(
+        WEB_DIR / name,
+        media_type=media_type,
+        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
+    )

@@ -1,0 +1,64 @@
+"""What devices read: services, the queue snapshot, the event log, statistics."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+
+from kolejka.schemas import (
+    DailyStats,
+    EventsPublic,
+    PrinterStatusReport,
+    QueueSnapshot,
+    ServicesPublic,
+)
+from server.deps import ActorDep, ServicesDep
+from server.routes.tickets import ERRORS
+
+router = APIRouter(prefix="/sites/{site}", tags=["queue"])
+
+
+@router.get(
+    "/services", operation_id="list_services", response_model=ServicesPublic, responses=ERRORS
+)
+def list_services(site: str, actor: ActorDep, services: ServicesDep) -> ServicesPublic:
+    """Services with their names, availability now, waiting count and estimated wait."""
+    return services.reads.list_services(site, actor)
+
+
+@router.get("/queue", operation_id="queue_snapshot", response_model=QueueSnapshot, responses=ERRORS)
+def queue_snapshot(site: str, actor: ActorDep, services: ServicesDep) -> QueueSnapshot:
+    """The whole board at one sequence number: what a display loads after a reset."""
+    return services.reads.snapshot(site, actor)
+
+
+@router.get("/events", operation_id="list_events", response_model=EventsPublic, responses=ERRORS)
+def list_events(
+    site: str,
+    actor: ActorDep,
+    services: ServicesDep,
+    after: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 500,
+) -> EventsPublic:
+    """The event log after a sequence number (the WebSocket's replay, for polling clients)."""
+    return services.reads.events_page(site, actor, after, limit)
+
+
+@router.get("/stats/daily", operation_id="daily_stats", response_model=DailyStats, responses=ERRORS)
+def daily_stats(
+    site: str, actor: ActorDep, services: ServicesDep, day: date | None = None
+) -> DailyStats:
+    """Per service and per counter: issued, served, no-show, cancelled; median and p90 times."""
+    return services.reads.daily_stats(site, actor, day)
+
+
+@router.post(
+    "/printer-status", operation_id="report_printer_status", status_code=204, responses=ERRORS
+)
+def report_printer_status(
+    site: str, body: PrinterStatusReport, actor: ActorDep, services: ServicesDep
+) -> None:
+    """A kiosk reports its printer's state; staff see it as a `printer.status` event."""
+    services.queue.report_printer_status(site, actor, body)

@@ -1,0 +1,147 @@
+"""Tickets: issue at a kiosk, read, cancel, and the clerk's actions on the ticket."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from kolejka.core.errors import DomainError
+from kolejka.schemas import ErrorPublic, TicketCreate, TicketPublic, TransferRequest
+from server.deps import ActorDep, IdempotencyKey, ServicesDep
+
+router = APIRouter(prefix="/sites/{site}/tickets", tags=["tickets"])
+
+ERRORS: dict[int | str, dict[str, object]] = {
+    code: {"model": ErrorPublic} for code in (401, 403, 404, 409, 422)
+}
+
+
+class RateLimited(DomainError):
+    status = 429
+    default_code = "rate_limited"
+
+
+@router.post(
+    "",
+    operation_id="issue_ticket",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TicketPublic,
+    responses={**ERRORS, 429: {"model": ErrorPublic}},
+)
+def issue_ticket(
+    site: str,
+    body: TicketCreate,
+    actor: ActorDep,
+    services: ServicesDep,
+    idempotency_key: IdempotencyKey = None,
+) -> TicketPublic:
+    """Issue a numbered ticket; committed before the answer, so an answered ticket exists."""
+    if actor.kind == "kiosk":
+        wait = services.kiosk_limiter.acquire(actor.key)
+        if wait is not None:
+            raise RateLimited(retry_after=round(wait, 1))
+    return services.queue.issue_ticket(site, actor, body, idempotency_key)
+
+
+@router.get(
+    "/{ticket_id}", operation_id="get_ticket", response_model=TicketPublic, responses=ERRORS
+)
+def get_ticket(site: str, ticket_id: int, actor: ActorDep, services: ServicesDep) -> TicketPublic:
+    return services.queue.get_ticket(site, actor, ticket_id)
+
+
+@router.post(
+    "/{ticket_id}/cancel",
+    operation_id="cancel_ticket",
+    response_model=TicketPublic,
+    responses=ERRORS,
+)
+def cancel_ticket(
+    site: str,
+    ticket_id: int,
+    actor: ActorDep,
+    services: ServicesDep,
+    idempotency_key: IdempotencyKey = None,
+) -> TicketPublic:
+    return services.queue.cancel_ticket(site, actor, ticket_id, idempotency_key)
+
+
+@router.post(
+    "/{ticket_id}/recall",
+    operation_id="recall_ticket",
+    response_model=TicketPublic,
+    responses=ERRORS,
+)
+def recall_ticket(
+    site: str,
+    ticket_id: int,
+    actor: ActorDep,
+    services: ServicesDep,
+    idempotency_key: IdempotencyKey = None,
+) -> TicketPublic:
+    return services.queue.recall_ticket(site, actor, ticket_id, idempotency_key)
+
+
+@router.post(
+    "/{ticket_id}/start",
+    operation_id="start_service",
+    response_model=TicketPublic,
+    responses=ERRORS,
+)
+def start_service(
+    site: str,
+    ticket_id: int,
+    actor: ActorDep,
+    services: ServicesDep,
+    idempotency_key: IdempotencyKey = None,
+) -> TicketPublic:
+    return services.queue.start_service(site, actor, ticket_id, idempotency_key)
+
+
+@router.post(
+    "/{ticket_id}/finish",
+    operation_id="finish_ticket",
+    response_model=TicketPublic,
+    responses=ERRORS,
+)
+def finish_ticket(
+    site: str,
+    ticket_id: int,
+    actor: ActorDep,
+    services: ServicesDep,
+    idempotency_key: IdempotencyKey = None,
+) -> TicketPublic:
+    return services.queue.finish_ticket(site, actor, ticket_id, idempotency_key)
+
+
+@router.post(
+    "/{ticket_id}/no-show",
+    operation_id="mark_no_show",
+    response_model=TicketPublic,
+    responses=ERRORS,
+)
+def mark_no_show(
+    site: str,
+    ticket_id: int,
+    actor: ActorDep,
+    services: ServicesDep,
+    idempotency_key: IdempotencyKey = None,
+) -> TicketPublic:
+    return services.queue.mark_no_show(site, actor, ticket_id, idempotency_key)
+
+
+@router.post(
+    "/{ticket_id}/transfer",
+    operation_id="transfer_ticket",
+    response_model=TicketPublic,
+    responses=ERRORS,
+)
+def transfer_ticket(
+    site: str,
+    ticket_id: int,
+    body: TransferRequest,
+    actor: ActorDep,
+    services: ServicesDep,
+    idempotency_key: IdempotencyKey = None,
+) -> TicketPublic:
+    """Send the client to another service's queue (or one counter), keeping number and place."""
+    return services.queue.transfer_ticket(site, actor, ticket_id, body, idempotency_key)

@@ -1,0 +1,110 @@
+"""The hall board as a web page, for smart TVs that only have a browser.
+
+`GET /display/{site}?token=T&zone=5-8` answers a static page (server/web/display.html)
+with the board's captions in every language baked in; the page's script then opens the
+same event stream as the Qt display (`/api/v1/sites/{site}/events?token=…&after=…&epoch=…`)
+and keeps the board up to date. Without `zone=` the page shows the zone the display's
+device registration has (if any). The token stays in the address bar: it is never written
+into the page, and the page sends no Referer.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path as FilePath
+from typing import Annotated
+
+from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi.responses import FileResponse, HTMLResponse
+
+from display.labels import captions_by_language
+from kolejka.core.errors import DomainError
+from kolejka.i18n import LANGUAGES
+from server import repository as repo
+from server.deps import Services, ServicesDep, resolve_token
+from server.models import Device
+
+router = APIRouter(include_in_schema=False)
+
+WEB_DIR = FilePath(__file__).resolve().parents[1] / "web"
+ASSETS = {
+    "display.css": "text/css; charset=utf-8",
+    "display.js": "text/javascript; charset=utf-8",
+}
+BOOT_MARK = "__KOLEJKA_BOOT__"
+SITE_CODE = r"^[a-z0-9][a-z0-9-]{0,39}$"
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'none'; "
+        "frame-ancestors 'none'"
+    ),
+}
+
+
+@cache
+def _template() -> str:
+    return (WEB_DIR / "display.html").read_text(encoding="utf-8")
+
+
+def render_page(site: str, zone: list[int] | None = None) -> str:
+    """The page with its boot data: site, device zone, captions (no token, no queue data)."""
+    boot = {
+        "site": site,
+        "zone": zone or None,
+        "languages": list(LANGUAGES),
+        "captions": captions_by_language(),
+    }
+    # `</` must not appear inside a <script> block, whatever the captions say.
+    text = json.dumps(boot, ensure_ascii=False).replace("</", "<\\/")
+    return _template().replace(BOOT_MARK, text)
+
+
+@router.get("/display/{site}", response_class=HTMLResponse)
+def display_page(
+    site: Annotated[str, Path(pattern=SITE_CODE)],
+    services: ServicesDep,
+    token: Annotated[str | None, Query(max_length=200)] = None,
+) -> HTMLResponse:
+    """The hall board page for `site` (404 when the site is unknown)."""
+    with services.db.read() as session:
+        site_id = repo.site_by_code(session, site).id
+    return HTMLResponse(
+        render_page(site, _device_zone(services, site_id, token)), headers=PAGE_HEADERS
+    )
+
+
+def _device_zone(services: Services, site_id: int | None, token: str | None) -> list[int]:
+    """The zone registered for this display, [] for none or for a token that is no display's.
+
+    A bad token is not refused here: the page then shows the event stream's refusal, in
+    the hall's languages, which says more than an error page would.
+    """
+    if not token:
+        return []
+    try:
+        actor = resolve_token(services, token)
+    except DomainError:
+        return []
+    if actor.kind != "display" or actor.site_id != site_id:
+        return []
+    with services.db.read() as session:
+        device = session.get(Device, actor.id)
+        return sorted(device.zone) if device is not None else []
+
+
+@router.get("/display/assets/{name}")
+def display_asset(name: str) -> FileResponse:
+    """The page's style sheet and script; nothing else is served from the folder."""
+    media_type = ASSETS.get(name)
+    if media_type is None:
+        raise HTTPException(status_code=404)
+    return FileResponse(
+        WEB_DIR / name,
+        media_type=media_type,
+        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
+    )

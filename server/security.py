@@ -1,0 +1,92 @@
+"""Secrets at rest and tokens on the wire.
+
+- Clerk passwords: Argon2id (argon2-cffi), the OWASP-recommended algorithm.
+- Device tokens: long random strings; only their SHA-256 is stored (they carry enough
+  entropy that a slow hash adds nothing, and the lookup stays one indexed query).
+- Clerk sessions: signed JWTs (HS256 with the server secret), so any server process can
+  check them without shared memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import jwt
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+_hasher = PasswordHasher()
+# Verified against when the user does not exist, so both paths cost the same time.
+_DUMMY_HASH = _hasher.hash("kolejka-no-such-user")
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token(nbytes: int = 24) -> str:
+    return secrets.token_urlsafe(nbytes)
+
+
+@dataclass(frozen=True, slots=True)
+class ClerkClaims:
+    clerk_id: int
+    site_id: int
+    role: str
+    expires_at: datetime
+
+
+def issue_clerk_token(
+    *, secret: str, clerk_id: int, site_id: int, role: str, now: datetime, ttl_s: int
+) -> tuple[str, datetime]:
+    expires = now + timedelta(seconds=ttl_s)
+    payload = {
+        "sub": str(clerk_id),
+        "site": site_id,
+        "role": role,
+        "iat": int(now.timestamp()),
+        "exp": int(expires.timestamp()),
+        "typ": "clerk",
+    }
+    return jwt.encode(payload, secret, algorithm="HS256"), expires
+
+
+def read_clerk_token(token: str, *, secret: str, now: datetime) -> ClerkClaims | None:
+    """The claims of a valid, unexpired clerk token; None for anything else."""
+    try:
+        data = jwt.decode(
+            token,
+            secret,
+            algorithms=["HS256"],
+            options={
+                # Expiry is checked below against the injected clock, not the wall clock.
+                "verify_exp": False,
+                "verify_iat": False,
+                "verify_nbf": False,
+                "require": ["sub", "exp", "site", "role"],
+            },
+        )
+    except jwt.PyJWTError:
+        return None
+    if data.get("typ") != "clerk" or int(data["exp"]) <= now.timestamp():
+        return None
+    return ClerkClaims(
+        clerk_id=int(data["sub"]),
+        site_id=int(data["site"]),
+        role=str(data["role"]),
+        expires_at=datetime.fromtimestamp(int(data["exp"]), tz=now.tzinfo),
+    )

@@ -1,0 +1,257 @@
+"""A site's configuration file (TOML): services, counters, hours, limits, devices, clerks.
+
+    [[sites]]
+    code = "demo"
+    name = "Department for Foreigners — main hall"
+    timezone = "Europe/Warsaw"
+    [sites.rules]
+    max_recalls = 2
+    [[sites.services]]
+    code = "A"
+    names = { pl = "…", en = "…", ru = "…", uk = "…" }
+    hours = { mon = ["08:00-15:00"], special = { "2026-12-24" = [] } }
+    daily_limit = 150
+    [[sites.counters]]
+    number = 1
+    services = [{ service = "A", order = 1 }, { service = "E", order = 2 }]
+    [[sites.devices]]
+    kind = "kiosk"
+    name = "Kiosk by the entrance"
+    token = "…"            # or token_sha256 = "…"
+    [[sites.clerks]]
+    username = "anna"
+    password = "…"         # or password_hash = "$argon2id$…"
+
+Validation errors name the field (`sites.0.services.2.code: …`), so a bad file is refused at
+start-up with a message an administrator can act on.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from datetime import date
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from kolejka.core.hours import WEEKDAYS, Interval, OpeningHours
+from kolejka.core.routing import RoutingMode
+from kolejka.i18n import LANGUAGES
+
+Language = Literal["pl", "en", "ru", "uk"]
+_ALL_LANGUAGES: tuple[Language, ...] = ("pl", "en", "ru", "uk")
+
+
+class ConfigError(Exception):
+    """A site configuration that cannot be used; the message names the field."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _check_names(names: dict[str, str]) -> dict[str, str]:
+    unknown = set(names) - set(LANGUAGES)
+    if unknown:
+        raise ValueError(f"unknown language(s) {sorted(unknown)}; use {list(LANGUAGES)}")
+    if "pl" not in names:
+        raise ValueError("a Polish name ('pl') is required")
+    return names
+
+
+class HoursConfig(Strict):
+    mon: list[str] = Field(default_factory=list)
+    tue: list[str] = Field(default_factory=list)
+    wed: list[str] = Field(default_factory=list)
+    thu: list[str] = Field(default_factory=list)
+    fri: list[str] = Field(default_factory=list)
+    sat: list[str] = Field(default_factory=list)
+    sun: list[str] = Field(default_factory=list)
+    special: dict[date, list[str]] = Field(default_factory=dict)
+
+    @field_validator(*WEEKDAYS, mode="after")
+    @classmethod
+    def _intervals(cls, value: list[str]) -> list[str]:
+        for text in value:
+            Interval.parse(text)
+        return value
+
+    @field_validator("special", mode="after")
+    @classmethod
+    def _special(cls, value: dict[date, list[str]]) -> dict[date, list[str]]:
+        for intervals in value.values():
+            for text in intervals:
+                Interval.parse(text)
+        return value
+
+    def to_opening_hours(self) -> OpeningHours:
+        weekly = {day: [Interval.parse(t) for t in getattr(self, day)] for day in WEEKDAYS}
+        if not any(weekly.values()):
+            weekly = {}
+        special = {d: [Interval.parse(t) for t in ivs] for d, ivs in self.special.items()}
+        return OpeningHours(weekly=weekly, special=special)
+
+
+def opening_hours_from_json(data: dict[str, Any]) -> OpeningHours:
+    return HoursConfig.model_validate(data).to_opening_hours() if data else OpeningHours()
+
+
+class ServiceConfig(Strict):
+    code: str = Field(description="Ticket prefix: 1-3 capital letters.")
+    names: dict[str, str]
+    group: str | None = None
+    group_names: dict[str, str] = Field(default_factory=dict)
+    hours: HoursConfig | None = None
+    daily_limit: int | None = Field(None, ge=1)
+    enabled: bool = True
+    bring_text: dict[str, str] = Field(
+        default_factory=dict, description="What to bring, per language (appointment confirmation)."
+    )
+    slot_minutes: int = Field(15, ge=5, le=240, description="Length of an appointment slot.")
+    slot_capacity: int = Field(
+        1, ge=0, le=100, description="Appointments per slot; 0 = no appointments for this service."
+    )
+
+    @field_validator("code")
+    @classmethod
+    def _code(cls, value: str) -> str:
+        if not re.fullmatch(r"[A-Z]{1,3}", value):
+            raise ValueError("must be 1-3 capital letters A-Z (it starts every ticket number)")
+        return value
+
+    @field_validator("names")
+    @classmethod
+    def _names(cls, value: dict[str, str]) -> dict[str, str]:
+        return _check_names(value)
+
+
+class CounterServiceConfig(Strict):
+    service: str
+    order: int = Field(1, ge=1)
+    weight: float = Field(1.0, gt=0)
+
+
+class CounterConfig(Strict):
+    number: int = Field(ge=1, le=999)
+    name: str | None = None
+    routing: RoutingMode = RoutingMode.ORDER
+    services: list[CounterServiceConfig] = Field(min_length=1)
+
+
+class DeviceConfig(Strict):
+    kind: Literal["kiosk", "display", "counter", "booking"]  # booking: an integration token
+    name: str
+    token: str | None = Field(None, min_length=16)
+    token_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
+    counter: int | None = None
+    zone: list[int] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _one_token(self) -> DeviceConfig:
+        if (self.token is None) == (self.token_sha256 is None):
+            raise ValueError("give exactly one of 'token' or 'token_sha256'")
+        return self
+
+
+class ClerkConfig(Strict):
+    username: str = Field(min_length=1, max_length=100)
+    display_name: str | None = None
+    role: Literal["clerk", "supervisor", "admin"] = "clerk"
+    password: str | None = Field(None, min_length=6)
+    password_hash: str | None = None
+
+    @model_validator(mode="after")
+    def _one_password(self) -> ClerkConfig:
+        if (self.password is None) == (self.password_hash is None):
+            raise ValueError("give exactly one of 'password' or 'password_hash'")
+        return self
+
+
+class RulesConfig(Strict):
+    max_recalls: int = Field(2, ge=0, le=10)
+    no_show_after_max_recalls: bool = Field(
+        False, description="A recall past the limit marks a no-show instead of being refused."
+    )
+    priority_enabled: bool = True
+    languages: list[Language] = Field(default_factory=lambda: list(_ALL_LANGUAGES))
+    ticket_messages: dict[str, str] = Field(default_factory=dict)
+    ticker: dict[str, str] = Field(default_factory=dict, description="Hall display messages.")
+    checkin_before_min: int = Field(
+        30, ge=0, le=24 * 60, description="An appointment may check in this early."
+    )
+    checkin_after_min: int = Field(15, ge=0, le=24 * 60, description="…and this late.")
+    personal_data_enabled: bool = Field(
+        False, description="Appointments may carry a name and a contact."
+    )
+    personal_data_retention_days: int = Field(
+        30, ge=0, le=3650, description="Days after the slot before name and contact are erased."
+    )
+
+
+class SiteConfig(Strict):
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
+    name: str
+    address: str | None = None
+    timezone: str = "Europe/Warsaw"
+    rules: RulesConfig = Field(default_factory=RulesConfig)
+    services: list[ServiceConfig] = Field(min_length=1)
+    counters: list[CounterConfig] = Field(default_factory=list)
+    devices: list[DeviceConfig] = Field(default_factory=list)
+    clerks: list[ClerkConfig] = Field(default_factory=list)
+
+    @field_validator("timezone")
+    @classmethod
+    def _tz(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _references(self) -> SiteConfig:
+        codes = [s.code for s in self.services]
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"service codes repeat: {codes}")
+        numbers = [c.number for c in self.counters]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError(f"counter numbers repeat: {numbers}")
+        for counter in self.counters:
+            for link in counter.services:
+                if link.service not in codes:
+                    raise ValueError(
+                        f"counter {counter.number} serves unknown service {link.service!r}"
+                    )
+        users = [c.username for c in self.clerks]
+        if len(set(users)) != len(users):
+            raise ValueError(f"clerk usernames repeat: {users}")
+        return self
+
+
+class KolejkaConfig(Strict):
+    sites: list[SiteConfig] = Field(min_length=1)
+
+
+def parse_config(data: dict[str, Any], source: str = "configuration") -> KolejkaConfig:
+    try:
+        return KolejkaConfig.model_validate(data)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            where = ".".join(str(part) for part in err["loc"])
+            lines.append(f"  {where}: {err['msg']}")
+        raise ConfigError(f"{source} is not valid:\n" + "\n".join(lines)) from None
+
+
+def load_config(path: Path) -> KolejkaConfig:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return parse_config(data, str(path))

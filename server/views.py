@@ -1,0 +1,85 @@
+"""Rows → public wire models (kolejka.schemas)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from kolejka.core.estimates import estimate_wait_s
+from kolejka.core.states import CounterState, Priority, TicketStatus
+from kolejka.schemas import CounterPublic, CounterServicePublic, TicketPublic
+from server import repository as repo
+from server.models import Counter, Service, Site, Ticket
+
+
+def _counter_number(session: Session, counter_id: int | None) -> int | None:
+    if counter_id is None:
+        return None
+    counter = session.get(Counter, counter_id)
+    return counter.number if counter else None
+
+
+def ticket_public(
+    session: Session,
+    site: Site,
+    ticket: Ticket,
+    now: datetime,
+    *,
+    with_estimate: bool = True,
+    recent_limit: int = 20,
+) -> TicketPublic:
+    service = session.get(Service, ticket.service_id)
+    assert service is not None and ticket.id is not None
+    ahead: int | None = None
+    estimate: int | None = None
+    if ticket.status == TicketStatus.WAITING.value:
+        ahead = repo.ahead_count(session, ticket, now)
+        if with_estimate:
+            estimate = estimate_wait_s(
+                ahead,
+                repo.recent_durations(session, service, recent_limit),
+                repo.open_counter_count(session, service),
+                repo.queue_rate(session, service, now),
+            )
+    return TicketPublic(
+        id=ticket.id,
+        public_id=ticket.public_id,
+        site=site.code,
+        number=ticket.number,
+        service=service.code,
+        status=TicketStatus(ticket.status),
+        language=ticket.language,
+        priority=Priority(ticket.priority),
+        issued_at=ticket.issued_at,
+        arrival_at=ticket.arrival_at,
+        called_at=ticket.called_at,
+        started_at=ticket.started_at,
+        finished_at=ticket.finished_at,
+        counter=_counter_number(session, ticket.counter_id),
+        target_counter=_counter_number(session, ticket.target_counter_id),
+        recalls=ticket.recalls,
+        note=ticket.note,
+        appointment_at=ticket.appointment_at,
+        ahead=ahead,
+        estimated_wait_s=estimate,
+    )
+
+
+def counter_public(session: Session, site: Site, counter: Counter, now: datetime) -> CounterPublic:
+    current = None
+    if counter.current_ticket_id is not None:
+        ticket = session.get(Ticket, counter.current_ticket_id)
+        if ticket is not None:
+            current = ticket_public(session, site, ticket, now, with_estimate=False)
+    return CounterPublic(
+        number=counter.number,
+        name=counter.name,
+        state=CounterState(counter.state),
+        clerk=repo.clerk_name(session, counter.clerk_id),
+        services=[
+            CounterServicePublic(service=service.code, order=link.order, weight=link.weight)
+            for link, service in repo.links_of(session, counter)
+        ],
+        current=current,
+    )

@@ -1,0 +1,76 @@
+"""The site configuration file: validated at start-up, errors name the field."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from server.siteconfig import ConfigError, load_config, parse_config
+from tests.conftest import site_config_dict
+
+DEMO = Path(__file__).resolve().parents[2] / "server" / "demo_site.toml"
+
+
+def test_demo_config_is_valid_and_complete():
+    config = load_config(DEMO)
+    site = config.sites[0]
+    assert [s.code for s in site.services] == ["A", "B", "C", "D", "E"]
+    assert all(set(s.names) == {"pl", "en", "ru", "uk"} for s in site.services)
+    assert [c.number for c in site.counters] == list(range(1, 9))
+
+
+@pytest.mark.parametrize(
+    ("mutate", "where"),
+    [
+        (lambda s: s["services"][0].update(code="a1"), "sites.0.services.0.code"),
+        (lambda s: s["services"][0]["names"].pop("pl"), "sites.0.services.0.names"),
+        (lambda s: s["services"][0]["names"].update(de="X"), "sites.0.services.0.names"),
+        (lambda s: s.update(timezone="Mars/Olympus"), "sites.0.timezone"),
+        (lambda s: s["counters"][0]["services"].append({"service": "Q"}), "sites.0"),
+        (
+            lambda s: s["services"][3].update(hours={"mon": ["9-17"]}),
+            "sites.0.services.3.hours.mon",
+        ),
+        (lambda s: s["devices"][0].update(token="short"), "sites.0.devices.0.token"),
+        (lambda s: s.update(colour="red"), "sites.0.colour"),
+    ],
+)
+def test_invalid_config_names_the_field(password_hash, mutate, where):
+    data = site_config_dict(password_hash)
+    mutate(data["sites"][0])
+    with pytest.raises(ConfigError) as info:
+        parse_config(data, "office.toml")
+    assert where in str(info.value)
+
+
+def test_server_refuses_to_start_with_a_bad_file(tmp_path):
+    bad = tmp_path / "office.toml"
+    bad.write_text(
+        DEMO.read_text(encoding="utf-8").replace('code = "C"', 'code = "c"'), encoding="utf-8"
+    )
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kolejka.cli",
+            "server",
+            "--config",
+            str(bad),
+            "--database",
+            f"sqlite:///{tmp_path / 'x.sqlite3'}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "sites.0.services.2.code" in result.stderr
+
+
+def test_broken_toml_is_reported_with_the_file_name(tmp_path):
+    bad = tmp_path / "office.toml"
+    bad.write_text("[[sites]\ncode = ", encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(bad)
+    assert "office.toml" in str(info.value) and "TOML" in str(info.value)
