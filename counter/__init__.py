@@ -1,0 +1,1 @@
+"""counter role of Kolejka."""

@@ -1,0 +1,120 @@
+"""Sign-in: the clerk's account, the counter, the language of the app."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter.controller import CounterController
+from counter.theme import STYLESHEET, named
+from counter.window import CounterWindow
+from kolejka.client import ApiError, KolejkaClient, ServerUnreachable
+from kolejka.client.qt import ApiCall
+from kolejka.i18n import LANGUAGES, NATIVE_NAMES, translator
+from kolejka.schemas import LoginResponse
+
+
+class LoginWindow(QWidget):
+    """Shown first; after a good sign-in it opens the CounterWindow and hides itself."""
+
+    signedIn = Signal(object)
+
+    def __init__(
+        self,
+        server_url: str,
+        site: str,
+        *,
+        username: str | None = None,
+        counter: int | None = None,
+        language: str = "pl",
+    ) -> None:
+        super().__init__()
+        self.server_url = server_url
+        self.site = site
+        self.language = language
+        self.counter_window: CounterWindow | None = None
+        self._call: ApiCall | None = None
+        _ = translator(language).gettext
+        self.setWindowTitle("Kolejka — " + _("Sign in"))
+        self.setStyleSheet(STYLESHEET)
+        self.resize(460, 360)
+        layout = QVBoxLayout(self)
+        title = named(QLabel(_("Sign in at your counter")), "value")
+        layout.addWidget(title)
+        form = QFormLayout()
+        self.username = QLineEdit(username or "")
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.counter = QSpinBox()
+        self.counter.setRange(1, 999)
+        self.counter.setValue(counter or 1)
+        self.ui_language = QComboBox()
+        for code in LANGUAGES:
+            self.ui_language.addItem(NATIVE_NAMES[code], code)
+        self.ui_language.setCurrentIndex(LANGUAGES.index(language))
+        form.addRow(_("User name"), self.username)
+        form.addRow(_("Password"), self.password)
+        form.addRow(_("Counter"), self.counter)
+        form.addRow(_("Language"), self.ui_language)
+        layout.addLayout(form)
+        self.error = named(QLabel(), "message")
+        self.error.setProperty("level", "error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        layout.addWidget(self.error)
+        self.submit = named(QPushButton(_("Sign in")), "primary")
+        self.submit.clicked.connect(self.sign_in)
+        self.password.returnPressed.connect(self.sign_in)
+        layout.addWidget(self.submit)
+        layout.addStretch(1)
+
+    @Slot()
+    def sign_in(self) -> None:
+        language = self.ui_language.currentData()
+        client = KolejkaClient(self.server_url, self.site, language=language)
+        username, password = self.username.text().strip(), self.password.text()
+        number = self.counter.value()
+        self.submit.setEnabled(False)
+        self.error.hide()
+        call = ApiCall(self)
+        self._call = call
+        call.succeeded.connect(lambda answer: self._signed_in(client, number, language, answer))
+        call.failed.connect(lambda exc: self._failed(client, exc, language))
+        call.run(client.login, username, password)
+
+    def _signed_in(
+        self, client: KolejkaClient, number: int, language: str, answer: LoginResponse
+    ) -> None:
+        controller = CounterController(client, number, language)
+        self.counter_window = CounterWindow(controller, answer.clerk.display_name, language)
+        self.counter_window.show()
+        controller.start()
+        self.hide()
+        self.signedIn.emit(self.counter_window)
+
+    def _failed(self, client: KolejkaClient, exc: object, language: str) -> None:
+        client.close()
+        _ = translator(language).gettext
+        if isinstance(exc, ApiError):
+            text = exc.detail or exc.code
+        elif isinstance(exc, ServerUnreachable):
+            text = _("The server does not answer. Check the network and try again.")
+        else:
+            text = str(exc)
+        self.error.setText(text)
+        self.error.show()
+        self.submit.setEnabled(True)
+
+    def shutdown(self) -> None:
+        if self.counter_window is not None:
+            self.counter_window.shutdown()
+            self.counter_window.controller.client.close()

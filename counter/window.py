@@ -1,0 +1,304 @@
+"""The clerk's main window: the current client, the actions, the queues, today's tally."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from PySide6.QtCore import Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from counter.controller import CounterController
+from counter.models import QueueTableModel, minutes
+from counter.state import Action
+from counter.texts import (
+    ACTION_LABELS,
+    COUNTER_STATE_LABELS,
+    PRIORITY_LABELS,
+    SHORTCUTS,
+    STATUS_LABELS,
+)
+from counter.theme import COMPACT_STYLESHEET, STYLESHEET, named
+from counter.transfer import TransferDialog
+from kolejka.i18n import N_, NATIVE_NAMES, translator
+
+ACTION_ORDER = (
+    Action.CALL_NEXT,
+    Action.RECALL,
+    Action.START,
+    Action.FINISH,
+    Action.NO_SHOW,
+    Action.TRANSFER,
+    Action.PAUSE,
+    Action.RESUME,
+    Action.CLOSE,
+)
+
+
+def _card() -> QFrame:
+    frame = QFrame()
+    frame.setObjectName("card")
+    return frame
+
+
+class CounterWindow(QMainWindow):
+    def __init__(self, controller: CounterController, clerk_name: str, language: str = "pl"):
+        super().__init__()
+        self.controller = controller
+        self.clerk_name = clerk_name
+        self.language = language
+        self._ = translator(language).gettext
+        self.compact = False
+        self.setStyleSheet(STYLESHEET)
+        self.resize(1180, 720)
+        self.buttons: dict[Action, QPushButton] = {}
+        self.actions_: dict[Action, QAction] = {}
+        self._build()
+        controller.changed.connect(self.refresh_view)
+        controller.message.connect(self.show_message)
+        controller.connectionChanged.connect(self._connection)
+        self._tick = QTimer(self)
+        self._tick.setInterval(1000)
+        self._tick.timeout.connect(self._update_waited)
+        self._tick.start()
+        self.refresh_view()
+
+    # --- layout -------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        _ = self._
+        root = QWidget()
+        layout = QVBoxLayout(root)
+        layout.setContentsMargins(0, 0, 0, 0)
+        header = QFrame()
+        header.setObjectName("headerBar")
+        hl = QHBoxLayout(header)
+        self.header = named(QLabel(), "header")
+        self.state_badge = named(QLabel(), "badge")
+        hl.addWidget(self.header, 1)
+        hl.addWidget(self.state_badge)
+        layout.addWidget(header)
+
+        body = QHBoxLayout()
+        body.setContentsMargins(12, 12, 12, 12)
+        body.setSpacing(12)
+        layout.addLayout(body, 1)
+
+        left = QVBoxLayout()
+        body.addLayout(left, 3)
+        client = _card()
+        cl = QGridLayout(client)
+        self.number = named(QLabel(), "number")
+        self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        cl.addWidget(self.number, 0, 0, 1, 4)
+        self.fields: dict[str, QLabel] = {}
+        for i, (key, caption) in enumerate(
+            [
+                ("service", N_("Service")),
+                ("status", N_("Status")),
+                ("waited", N_("Waiting")),
+                ("language", N_("Language")),
+                ("priority", N_("Priority")),
+                ("appointment", N_("Appointment")),
+            ]
+        ):
+            cap = named(QLabel(_(caption)), "caption")
+            val = named(QLabel(), "value")
+            val.setWordWrap(True)
+            cl.addWidget(cap, 1 + (i // 2) * 2, (i % 2) * 2, 1, 2)
+            cl.addWidget(val, 2 + (i // 2) * 2, (i % 2) * 2, 1, 2)
+            self.fields[key] = val
+        self.note = named(QLabel(), "note")
+        self.note.setWordWrap(True)
+        cl.addWidget(self.note, 8, 0, 1, 4)
+        left.addWidget(client, 1)
+        self.message = named(QLabel(), "message")
+        self.message.setWordWrap(True)
+        self.message.hide()
+        left.addWidget(self.message)
+
+        grid = QGridLayout()
+        for i, action in enumerate(ACTION_ORDER):
+            label = f"{_(ACTION_LABELS[action])}\t{SHORTCUTS[action]}"
+            button = QPushButton(label)
+            button.setMinimumHeight(52)
+            if action is Action.CALL_NEXT:
+                button.setObjectName("primary")
+            button.clicked.connect(lambda _c=False, a=action: self.trigger(a))
+            grid.addWidget(button, i // 3, i % 3)
+            self.buttons[action] = button
+            qaction = QAction(self)
+            qaction.setShortcut(QKeySequence(SHORTCUTS[action]))
+            qaction.triggered.connect(lambda _c=False, a=action: self.trigger(a))
+            self.addAction(qaction)
+            self.actions_[action] = qaction
+        left.addLayout(grid)
+
+        self.side = QWidget()
+        right = QVBoxLayout(self.side)
+        right.setContentsMargins(0, 0, 0, 0)
+        queues = _card()
+        ql = QVBoxLayout(queues)
+        ql.addWidget(named(QLabel(_("Queues at this counter")), "caption"))
+        self.queue_model = QueueTableModel(self.language)
+        self.queue_view = QTableView()
+        self.queue_view.setModel(self.queue_model)
+        self.queue_view.verticalHeader().hide()
+        header = self.queue_view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.queue_view.setSelectionMode(QTableView.SelectionMode.NoSelection)
+        self.queue_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        ql.addWidget(self.queue_view)
+        right.addWidget(queues, 1)
+        tally = _card()
+        tl = QGridLayout(tally)
+        tl.addWidget(named(QLabel(_("Today at this counter")), "caption"), 0, 0, 1, 2)
+        self.served = named(QLabel(), "value")
+        self.service_time = named(QLabel(), "value")
+        tl.addWidget(QLabel(_("Served")), 1, 0)
+        tl.addWidget(self.served, 1, 1)
+        tl.addWidget(QLabel(_("Typical service time")), 2, 0)
+        tl.addWidget(self.service_time, 2, 1)
+        right.addWidget(tally)
+        body.addWidget(self.side, 2)
+
+        self.setCentralWidget(root)
+        self.connection = QLabel()
+        self.statusBar().addPermanentWidget(self.connection)
+        compact = QAction(self)
+        compact.setShortcut(QKeySequence("Ctrl+M"))
+        compact.triggered.connect(self.toggle_compact)
+        self.addAction(compact)
+        self.compact_button = QPushButton(_("Compact view") + "\tCtrl+M")
+        self.compact_button.clicked.connect(self.toggle_compact)
+        self.statusBar().addWidget(self.compact_button)
+
+    # --- behaviour ----------------------------------------------------------------------
+
+    @Slot()
+    def trigger(self, action: Action) -> None:
+        if action is Action.TRANSFER:
+            self.open_transfer()
+            return
+        self.message.hide()
+        self.controller.act(action)
+
+    def open_transfer(self) -> TransferDialog | None:
+        if Action.TRANSFER not in self.controller.enabled():
+            return None
+        dialog = TransferDialog(self.controller, self.language, self)
+        dialog.accepted.connect(lambda: self.controller.act(Action.TRANSFER, **dialog.choice()))
+        dialog.open()
+        return dialog
+
+    @Slot()
+    def toggle_compact(self) -> None:
+        self.compact = not self.compact
+        self.side.setVisible(not self.compact)
+        self.setStyleSheet(COMPACT_STYLESHEET if self.compact else STYLESHEET)
+        self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, self.compact)
+        if self.compact:
+            self.resize(560, 420)
+        else:
+            self.resize(1180, 720)
+        self.show()
+
+    @Slot(str, str)
+    def show_message(self, text: str, level: str) -> None:
+        self.message.setText(text)
+        self.message.setProperty("level", level)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
+        self.message.show()
+
+    @Slot(bool)
+    def _connection(self, _connected: bool) -> None:
+        self.refresh_view()
+
+    @Slot()
+    def refresh_view(self) -> None:
+        _ = self._
+        c = self.controller
+        state = c.counter.state.value if c.counter else None
+        title = _("Counter {number}").format(number=c.number)
+        self.header.setText(f"{title}  ·  {self.clerk_name}")
+        self.setWindowTitle(f"Kolejka — {title} — {self.clerk_name}")
+        self.state_badge.setText(_(COUNTER_STATE_LABELS[state]) if state else "…")
+        enabled = c.enabled()
+        for action, button in self.buttons.items():
+            button.setEnabled(action in enabled)
+            self.actions_[action].setEnabled(action in enabled)
+            button.setVisible(
+                not (action is Action.RESUME and state != "paused")
+                and not (action is Action.PAUSE and state == "paused")
+            )
+        ticket = c.current
+        if ticket is None:
+            self.number.setObjectName("numberIdle")
+            self.number.setText(_("No client at the counter"))
+            for label in self.fields.values():
+                label.setText("—")
+            self.note.hide()
+        else:
+            self.number.setObjectName("number")
+            self.number.setText(ticket.number)
+            self.fields["service"].setText(self._service_name(ticket.service))
+            self.fields["status"].setText(_(STATUS_LABELS[ticket.status.value]))
+            self.fields["language"].setText(
+                f"{NATIVE_NAMES.get(ticket.language, ticket.language)} ({ticket.language})"
+            )
+            self.fields["priority"].setText(_(PRIORITY_LABELS[ticket.priority.value]))
+            self.fields["appointment"].setText(
+                ticket.appointment_at.astimezone().strftime("%H:%M")
+                if ticket.appointment_at
+                else "—"
+            )
+            self.note.setVisible(bool(ticket.note))
+            self.note.setText(_("Note: {note}").format(note=ticket.note or ""))
+            self._update_waited()
+        self.number.style().unpolish(self.number)
+        self.number.style().polish(self.number)
+        self.queue_model.set_rows(c.queues())
+        tally = c.tally
+        self.served.setText(str(tally.served) if tally else "—")
+        self.service_time.setText(
+            minutes(round(tally.service_median_s))
+            if tally and tally.service_median_s is not None
+            else "—"
+        )
+        self.connection.setText(
+            ("● " + _("Connected")) if c.connected else ("○ " + _("Reconnecting…"))
+        )
+
+    def _service_name(self, code: str) -> str:
+        snapshot = self.controller.snapshot
+        for queue in snapshot.services if snapshot else []:
+            if queue.code == code:
+                return f"{code} — {queue.names.get(self.language) or queue.names.get('pl', code)}"
+        return code
+
+    @Slot()
+    def _update_waited(self) -> None:
+        waited = self.controller.waited_s(datetime.now(UTC))
+        self.fields["waited"].setText(minutes(max(0, waited)) if waited is not None else "—")
+
+    def shutdown(self) -> None:
+        self._tick.stop()
+        self.controller.shutdown()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)

@@ -1,0 +1,104 @@
+"""Screenshots of the counter app against a demo server this script starts.
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots_counter.py [OUT_DIR]
+
+Writes docs/images/counter-main-<lang>.png (a client being served), counter-login.png
+and counter-transfer.png.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication
+
+from counter.app import build_counter_window
+from counter.state import Action
+from kolejka.client import KolejkaClient
+from kolejka.demo import ServerThread
+from server.app import create_app
+from server.settings import Settings
+
+OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/images")
+CLERKS = {"pl": ("anna", 1), "en": ("piotr", 2), "ru": ("olena", 4), "uk": ("marek", 5)}
+VISITOR = {"pl": ("A", "uk"), "en": ("B", "en"), "ru": ("A", "ru"), "uk": ("C", "uk")}
+
+
+def pump(seconds: float) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        time.sleep(0.02)
+
+
+def wait_for(condition, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
+    end = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > end:
+            raise TimeoutError("the counter app did not get there")
+        pump(0.05)
+
+
+def main() -> None:
+    OUT.mkdir(parents=True, exist_ok=True)
+    port = 8460
+    db = Path(tempfile.mkdtemp()) / "shots.sqlite3"
+    settings = Settings(database_url=f"sqlite:///{db}", kiosk_rate_per_minute=1000)
+    server = ServerThread(create_app(settings, demo=True), port)
+    server.start()
+    url = f"http://127.0.0.1:{port}"
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    kiosk = KolejkaClient(url, "demo", "demo-kiosk-token-0001")
+    for service, language in zip(
+        "AABBCCEA", ["uk", "en", "ru", "pl", "uk", "en", "ru", "pl"], strict=True
+    ):
+        kiosk.issue_ticket(service, language=language)
+    login = build_counter_window(url, "demo", counter=3, language="pl")
+    login.resize(460, 330)
+    login.show()
+    pump(0.3)
+    login.grab().save(str(OUT / "counter-login.png"))
+    login.close()
+    windows = []
+    for lang, (user, number) in CLERKS.items():
+        service, visitor_language = VISITOR[lang]
+        kiosk.issue_ticket(service, language=visitor_language)
+        shell = build_counter_window(
+            url, "demo", username=user, password="demo1234", counter=number, language=lang
+        )
+        wait_for(lambda s=shell: s.counter_window is not None)
+        window = shell.counter_window
+        assert window is not None
+        windows.append(shell)
+        c = window.controller
+        wait_for(lambda c=c: Action.CALL_NEXT in c.enabled() and c.snapshot is not None)
+        c.act(Action.CALL_NEXT)
+        wait_for(lambda c=c: Action.START in c.enabled())
+        c.act(Action.START)
+        wait_for(lambda c=c: Action.FINISH in c.enabled() and c.tally is not None)
+        pump(1.2)
+        window.grab().save(str(OUT / f"counter-main-{lang}.png"))
+        if lang == "pl":
+            dialog = window.open_transfer()
+            assert dialog is not None
+            dialog.note.setText("Potrzebny formularz dla członka rodziny")
+            pump(0.3)
+            dialog.grab().save(str(OUT / "counter-transfer.png"))
+            dialog.reject()
+    for shell in windows:
+        shell.shutdown()
+    kiosk.close()
+    server.stop()
+    QTimer.singleShot(0, app.quit)
+    print(f"screenshots in {OUT}")
+
+
+if __name__ == "__main__":
+    main()
