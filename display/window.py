@@ -1,0 +1,512 @@
+"""The hall board window: renders a `Board`; knows nothing about the network.
+
+Landscape (1920×1080): the newest call large on the left with the previous calls beneath,
+waiting counts per service on the right, the ticker along the bottom. Portrait stacks the
+same panels. Every caption is Polish first with a second language beside it that rotates
+(en → uk → ru), and switches to the caller's language while a new call blinks. Fonts scale
+with the window so one layout serves a 55" TV and a laptop preview alike.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from display import labels
+from display.board import Board, BoardCall, ServiceRow
+from display.labels import gettext
+from display.theme import THEME, current_panel_style, stylesheet
+from display.widgets import Blinker, ClockWidget, FitLabel, TickerWidget, board_font
+from kolejka.i18n import LANGUAGES
+
+if TYPE_CHECKING:
+    from display.controller import DisplayController
+
+SECONDARY_LANGUAGES: tuple[str, ...] = ("en", "uk", "ru")
+ROTATE_MS = 8000
+ARROW = "➜"
+
+
+
+class Connection(StrEnum):
+    CONNECTING = "connecting"
+    ONLINE = "online"
+    OFFLINE = "offline"
+    REFUSED = "refused"
+
+
+BANNER_TEXT: dict[Connection, str] = {
+    Connection.CONNECTING: labels.CONNECTING,
+    Connection.OFFLINE: labels.OFFLINE,
+    Connection.REFUSED: labels.REFUSED,
+}
+
+
+class Caption(QWidget):
+    """A caption in Polish with a second, smaller language beside it."""
+
+    def __init__(self, message: str, parent: QWidget | None = None, *, center: bool = False):
+        super().__init__(parent)
+        self.message = message
+        self.primary = QLabel(self)
+        self.secondary = QLabel(self)
+        self.secondary.setProperty("role", "muted")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(16)
+        if center:
+            layout.addStretch(1)
+        layout.addWidget(self.primary, 0, Qt.AlignmentFlag.AlignBaseline)
+        layout.addWidget(self.secondary, 0, Qt.AlignmentFlag.AlignBaseline)
+        layout.addStretch(1)
+
+    def set_language(self, language: str, primary: str = "pl") -> None:
+        self.primary.setText(gettext(primary, self.message))
+        other = gettext(language, self.message) if language != primary else ""
+        self.secondary.setText(other)
+        self.secondary.setVisible(bool(other))
+
+    def set_scale(self, pixels: float) -> None:
+        self.primary.setFont(board_font(pixels))
+        self.secondary.setFont(board_font(pixels * 0.78, bold=False))
+
+
+class CounterBox(QLabel):
+    """The counter number in a heavy frame: recognisable without colour."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("counterBox")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+    def set_scale(self, pixels: float) -> None:
+        self.setFont(board_font(pixels))
+        self.setMinimumWidth(round(pixels * 1.5))
+
+
+class CallRow(QFrame):
+    """One previous call: A022 ➜ [3]."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("recentRow")
+        self.number = FitLabel(self)
+        self.arrow = QLabel(ARROW, self)
+        self.arrow.setProperty("role", "muted")
+        self.counter = CounterBox(self)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 6, 16, 6)
+        layout.addWidget(self.number, 1)
+        layout.addWidget(self.arrow)
+        layout.addWidget(self.counter)
+
+    def show_call(self, call: BoardCall | None) -> None:
+        self.number.setText(call.number if call else "")
+        self.counter.setText(str(call.counter) if call else "")
+        for widget in (self.number, self.arrow, self.counter):
+            widget.setVisible(call is not None)
+
+    def set_scale(self, pixels: float) -> None:
+        self.number.set_max_pixels(pixels)
+        self.arrow.setFont(board_font(pixels * 0.7))
+        self.counter.set_scale(pixels * 0.85)
+
+
+class ServiceRowWidget(QFrame):
+    """A service: its letter, its Polish name, the rotating translation, the count."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("serviceRow")
+        self.code = QLabel(self)
+        self.code.setObjectName("serviceCode")
+        self.code.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.name = QLabel(self)
+        self.name.setWordWrap(True)
+        self.translation = QLabel(self)
+        self.translation.setWordWrap(True)
+        self.translation.setProperty("role", "muted")
+        self.count = QLabel(self)
+        self.count.setObjectName("serviceCount")
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        names = QVBoxLayout()
+        names.setSpacing(2)
+        names.addWidget(self.name)
+        names.addWidget(self.translation)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(16, 10, 16, 10)
+        layout.setSpacing(20)
+        layout.addWidget(self.code, 0, Qt.AlignmentFlag.AlignVCenter)
+        layout.addLayout(names, 1)
+        layout.addWidget(self.count)
+
+    def show_service(self, row: ServiceRow, language: str, primary: str = "pl") -> None:
+        self.code.setText(row.code)
+        self.name.setText(row.name(primary))
+        other = row.name(language) if language != primary else ""
+        self.translation.setText(other if other != self.name.text() else "")
+        self.count.setText(str(row.waiting))
+
+    def set_scale(self, pixels: float) -> None:
+        self.code.setFont(board_font(pixels * 1.3))
+        self.code.setFixedSize(round(pixels * 2.1), round(pixels * 2.1))
+        self.name.setFont(board_font(pixels))
+        self.translation.setFont(board_font(pixels * 0.75, bold=False))
+        self.count.setFont(board_font(pixels * 2.0))
+        self.count.setMinimumWidth(round(pixels * 2.6))
+
+
+class DisplayWindow(QWidget):
+    """The board. Call `refresh()` after the board changed, `flash(call)` for a new call."""
+
+    closed = Signal()
+
+    def __init__(
+        self,
+        board: Board,
+        *,
+        portrait: bool | None = None,
+        primary: str = "pl",
+        languages: Sequence[str] = SECONDARY_LANGUAGES,
+        ticker: dict[str, str] | None = None,
+        now: Callable[[], datetime] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        unknown = [lang for lang in languages if lang not in LANGUAGES]
+        if unknown:
+            raise ValueError(f"unknown display languages: {', '.join(unknown)}")
+        self.board = board
+        if primary not in LANGUAGES:
+            raise ValueError(f"unknown display language: {primary}")
+        self.primary = primary
+        self.languages = tuple(lang for lang in languages if lang != primary) or (primary,)
+        self.language = self.languages[0]
+        self.ticker_override = dict(ticker) if ticker else None
+        self.connection = Connection.CONNECTING
+        self._forced_portrait = portrait
+        self.portrait = bool(portrait)
+        self.scale = 1.0
+        self._shutdown_hooks: list[Callable[[], None]] = []
+        self.controller: DisplayController | None = None  # set by display.app
+        self._closed = False
+        self._unscaled = True
+
+        self.setObjectName("displayWindow")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setStyleSheet(stylesheet())
+        self.setWindowTitle(f"Kolejka — {gettext(primary, labels.TITLE)}")
+
+        self._build(now)
+        self.blinker = Blinker(self)
+        self.blinker.toggled.connect(self._paint_current)
+        self._paint_current(False)
+
+        self._rotation = QTimer(self)
+        self._rotation.setInterval(ROTATE_MS)
+        self._rotation.timeout.connect(self.rotate_language)
+        self._rotation.start()
+
+        self.resize(1280, 720 if not portrait else 1280)
+        self._apply_layout()
+        self.set_connection(Connection.CONNECTING)
+        self.refresh()
+
+    # --- construction ---------------------------------------------------------------
+
+    def _build(self, now: Callable[[], datetime] | None) -> None:
+        self.header = QFrame(self)
+        self.header.setObjectName("header")
+        self.site_name = QLabel(self.header)
+        self.site_name.setObjectName("siteName")
+        self.site_name.setWordWrap(True)
+        self.clock = ClockWidget(self.header, now=now, locale=self.primary)
+        header = QHBoxLayout(self.header)
+        header.setContentsMargins(32, 10, 32, 10)
+        header.addWidget(self.site_name, 1)
+        header.addWidget(self.clock)
+
+        self.banner = QLabel(self)
+        self.banner.setObjectName("offlineBanner")
+        self.banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.banner.setWordWrap(True)
+
+        # The newest call.
+        self.current_panel = QFrame(self)
+        self.current_panel.setObjectName("currentPanel")
+        self.now_caption = Caption(labels.NOW_CALLING, self.current_panel)
+        self.recall_label = QLabel(self.current_panel)
+        self.recall_label.setObjectName("recallLabel")
+        self.number_caption = Caption(labels.NUMBER, self.current_panel)
+        self.counter_caption = Caption(labels.COUNTER, self.current_panel, center=True)
+        for caption in (self.now_caption, self.number_caption, self.counter_caption):
+            caption.primary.setProperty("role", "caption")
+            caption.secondary.setProperty("role", "caption")
+        self.number_label = FitLabel(self.current_panel)
+        self.number_label.setObjectName("currentNumber")
+        self.arrow_label = QLabel(ARROW, self.current_panel)
+        self.arrow_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.counter_label = CounterBox(self.current_panel)
+        grid = QGridLayout(self.current_panel)
+        grid.setContentsMargins(36, 20, 36, 24)
+        grid.setHorizontalSpacing(24)
+        grid.addWidget(self.now_caption, 0, 0, 1, 2)
+        grid.addWidget(self.recall_label, 0, 2, Qt.AlignmentFlag.AlignRight)
+        grid.addWidget(self.number_caption, 1, 0)
+        grid.addWidget(self.counter_caption, 1, 2)
+        grid.addWidget(self.number_label, 2, 0)
+        grid.addWidget(self.arrow_label, 2, 1)
+        grid.addWidget(self.counter_label, 2, 2, Qt.AlignmentFlag.AlignCenter)
+        grid.setColumnStretch(0, 1)
+
+        # Previous calls.
+        self.recent_panel = QFrame(self)
+        self.recent_panel.setObjectName("recentPanel")
+        self.recent_caption = Caption(labels.PREVIOUS, self.recent_panel)
+        self.recent_rows = [CallRow(self.recent_panel) for _ in range(self.board.history)]
+        self.recent_grid = QGridLayout()
+        self.recent_grid.setHorizontalSpacing(24)
+        self.recent_grid.setVerticalSpacing(0)
+        recent = QVBoxLayout(self.recent_panel)
+        recent.setContentsMargins(20, 14, 20, 14)
+        recent.addWidget(self.recent_caption)
+        recent.addLayout(self.recent_grid)
+        recent.addStretch(1)
+
+        # Waiting per service.
+        self.waiting_panel = QFrame(self)
+        self.waiting_panel.setObjectName("waitingPanel")
+        self.waiting_caption = Caption(labels.WAITING, self.waiting_panel)
+        self.service_rows: dict[str, ServiceRowWidget] = {}
+        self.services_box = QVBoxLayout()
+        self.services_box.setSpacing(0)
+        waiting = QVBoxLayout(self.waiting_panel)
+        waiting.setContentsMargins(20, 14, 20, 14)
+        waiting.addWidget(self.waiting_caption)
+        waiting.addLayout(self.services_box)
+        waiting.addStretch(1)
+
+        calls_column = QVBoxLayout()
+        calls_column.setSpacing(20)
+        calls_column.addWidget(self.current_panel, 0)
+        calls_column.addWidget(self.recent_panel, 1)
+        self.body = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.body.setContentsMargins(24, 20, 24, 20)
+        self.body.setSpacing(24)
+        self.body.addLayout(calls_column, 62)
+        self.body.addWidget(self.waiting_panel, 38)
+
+        self.ticker = TickerWidget(self)
+        self.ticker.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+        root = QVBoxLayout(self)
+        # The fonts follow the window's size, so the window must not follow the fonts.
+        root.setSizeConstraint(QVBoxLayout.SizeConstraint.SetNoConstraint)
+        root.setContentsMargins(0, 0, 0, 0)
+        root.setSpacing(0)
+        root.addWidget(self.header)
+        root.addWidget(self.banner)
+        root.addLayout(self.body, 1)
+        root.addWidget(self.ticker)
+
+    # --- rendering ------------------------------------------------------------------
+
+    @Slot()
+    def refresh(self) -> None:
+        """Show the board's current state (cheap: labels only change their text)."""
+        board = self.board
+        self.site_name.setText(board.site_name)
+        current = board.current
+        self.number_label.setText(current.number if current else "—")
+        self.counter_label.setText(str(current.counter) if current else "—")
+        self.recall_label.setVisible(bool(current and current.recall))
+        previous = board.previous
+        for index, row in enumerate(self.recent_rows):
+            row.show_call(previous[index] if index < len(previous) else None)
+        self._show_services(board.services)
+        self._show_ticker()
+
+    def _show_services(self, rows: list[ServiceRow]) -> None:
+        if [r.code for r in rows] != list(self.service_rows):
+            for widget in self.service_rows.values():
+                self.services_box.removeWidget(widget)
+                widget.deleteLater()
+            self.service_rows = {r.code: ServiceRowWidget(self.waiting_panel) for r in rows}
+            for widget in self.service_rows.values():
+                self.services_box.addWidget(widget)
+            self._apply_scale()
+        for row in rows:
+            self.service_rows[row.code].show_service(row, self.language, self.primary)
+
+    def _show_ticker(self) -> None:
+        messages = self.ticker_override if self.ticker_override is not None else self.board.ticker
+        order = [self.primary, *self.languages, *LANGUAGES]
+        seen: list[str] = []
+        for language in order:
+            if language in messages and language not in seen:
+                seen.append(language)
+        self.ticker.set_messages([messages[lang] for lang in seen])
+
+    @Slot(object)
+    def flash(self, call: BoardCall) -> None:
+        """Blink the newest call; show the captions in the caller's language meanwhile."""
+        if call.language not in (self.primary, self.language):
+            self.set_language(call.language)
+            self._rotation.start()  # keep it for a full period
+        self.blinker.start()
+
+    @Slot(bool)
+    def _paint_current(self, lit: bool) -> None:
+        self.current_panel.setStyleSheet(current_panel_style(lit))
+
+    @Slot()
+    def rotate_language(self) -> None:
+        index = self.languages.index(self.language) if self.language in self.languages else -1
+        self.set_language(self.languages[(index + 1) % len(self.languages)])
+
+    def set_language(self, language: str) -> None:
+        self.language = language
+        for caption in (
+            self.now_caption,
+            self.number_caption,
+            self.counter_caption,
+            self.recent_caption,
+            self.waiting_caption,
+        ):
+            caption.set_language(language, self.primary)
+        recall = gettext(self.primary, labels.RECALL)
+        if language != self.primary:
+            recall = f"{recall} · {gettext(language, labels.RECALL)}"
+        self.recall_label.setText(f"↻ {recall}")
+        self._show_services(self.board.services)
+        self._show_banner()
+
+    # --- connection state -----------------------------------------------------------
+
+    def set_connection(self, state: Connection) -> None:
+        self.connection = state
+        self._show_banner()
+
+    @Slot(bool)
+    def set_online(self, online: bool) -> None:
+        if self.connection is not Connection.REFUSED or online:
+            self.set_connection(Connection.ONLINE if online else Connection.OFFLINE)
+
+    def _show_banner(self) -> None:
+        message = BANNER_TEXT.get(self.connection)
+        if message is None:
+            self.banner.hide()
+            return
+        text = gettext(self.primary, message)
+        if self.language != self.primary:
+            text = f"{text}   ·   {gettext(self.language, message)}"
+        self.banner.setText(f"⚠  {text}")
+        background = THEME.panel_edge if self.connection is Connection.CONNECTING else None
+        self.banner.setStyleSheet(f"background: {background};" if background else "")
+        self.banner.show()
+
+    # --- layout and scale -----------------------------------------------------------
+
+    def set_portrait(self, portrait: bool | None) -> None:
+        """Force portrait (True) or landscape (False); None follows the window's shape."""
+        self._forced_portrait = portrait
+        self._apply_layout()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._apply_layout()
+
+    def _apply_layout(self) -> None:
+        width, height = max(1, self.width()), max(1, self.height())
+        portrait = self._forced_portrait
+        if portrait is None:
+            portrait = height > width
+        scale = min(width / 1080, height / 1920) if portrait else min(width / 1920, height / 1080)
+        turned = portrait != self.portrait or self._unscaled
+        if turned:
+            self.portrait = portrait
+            self.body.setDirection(
+                QBoxLayout.Direction.TopToBottom if portrait else QBoxLayout.Direction.LeftToRight
+            )
+            self.body.setStretch(0, 60 if portrait else 62)
+            self.body.setStretch(1, 40 if portrait else 38)
+            columns = 1 if portrait else 2
+            rows = math.ceil(len(self.recent_rows) / columns)
+            for index, row in enumerate(self.recent_rows):
+                self.recent_grid.removeWidget(row)
+                self.recent_grid.addWidget(row, index % rows, index // rows)
+        if turned or abs(scale - self.scale) > 1e-3:
+            self._unscaled = False
+            self.scale = scale
+            self._apply_scale()
+
+    def _apply_scale(self) -> None:
+        s = self.scale
+        self.site_name.setFont(board_font(30 * s, bold=False))
+        self.clock.set_scale(s)
+        self.banner.setFont(board_font(30 * s))
+        self.banner.setContentsMargins(0, round(10 * s), 0, round(10 * s))
+        self.now_caption.set_scale(42 * s)
+        self.number_caption.set_scale(28 * s)
+        self.counter_caption.set_scale(28 * s)
+        self.recall_label.setFont(board_font(30 * s))
+        big = 0.85 if self.portrait else 1.0
+        self.number_label.set_max_pixels(240 * s * big)
+        self.arrow_label.setFont(board_font(140 * s * big))
+        self.counter_label.set_scale(180 * s * big)
+        self.recent_caption.set_scale(32 * s)
+        for row in self.recent_rows:
+            row.set_scale(76 * s)
+        self.waiting_caption.set_scale(32 * s)
+        for service in self.service_rows.values():
+            service.set_scale(34 * s)
+        self.ticker.setFont(board_font(38 * s))
+        self.ticker.scale = s
+        self.ticker.setFixedHeight(round(72 * s))
+        self.set_language(self.language)
+
+    # --- shutdown -------------------------------------------------------------------
+
+    def on_shutdown(self, hook: Callable[[], None]) -> None:
+        """Run `hook` once when the window shuts down (stop threads, close the speaker)."""
+        self._shutdown_hooks.append(hook)
+
+    def shutdown(self) -> None:
+        if self._closed:
+            return
+        self._closed = True
+        self._rotation.stop()
+        self.blinker.stop()
+        for hook in reversed(self._shutdown_hooks):
+            hook()
+        self.closed.emit()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
+
+    # --- for tests and diagnostics ----------------------------------------------------
+
+    def shown_calls(self) -> list[tuple[str, str]]:
+        """(number, counter) of the newest call and the previous calls, as on screen."""
+        shown = []
+        if self.board.current is not None:
+            shown.append((self.number_label.text(), self.counter_label.text()))
+        shown += [(r.number.text(), r.counter.text()) for r in self.recent_rows if r.number.text()]
+        return shown
