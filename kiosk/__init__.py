@@ -1,0 +1,1 @@
+"""kiosk role of Kolejka."""

@@ -1,0 +1,245 @@
+"""The kiosk's Qt controller: runs the flow, its timers and its off-thread work.
+
+It owns the `KioskState`, feeds events to `kiosk.flow.step`, and runs what comes back:
+issuing and check-in go to a worker thread through `ApiCall`, as do the background
+refresh of services (which doubles as the "is the server there?" probe) and the printer
+status poll. Results come back as flow events in the GUI thread. Widgets only render the
+state and send events; this class never touches a widget.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from printers.errors import PrinterError
+from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
+
+from kiosk.errors import PrinterUnavailable
+from kiosk.flow import (
+    CheckIn,
+    Command,
+    Event,
+    Issue,
+    KioskState,
+    PrinterFailed,
+    PrinterRecovered,
+    Screen,
+    ServerDown,
+    ServerUp,
+    TicketReady,
+    TimedOut,
+    WorkFailed,
+    step,
+)
+from kiosk.issuing import FAULTS, Refreshed, TicketIssuer
+from kolejka.client import ApiError, ServerUnreachable
+from kolejka.client.qt import ApiCall
+from kolejka.schemas import ServicePublic, TicketPublic
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Timing:
+    idle_timeout_s: float = 45.0
+    confirmation_s: float = 10.0
+    refresh_s: float = 15.0
+    retry_s: float = 5.0
+    printer_poll_s: float = 30.0
+
+
+def _ms(seconds: float) -> int:
+    return max(1, round(seconds * 1000))
+
+
+class KioskController(QObject):
+    stateChanged = Signal(object)  # KioskState
+    servicesChanged = Signal(object)  # tuple[ServicePublic, ...]
+    siteNameChanged = Signal(str)
+
+    def __init__(
+        self,
+        issuer: TicketIssuer,
+        timing: Timing = Timing(),
+        state: KioskState | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.issuer = issuer
+        self.timing = timing
+        self.state = state or KioskState()
+        self.services: tuple[ServicePublic, ...] = ()
+        self.site_name = ""
+        self._stopped = False
+
+        self._work = ApiCall(self)
+        self._work.succeeded.connect(self._on_work_done)
+        self._work.failed.connect(self._on_work_failed)
+        self._refresh_call = ApiCall(self)
+        self._refresh_call.succeeded.connect(self._on_refreshed)
+        self._refresh_call.failed.connect(self._on_refresh_failed)
+        self._printer_call = ApiCall(self)
+        self._printer_call.succeeded.connect(self._on_printer_status)
+        self._printer_call.failed.connect(self._on_printer_status_failed)
+
+        self._idle = self._timer(timing.idle_timeout_s, self._on_timeout)
+        self._confirm = self._timer(timing.confirmation_s, self._on_timeout)
+        self._refresh_timer = self._timer(timing.refresh_s, self.refresh)
+        self._printer_timer = self._timer(timing.printer_poll_s, self.poll_printer)
+
+    def _timer(self, seconds: float, slot: object) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(_ms(seconds))
+        timer.timeout.connect(slot)
+        return timer
+
+    # --- life ----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.refresh()
+        self.poll_printer()
+
+    def stop(self, wait_ms: int = 10_000) -> None:
+        """Stop the timers and let running work finish, so no result lands on a dead object."""
+        self._stopped = True
+        for timer in (self._idle, self._confirm, self._refresh_timer, self._printer_timer):
+            timer.stop()
+        if any(call.running for call in (self._work, self._refresh_call, self._printer_call)):
+            QThreadPool.globalInstance().waitForDone(wait_ms)
+
+    # --- input ---------------------------------------------------------------------------
+
+    @Slot(object)
+    def dispatch(self, event: Event) -> None:
+        if self._stopped:
+            return
+        old = self.state
+        self.state, commands = step(old, event)
+        for command in commands:
+            self._run(command)
+        self._arm(old, self.state)
+        if self.state != old:
+            self.stateChanged.emit(self.state)
+
+    @Slot()
+    def touch(self) -> None:
+        """The visitor did something: the idle countdown starts again."""
+        if self._idle.isActive():
+            self._idle.start()
+
+    def remaining_s(self) -> int:
+        """Seconds until the confirmation screen goes back to the start."""
+        if not self._confirm.isActive():
+            return 0
+        return round(self._confirm.remainingTime() / 1000)
+
+    # --- commands ------------------------------------------------------------------------
+
+    def _run(self, command: Command) -> None:
+        match command:
+            case Issue(service, language, priority):
+                self._work.run(self.issuer.issue, service, language, priority)
+            case CheckIn(code, language):
+                self._work.run(self.issuer.check_in, code, language)
+
+    def _arm(self, old: KioskState, new: KioskState) -> None:
+        if new.screen is Screen.TICKET:
+            if old.screen is not Screen.TICKET:
+                self._confirm.start()
+        else:
+            self._confirm.stop()
+        if new.screen in (Screen.WORKING, Screen.TICKET) or self._stopped:
+            self._idle.stop()
+        elif new != old or not self._idle.isActive():
+            self._idle.start()
+
+    @Slot()
+    def _on_timeout(self) -> None:
+        self.dispatch(TimedOut())
+
+    # --- issuing and check-in ------------------------------------------------------------
+
+    @Slot(object)
+    def _on_work_done(self, ticket: TicketPublic) -> None:
+        self.dispatch(TicketReady(ticket))
+        self.refresh()  # the waiting counts just changed
+
+    @Slot(object)
+    def _on_work_failed(self, error: Exception) -> None:
+        if isinstance(error, PrinterUnavailable):
+            self.dispatch(WorkFailed("printer", error.reason))
+            self._printer_timer.start(_ms(self.timing.retry_s))
+        elif isinstance(error, ServerUnreachable):
+            self.dispatch(WorkFailed("server", "server_unreachable"))
+            self._refresh_timer.start(_ms(self.timing.retry_s))
+        elif isinstance(error, ApiError):
+            self.dispatch(WorkFailed("refused", error.code))
+            self.refresh()  # the refusal (a limit, closing time) shows on the cards too
+        else:
+            log.error("ticket work failed unexpectedly: %r", error)
+            self.dispatch(WorkFailed("refused", "error"))
+
+    # --- background refresh: services, office name, server health ------------------------
+
+    @Slot()
+    def refresh(self) -> None:
+        if self._stopped or self._refresh_call.running:
+            return
+        self._refresh_timer.stop()
+        self._refresh_call.run(self.issuer.refresh)
+
+    @Slot(object)
+    def _on_refreshed(self, refreshed: Refreshed) -> None:
+        if self._stopped:
+            return
+        if refreshed.site_name != self.site_name:
+            self.site_name = refreshed.site_name
+            self.siteNameChanged.emit(self.site_name)
+        if refreshed.services != self.services:
+            self.services = refreshed.services
+            self.servicesChanged.emit(self.services)
+        self.dispatch(ServerUp())
+        self._refresh_timer.start(_ms(self.timing.refresh_s))
+
+    @Slot(object)
+    def _on_refresh_failed(self, error: Exception) -> None:
+        if self._stopped:
+            return
+        if not isinstance(error, ServerUnreachable):
+            # A wrong token or site: the visitor sees "ask at the desk", staff see the log.
+            log.error("the server refused the kiosk's refresh: %s", error)
+        self.dispatch(ServerDown())
+        self._refresh_timer.start(_ms(self.timing.retry_s))
+
+    # --- printer -------------------------------------------------------------------------
+
+    @Slot()
+    def poll_printer(self) -> None:
+        if self._stopped or self._printer_call.running:
+            return
+        self._printer_timer.stop()
+        self._printer_call.run(self.issuer.printer_status)
+
+    @Slot(object)
+    def _on_printer_status(self, status: str) -> None:
+        if self._stopped:
+            return
+        if status in FAULTS:
+            self.dispatch(PrinterFailed(status))
+            self._printer_timer.start(_ms(self.timing.retry_s))
+            return
+        if self.state.printer_fault is not None:
+            self.dispatch(PrinterRecovered())
+        self._printer_timer.start(_ms(self.timing.printer_poll_s))
+
+    @Slot(object)
+    def _on_printer_status_failed(self, error: Exception) -> None:
+        if self._stopped:
+            return
+        if isinstance(error, PrinterError):
+            self.dispatch(PrinterFailed(error.reason_code))
+        else:
+            log.error("reading the printer status failed: %r", error)
+        self._printer_timer.start(_ms(self.timing.retry_s))

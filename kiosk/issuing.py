@@ -1,0 +1,177 @@
+"""The blocking work behind a tap, run in a worker thread: ask, issue, print, or take back.
+
+`TicketIssuer.issue()` and `.check_in()` look at the printer first (a known fault means no
+ticket is asked for), then ask the server, then print. When printing fails after the server
+issued the ticket, the kiosk cancels that ticket (a kiosk may cancel its own), so no number
+that never reached paper waits in the queue; if even that fails, the ticket id is kept and
+the cancellation retried with the next refresh. Nothing here touches Qt.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from printers.errors import PrinterError
+from printers.status import PrinterStatus
+
+from kiosk.errors import PrinterUnavailable, TicketNotPrinted
+from kolejka.client import ClientError, KolejkaClient
+from kolejka.schemas import ServicePublic, TicketPublic
+from printers import TicketPrint, TicketPrinter
+
+log = logging.getLogger(__name__)
+
+# Printer states in which no ticket is asked for (the server's PrinterStatusReport values).
+FAULTS = frozenset(status.value for status in PrinterStatus if not status.can_print)
+# What the server may hear about a printer; other printer error codes report as unknown.
+REPORTABLE = frozenset(status.value for status in PrinterStatus)
+
+
+@dataclass(frozen=True)
+class Refreshed:
+    """What a background refresh learnt: the services now, and the office's name."""
+
+    services: tuple[ServicePublic, ...]
+    site_name: str
+
+
+class TicketIssuer:
+    def __init__(
+        self,
+        client: KolejkaClient,
+        printer: TicketPrinter,
+        *,
+        status_base: str,
+        timezone: str = "Europe/Warsaw",
+        site_name: str | None = None,
+        read_status: Callable[[TicketPrinter], str] | None = None,
+    ) -> None:
+        self.client = client
+        self.printer = printer
+        self.status_base = status_base.rstrip("/")
+        self.zone = ZoneInfo(timezone)
+        self._site_name = site_name
+        self._read_status = read_status or printer_status_code
+        self._printer_lock = threading.Lock()  # one job at a time talks to the printer
+        self._lock = threading.Lock()
+        self._services: dict[str, ServicePublic] = {}
+        self._reported: str | None = None  # the printer status the server last heard
+        self._uncancelled: list[int] = []  # unprinted tickets still to take back
+
+    # --- what the controller runs off the GUI thread -------------------------------------
+
+    def refresh(self) -> Refreshed:
+        """Services and office name; also retries leftover cancellations."""
+        services = tuple(self.client.list_services().data)
+        with self._lock:
+            self._services = {s.code: s for s in services}
+        site_name = self._site_name
+        if site_name is None:
+            site_name = self._site_name = self.client.queue_snapshot().site_name
+        self._retry_cancellations()
+        return Refreshed(services, site_name)
+
+    def printer_status(self) -> str:
+        """Read the printer; tell the server when its state changed. Returns the status code."""
+        with self._printer_lock:
+            status = self._read_status(self.printer)
+        self._report(status)
+        return status
+
+    def issue(self, service: str, language: str, priority: bool) -> TicketPublic:
+        self._preflight()
+        ticket = self.client.issue_ticket(service, language, "priority" if priority else "normal")
+        return self._print(ticket)
+
+    def check_in(self, code: str, language: str) -> TicketPublic:
+        self._preflight()
+        ticket = self.client.check_in(code, language)
+        return self._print(ticket)
+
+    # --- steps ---------------------------------------------------------------------------
+
+    def _preflight(self) -> None:
+        status = self.printer_status()
+        if status in FAULTS:
+            raise PrinterUnavailable(status)
+
+    def _print(self, ticket: TicketPublic) -> TicketPublic:
+        job = TicketPrint(
+            site_name=self.site_name(),
+            number=ticket.number,
+            service_name=self.service_name(ticket.service, ticket.language),
+            language=ticket.language,
+            issued_at=ticket.issued_at.astimezone(self.zone),
+            ahead=ticket.ahead,
+            estimated_wait_s=ticket.estimated_wait_s,
+            status_url=f"{self.status_base}/t/{ticket.public_id}",
+            appointment_at=(
+                ticket.appointment_at.astimezone(self.zone) if ticket.appointment_at else None
+            ),
+            priority=ticket.priority == "priority",
+        )
+        try:
+            with self._printer_lock:
+                self.printer.print_ticket(job)
+        except PrinterError as exc:
+            log.warning("ticket %s not printed: %s", ticket.number, exc)
+            cancelled = self._cancel(ticket.id)
+            self._report(exc.reason_code, str(exc))
+            raise TicketNotPrinted(exc.reason_code, ticket, cancelled) from exc
+        return ticket
+
+    def site_name(self) -> str:
+        if self._site_name is None:
+            self._site_name = self.client.queue_snapshot().site_name
+        return self._site_name
+
+    def service_name(self, code: str, language: str) -> str:
+        with self._lock:
+            service = self._services.get(code)
+        if service is None:  # a check-in for a service this kiosk has not listed yet
+            services = self.client.list_services().data
+            with self._lock:
+                self._services = {s.code: s for s in services}
+                service = self._services.get(code)
+        if service is None:
+            return code
+        return service.names.get(language) or service.names.get("pl") or code
+
+    def _cancel(self, ticket_id: int) -> bool:
+        try:
+            self.client.cancel_ticket(ticket_id)
+        except ClientError as exc:
+            log.error("could not cancel unprinted ticket %s (will retry): %s", ticket_id, exc)
+            with self._lock:
+                self._uncancelled.append(ticket_id)
+            return False
+        return True
+
+    def _retry_cancellations(self) -> None:
+        with self._lock:
+            pending, self._uncancelled = self._uncancelled, []
+        for ticket_id in pending:
+            self._cancel(ticket_id)
+
+    def _report(self, status: str, detail: str | None = None) -> None:
+        if status not in REPORTABLE:  # e.g. print_failed: the printer's state is not known
+            status, detail = "unknown", f"{status}: {detail}" if detail else status
+        with self._lock:
+            if status == self._reported:
+                return
+        try:
+            self.client.report_printer_status(status, detail[:500] if detail else None)
+        except ClientError as exc:
+            log.info("printer status %s not reported yet: %s", status, exc)
+            return
+        with self._lock:
+            self._reported = status
+
+
+def printer_status_code(printer: TicketPrinter) -> str:
+    """The printer's state as one of the server's printer status codes."""
+    return printer.status().value

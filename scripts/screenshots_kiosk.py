@@ -1,0 +1,209 @@
+"""Screenshots of every kiosk screen in every language: docs/images/kiosk-<screen>-<lang>.png
+
+    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots_kiosk.py [OUT_DIR]
+
+Starts its own demo server (temporary SQLite, a manual clock at a Tuesday late morning),
+plays a busy morning into it so the cards show real waiting counts and estimates, then
+drives the real kiosk window through its screens and grabs each one. The demo office is
+changed in one way: fingerprints (D) close at 10:00, so a closed service is shown too.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import threading
+import time
+import tomllib
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+KIOSK_TOKEN = "demo-kiosk-token-0001"
+OTHER_KIOSK = "demo-kiosk-token-0002"
+LANGS = ("pl", "en", "uk", "ru")
+# Tuesday 24 November 2026, 11:20 in Warsaw.
+MORNING = datetime(2026, 11, 24, 10, 20, tzinfo=UTC)
+
+
+def start_server(database: Path, clock: Any) -> tuple[Any, str]:
+    import uvicorn
+
+    from server.app import DEMO_CONFIG, create_app
+    from server.settings import Settings
+    from server.siteconfig import parse_config
+    from tests.conftest import free_port
+
+    data = tomllib.loads(DEMO_CONFIG.read_text(encoding="utf-8"))
+    for service in data["sites"][0]["services"]:
+        if service["code"] == "D":
+            service["hours"] = {day: ["08:00-10:00"] for day in
+                                ("mon", "tue", "wed", "thu", "fri")}
+    settings = Settings(database_url=f"sqlite:///{database}", kiosk_rate_per_minute=100_000)
+    app = create_app(settings, clock=clock, site_config=parse_config(data))
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("demo server did not start")
+        time.sleep(0.05)
+    return server, f"http://127.0.0.1:{port}"
+
+
+def busy_morning(url: str, clock: Any) -> None:
+    """Clerks at counters 1, 2, 4, 5 serve a stream of visitors; some are left waiting."""
+    from kolejka.client import KolejkaClient
+
+    kiosk = KolejkaClient(url, "demo", OTHER_KIOSK)
+    clerks = []
+    for name, counter in (("anna", 1), ("piotr", 2), ("marek", 4), ("olena", 5)):
+        clerk = KolejkaClient(url, "demo")
+        clerk.login(name, "demo1234")
+        clerk.open_counter(counter)
+        clerks.append((clerk, counter))
+    mix = "AABACAEBACAAECBA"
+    for index, code in enumerate(mix * 2):
+        kiosk.issue_ticket(code, LANGS[index % 4])
+    for _round in range(5):
+        for clerk, counter in clerks:
+            ticket = clerk.call_next(counter)
+            if ticket is None:
+                continue
+            clerk.start_service(ticket.id)
+            clock.advance(minutes=3)
+            clerk.finish_ticket(ticket.id)
+        clock.advance(minutes=2)
+    for index, code in enumerate("AABCBAE"):
+        kiosk.issue_ticket(code, LANGS[index % 4])
+    for client, _ in clerks:
+        client.close()
+    kiosk.close()
+
+
+def main(out: Path) -> int:
+    from printers.config import PrinterConfig
+    from PySide6.QtCore import QEventLoop, Qt
+    from PySide6.QtWidgets import QApplication, QPushButton
+
+    from kiosk.app import build_kiosk_window
+    from kiosk.flow import (
+        AppointmentOpened,
+        Back,
+        CodeEntered,
+        GroupOpened,
+        LanguageChosen,
+        Screen,
+        ServiceChosen,
+        TimedOut,
+        WorkFailed,
+    )
+    from server.clock import ManualClock
+
+    out.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="kolejka-kiosk-shots-"))
+    clock = ManualClock(MORNING)
+    server, url = start_server(work / "demo.sqlite3", clock)
+    busy_morning(url, clock)
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    window = build_kiosk_window(
+        url, "demo", KIOSK_TOKEN,
+        printer_config=PrinterConfig(kind="preview", preview_dir=work / "tickets"),
+        clock=clock.now, idle_timeout_s=600,
+    )
+    window.resize(1280, 800)
+    window.show()
+    controller = window.controller
+
+    def settle(until: Callable[[], bool], what: str, timeout_s: float = 20) -> None:
+        deadline = time.monotonic() + timeout_s
+        while not until():
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"timed out waiting for {what}")
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        for _ in range(5):  # let layouts and style sheets apply
+            app.processEvents()
+
+    def shot(name: str) -> None:
+        settle(lambda: True, name)
+        path = out / f"kiosk-{name}.png"
+        image = window.grab()
+        if image.width() > 1280 or image.height() > 1280:
+            image = image.scaled(1280, 1280, Qt.AspectRatioMode.KeepAspectRatio,
+                                 Qt.TransformationMode.SmoothTransformation)
+        image.save(str(path))
+        print("saved", path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
+
+    def go(event: object) -> None:
+        controller.dispatch(event)  # type: ignore[arg-type]
+
+    settle(lambda: bool(controller.services) and bool(controller.site_name), "services")
+    shot("start")
+    go(CodeEntered("QR-DEMO-0001"))
+    shot("start-scanned")
+    go(TimedOut())
+
+    has_check_in = hasattr(controller.issuer.client, "check_in")
+    for lang in LANGS:
+        go(LanguageChosen(lang))
+        shot(f"services-{lang}")
+        go(GroupOpened("residence"))
+        shot(f"group-{lang}")
+        go(Back())
+        go(AppointmentOpened())
+        for key in "K7F3Q":
+            key_button = window.findChild(QPushButton, f"key-{key}")
+            assert key_button is not None
+            key_button.click()
+        shot(f"appointment-{lang}")
+        go(Back())
+        controller.state = replace(controller.state, screen=Screen.WORKING, activity="issue")
+        window._render()
+        shot(f"working-{lang}")
+        controller.state = replace(controller.state, screen=Screen.SERVICES, activity=None)
+        go(ServiceChosen("A"))
+        settle(lambda: controller.state.screen is Screen.TICKET, "the ticket")
+        shot(f"ticket-{lang}")
+        go(Back())
+        go(LanguageChosen(lang))
+        if has_check_in:
+            go(CodeEntered("NOT-A-BOOKING"))
+            settle(lambda: controller.state.screen is Screen.NOTICE, "the refusal")
+        else:
+            controller.state = replace(controller.state, screen=Screen.WORKING)
+            go(WorkFailed("refused", "appointment_unknown"))
+        shot(f"notice-{lang}")
+        go(TimedOut())
+
+    go(LanguageChosen("uk"))
+    window.set_large_text(True)
+    shot("services-uk-large")
+    window.set_large_text(False)
+    settle(lambda: True, "normal text")
+    window.resize(1080, 1920)  # a portrait kiosk, saved scaled down
+    shot("services-uk-portrait")
+    window.resize(1280, 800)
+    go(TimedOut())
+
+    server.should_exit = True  # the server goes away: the kiosk says so by itself
+    controller.refresh()
+    settle(lambda: controller.state.screen is Screen.UNAVAILABLE, "out of order", 30)
+    shot("unavailable")
+    for lang in LANGS:
+        go(LanguageChosen(lang))
+        shot(f"unavailable-{lang}")
+    window.shutdown()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "docs" / "images"))
