@@ -1,0 +1,310 @@
+"""Load benchmark: prints figures, asserts nothing.
+
+    .venv/bin/python bench/load.py [--seconds 20] [--database URL] [--only issue|call|fanout]
+
+Starts `kolejka server` in a separate process on a fresh database with a bench site,
+then measures, with stdlib asyncio + httpx + websockets only:
+  1. issue_ticket: 32 concurrent kiosks for N seconds → tickets/s, p50/p99 latency;
+  2. call_next: 16 counters calling (then marking no-show) for N seconds → calls/s, p50/p99;
+  3. fan-out: 200 WebSocket clients; latency from a call_next answer to the event arriving
+     at each client → p50/p99 over every (call, client) pair.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import websockets
+
+ROOT = Path(__file__).resolve().parents[1]
+KIOSKS, COUNTERS, SUBSCRIBERS = 32, 16, 200
+PASSWORD = "bench-password"
+
+
+def bench_config(path: Path) -> None:
+    names = '{ pl = "Sprawa", en = "Matter", ru = "Дело", uk = "Справа" }'
+    lines = [
+        "[[sites]]",
+        'code = "bench"',
+        'name = "Bench office"',
+        "",
+        "[sites.rules]",
+        "max_recalls = 2",
+        "",
+    ]
+    for code in "AB":
+        lines += ["[[sites.services]]", f'code = "{code}"', f"names = {names}", ""]
+    for n in range(1, COUNTERS + 1):
+        lines += [
+            "[[sites.counters]]",
+            f"number = {n}",
+            'services = [{ service = "A" }, { service = "B", order = 2 }]',
+            "",
+        ]
+    for i in range(KIOSKS):
+        lines += [
+            "[[sites.devices]]",
+            'kind = "kiosk"',
+            f'name = "kiosk {i}"',
+            f'token = "bench-kiosk-token-{i:06d}"',
+            "",
+        ]
+    lines += [
+        "[[sites.devices]]",
+        'kind = "display"',
+        'name = "display"',
+        'token = "bench-display-token-0001"',
+        "",
+    ]
+    for n in range(1, COUNTERS + 1):
+        lines += ["[[sites.clerks]]", f'username = "clerk{n}"', f'password = "{PASSWORD}"', ""]
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round((len(ordered) - 1) * p / 100))]
+
+
+def report(name: str, count: int, seconds: float, latencies_s: list[float], unit: str) -> None:
+    ms = [v * 1000 for v in latencies_s]
+    print(
+        f"{name:<44} {count / seconds:8.1f} {unit}/s   p50 {statistics.median(ms):6.1f} ms"
+        f"   p99 {percentile(ms, 99):6.1f} ms   (n={count}, {seconds:.1f} s)",
+        flush=True,
+    )
+
+
+async def issue_load(url: str, seconds: float, rate: float | None) -> None:
+    """Closed loop (each kiosk sends as soon as it has its answer) or, with `rate`,
+    open loop: the kiosks together offer `rate` tickets/s on a fixed schedule, however
+    slowly the server answers — the latency a visitor would see at that load."""
+    latencies: list[float] = []
+    failures = 0
+    deadline = time.perf_counter() + seconds
+
+    async def one(client: httpx.AsyncClient, n: int) -> None:
+        nonlocal failures
+        t0 = time.perf_counter()
+        response = await client.post("/api/v1/sites/bench/tickets", json={"service": "AB"[n % 2]})
+        latencies.append(time.perf_counter() - t0)
+        if response.status_code != 201:
+            failures += 1
+
+    async def kiosk(i: int) -> None:
+        headers = {"Authorization": f"Bearer bench-kiosk-token-{i:06d}"}
+        limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
+        async with httpx.AsyncClient(
+            base_url=url, headers=headers, timeout=30, limits=limits
+        ) as client:
+            n = 0
+            if rate is None:
+                while time.perf_counter() < deadline:
+                    await one(client, n)
+                    n += 1
+                return
+            interval = KIOSKS / rate
+            next_at = time.perf_counter() + interval * i / KIOSKS
+            pending = set()
+            while next_at < deadline:
+                await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+                pending.add(asyncio.create_task(one(client, n)))
+                n += 1
+                next_at += interval
+            await asyncio.gather(*pending)
+
+    start = time.perf_counter()
+    await asyncio.gather(*(kiosk(i) for i in range(KIOSKS)))
+    mode = f"offered {rate:.0f}/s" if rate else "closed loop"
+    report(
+        f"issue_ticket ({KIOSKS} kiosks, {mode})",
+        len(latencies),
+        time.perf_counter() - start,
+        latencies,
+        "tickets",
+    )
+    if failures:
+        print(f"  ({failures} requests failed)")
+
+
+async def clerk_client(url: str, n: int) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=url, timeout=30)
+    answer = await client.post(
+        "/api/v1/auth/login", json={"site": "bench", "username": f"clerk{n}", "password": PASSWORD}
+    )
+    answer.raise_for_status()
+    client.headers["Authorization"] = f"Bearer {answer.json()['access_token']}"
+    (await client.post(f"/api/v1/sites/bench/counters/{n}/open")).raise_for_status()
+    return client
+
+
+async def call_load(url: str, seconds: float) -> None:
+    clerks = [await clerk_client(url, n) for n in range(1, COUNTERS + 1)]
+    latencies: list[float] = []
+    empty = 0
+    deadline = time.perf_counter() + seconds
+
+    async def counter(n: int, client: httpx.AsyncClient) -> None:
+        nonlocal empty
+        while time.perf_counter() < deadline:
+            t0 = time.perf_counter()
+            response = await client.post(f"/api/v1/sites/bench/counters/{n}/call-next")
+            latencies.append(time.perf_counter() - t0)
+            response.raise_for_status()
+            if response.status_code == 204:
+                empty += 1
+                await asyncio.sleep(0.01)
+                continue
+            ticket = response.json()["id"]
+            (await client.post(f"/api/v1/sites/bench/tickets/{ticket}/no-show")).raise_for_status()
+
+    start = time.perf_counter()
+    await asyncio.gather(*(counter(n, c) for n, c in enumerate(clerks, start=1)))
+    report(
+        f"call_next ({COUNTERS} counters)",
+        len(latencies),
+        time.perf_counter() - start,
+        latencies,
+        "calls",
+    )
+    if empty:
+        print(f"  (queue ran empty {empty} times: issue more tickets first)")
+    for n, client in enumerate(clerks, start=1):
+        await client.post(f"/api/v1/sites/bench/counters/{n}/close")
+        await client.aclose()
+
+
+async def fanout(url: str, calls: int = 40) -> None:
+    ws = url.replace("http://", "ws://") + "/api/v1/sites/bench/events"
+    ws += "?token=bench-display-token-0001"
+    sockets = [await websockets.connect(ws, max_size=2**24) for _ in range(SUBSCRIBERS)]
+    for sock in sockets:
+        assert json.loads(await sock.recv())["type"] == "reset"
+    clerk = await clerk_client(url, 1)
+    kiosk = httpx.AsyncClient(
+        base_url=url, timeout=30, headers={"Authorization": "Bearer bench-kiosk-token-000000"}
+    )
+    latencies: list[float] = []
+    for _ in range(calls):
+        (await kiosk.post("/api/v1/sites/bench/tickets", json={"service": "A"})).raise_for_status()
+        for sock in sockets:  # drain the ticket.issued event everywhere first
+            await sock.recv()
+        response = await clerk.post("/api/v1/sites/bench/counters/1/call-next")
+        answered = time.perf_counter()
+        ticket = response.json()["id"]
+
+        async def arrival(sock: websockets.ClientConnection) -> float:
+            while True:
+                event = json.loads(await sock.recv())
+                if event["type"] == "ticket.called":
+                    return time.perf_counter()
+
+        arrived = await asyncio.gather(*(arrival(s) for s in sockets))
+        latencies += [max(0.0, t - answered) for t in arrived]
+        (await clerk.post(f"/api/v1/sites/bench/tickets/{ticket}/no-show")).raise_for_status()
+        for sock in sockets:
+            await sock.recv()  # the no-show event
+    ms = [v * 1000 for v in latencies]
+    print(
+        f"{'fan-out to ' + str(SUBSCRIBERS) + ' clients':<44} {'':>15}   "
+        f"p50 {statistics.median(ms):6.1f} ms   p99 {percentile(ms, 99):6.1f} ms"
+        f"   (n={len(ms)} deliveries, {calls} calls)",
+        flush=True,
+    )
+    await asyncio.gather(*(s.close() for s in sockets))
+    await clerk.aclose()
+    await kiosk.aclose()
+
+
+def start_server(database: str, config: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "KOLEJKA_KIOSK_RATE_PER_MINUTE": "100000000",
+        "KOLEJKA_LOG_LEVEL": "warning",
+        "KOLEJKA_SUBSCRIBER_QUEUE": "100000",
+    }
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kolejka.cli",
+            "server",
+            "--database",
+            database,
+            "--config",
+            str(config),
+            "--port",
+            str(port),
+        ],
+        env=env,
+        cwd=ROOT,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return process
+        except httpx.TransportError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit("server did not start")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--database", help="default: a fresh SQLite file")
+    parser.add_argument("--only", choices=["issue", "call", "fanout"])
+    parser.add_argument(
+        "--rate",
+        type=float,
+        action="append",
+        help="also run the issue phase open-loop at this offered rate (tickets/s; may repeat)",
+    )
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="kolejka-bench-"))
+    config = workdir / "bench.toml"
+    bench_config(config)
+    database = args.database or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    port = free_port()
+    server = start_server(database, config, port)
+    url = f"http://127.0.0.1:{port}"
+    print(
+        f"kolejka bench: {database.split(':')[0]}, {os.cpu_count()} CPUs, "
+        f"{args.seconds:.0f} s per phase",
+        flush=True,
+    )
+    try:
+        if args.only in (None, "issue"):
+            asyncio.run(issue_load(url, args.seconds, None))
+            for rate in args.rate or []:
+                asyncio.run(issue_load(url, args.seconds, rate))
+        if args.only in (None, "call"):
+            asyncio.run(call_load(url, args.seconds))
+        if args.only in (None, "fanout"):
+            asyncio.run(fanout(url))
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    main()
