@@ -15,7 +15,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from printers.config import PrinterConfig
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
@@ -51,6 +50,7 @@ from kiosk.widgets import Footer, Header
 from kolejka.client import KolejkaClient
 from kolejka.i18n import normalize_language
 from printers import TicketPrinter, open_printer
+from printers.config import PrinterConfig
 
 Clock = Callable[[], datetime]
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from printers.errors import PrinterError
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
 from kiosk.errors import PrinterUnavailable
@@ -36,6 +35,7 @@ from kiosk.issuing import FAULTS, Refreshed, TicketIssuer
 from kolejka.client import ApiError, ServerUnreachable
 from kolejka.client.qt import ApiCall
 from kolejka.schemas import ServicePublic, TicketPublic
+from printers.errors import PrinterError
 
 log = logging.getLogger(__name__)
 

@@ -15,13 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from printers.errors import PrinterError
-from printers.status import PrinterStatus
-
 from kiosk.errors import PrinterUnavailable, TicketNotPrinted
 from kolejka.client import ClientError, KolejkaClient
 from kolejka.schemas import ServicePublic, TicketPublic
 from printers import TicketPrint, TicketPrinter
+from printers.errors import PrinterError
+from printers.status import PrinterStatus
 
 log = logging.getLogger(__name__)
 

@@ -90,7 +90,6 @@ def busy_morning(url: str, clock: Any) -> None:
 
 
 def main(out: Path) -> int:
-    from printers.config import PrinterConfig
     from PySide6.QtCore import QEventLoop, Qt
     from PySide6.QtWidgets import QApplication, QPushButton
 
@@ -106,6 +105,7 @@ def main(out: Path) -> int:
         TimedOut,
         WorkFailed,
     )
+    from printers.config import PrinterConfig
     from server.clock import ManualClock
 
     out.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from printers.config import PrinterConfig
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
@@ -22,6 +21,7 @@ from kiosk.controller import Timing
 from kiosk.flow import Screen
 from kiosk.theme import MIN_TOUCH_MM, mm_to_px
 from kolejka.client import KolejkaClient
+from printers.config import PrinterConfig
 from tests.conftest import KIOSK_TOKEN, PASSWORD, T0, LiveServer
 
 pytestmark = pytest.mark.gui
