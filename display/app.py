@@ -95,10 +95,11 @@ def build_from_config(config: DisplayConfig, *, now: Any = None) -> DisplayWindo
 
 
 def make_announcer(settings: SpeechSettings) -> Any:
-    """An announcer for `settings`, or None when speech is off."""
-    if settings.engine == "off":
-        return None
-    raise NotImplementedError  # wired to display.speech when it lands
+    """An announcer for `settings` (started, speaking from its own thread), or None when
+    speech is off."""
+    from display.speech import make_announcer as make
+
+    return make(settings)
 
 
 def _speak_with(announcer: Any) -> Callable[[BoardCall], None]:
