@@ -79,6 +79,51 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class RawHttp:
+    """A minimal HTTP/1.1 keep-alive client on asyncio streams.
+
+    httpx costs the load generator about as much CPU per request as the server spends on
+    it; on a 2-core machine that would measure the generator. This one costs a few µs."""
+
+    def __init__(self, host: str, port: int, headers: dict[str, str]) -> None:
+        self.host, self.port = host, port
+        self.head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def post(self, path: str, payload: dict[str, object] | None = None) -> tuple[int, bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        body = json.dumps(payload).encode() if payload is not None else b""
+        self.writer.write(
+            (
+                f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\n{self.head}"
+                f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n\r\n"
+            ).encode()
+            + body
+        )
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        return status, await self.reader.readexactly(length) if length else b""
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            await self.writer.wait_closed()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round((len(ordered) - 1) * p / 100))]
@@ -93,7 +138,7 @@ def report(name: str, count: int, seconds: float, latencies_s: list[float], unit
     )
 
 
-async def issue_load(url: str, seconds: float, rate: float | None) -> None:
+async def issue_load(url: str, seconds: float, rate: float | None, server_pid: int) -> None:
     """Closed loop (each kiosk sends as soon as it has its answer) or, with `rate`,
     open loop: the kiosks together offer `rate` tickets/s on a fixed schedule, however
     slowly the server answers — the latency a visitor would see at that load."""
@@ -101,38 +146,50 @@ async def issue_load(url: str, seconds: float, rate: float | None) -> None:
     failures = 0
     deadline = time.perf_counter() + seconds
 
-    async def one(client: httpx.AsyncClient, n: int) -> None:
+    host, port = url.removeprefix("http://").split(":")
+
+    async def one(client: RawHttp, n: int) -> None:
         nonlocal failures
         t0 = time.perf_counter()
-        response = await client.post("/api/v1/sites/bench/tickets", json={"service": "AB"[n % 2]})
+        status, _ = await client.post("/api/v1/sites/bench/tickets", {"service": "AB"[n % 2]})
         latencies.append(time.perf_counter() - t0)
-        if response.status_code != 201:
+        if status != 201:
             failures += 1
 
     async def kiosk(i: int) -> None:
         headers = {"Authorization": f"Bearer bench-kiosk-token-{i:06d}"}
-        limits = httpx.Limits(max_connections=64, max_keepalive_connections=64)
-        async with httpx.AsyncClient(
-            base_url=url, headers=headers, timeout=30, limits=limits
-        ) as client:
-            n = 0
-            if rate is None:
-                while time.perf_counter() < deadline:
-                    await one(client, n)
-                    n += 1
-                return
-            interval = KIOSKS / rate
-            next_at = time.perf_counter() + interval * i / KIOSKS
-            pending = set()
-            while next_at < deadline:
-                await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
-                pending.add(asyncio.create_task(one(client, n)))
+        n = 0
+        if rate is None:
+            client = RawHttp(host, int(port), headers)
+            while time.perf_counter() < deadline:
+                await one(client, n)
                 n += 1
-                next_at += interval
-            await asyncio.gather(*pending)
+            await client.close()
+            return
+        # Open loop: a request may start before the previous answer, so each in-flight
+        # request needs its own connection; idle ones are reused.
+        idle: list[RawHttp] = []
+        interval = KIOSKS / rate
+        next_at = time.perf_counter() + interval * i / KIOSKS
+        pending = set()
 
-    start = time.perf_counter()
+        async def send(n: int) -> None:
+            client = idle.pop() if idle else RawHttp(host, int(port), headers)
+            await one(client, n)
+            idle.append(client)
+
+        while next_at < deadline:
+            await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+            pending.add(asyncio.create_task(send(n)))
+            n += 1
+            next_at += interval
+        await asyncio.gather(*pending)
+        for client in idle:
+            await client.close()
+
+    start, cpu = time.perf_counter(), cpu_seconds(server_pid)
     await asyncio.gather(*(kiosk(i) for i in range(KIOSKS)))
+    cpu = cpu_seconds(server_pid) - cpu
     mode = f"offered {rate:.0f}/s" if rate else "closed loop"
     report(
         f"issue_ticket ({KIOSKS} kiosks, {mode})",
@@ -141,6 +198,7 @@ async def issue_load(url: str, seconds: float, rate: float | None) -> None:
         latencies,
         "tickets",
     )
+    print(f"  server CPU {cpu / max(1, len(latencies)) * 1000:.2f} ms per ticket")
     if failures:
         print(f"  ({failures} requests failed)")
 
@@ -294,9 +352,9 @@ def main() -> None:
     )
     try:
         if args.only in (None, "issue"):
-            asyncio.run(issue_load(url, args.seconds, None))
+            asyncio.run(issue_load(url, args.seconds, None, server.pid))
             for rate in args.rate or []:
-                asyncio.run(issue_load(url, args.seconds, rate))
+                asyncio.run(issue_load(url, args.seconds, rate, server.pid))
         if args.only in (None, "call"):
             asyncio.run(call_load(url, args.seconds))
         if args.only in (None, "fanout"):
