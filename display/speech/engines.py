@@ -25,6 +25,8 @@ clip missing from a language's folder is an error that names the file.
 
 from __future__ import annotations
 
+import atexit
+import gc
 import itertools
 import logging
 import platform
@@ -33,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +86,16 @@ _TTS_ENGINES: dict[str, Any] = {}
 #   waits until espeak-ng is idle.
 _TTS_FINISHED = threading.Event()
 _TTS_COMPLETED: list[bool] = []
+_TTS_USERS: weakref.WeakSet[Pyttsx3Engine] = weakref.WeakSet()
+
+
+def _forget_tts() -> None:
+    """At exit, let the pyttsx3 engines go while Python still works: left to the end,
+    pyttsx3's destructor runs after its module is torn down and prints a traceback."""
+    for user in list(_TTS_USERS):
+        user._tts = None
+    _TTS_ENGINES.clear()
+    gc.collect()
 RENDER_TIMEOUT = 20.0  # seconds for one sentence; espeak-ng needs a few milliseconds
 
 
@@ -118,6 +131,8 @@ def _shared_tts(driver: str) -> Any:
                 _TTS_FINISHED.set()
 
         engine.connect("finished-utterance", finished)
+        if not _TTS_ENGINES:
+            atexit.register(_forget_tts)
         _TTS_ENGINES[driver] = engine
     return engine
 
@@ -183,6 +198,7 @@ class Pyttsx3Engine(Engine):
     def start(self) -> None:
         with _TTS_LOCK:
             self._tts = _shared_tts(self.driver)
+            _TTS_USERS.add(self)
             voices = list(self._tts.getProperty("voices") or [])
         for language in LANGUAGES:
             voice = pick_voice(voices, language)
@@ -234,6 +250,7 @@ class Pyttsx3Engine(Engine):
         return audio
 
     def close(self) -> None:
+        self._tts = None  # the shared engine stays, warm for the next announcer
         if self._folder is not None:
             shutil.rmtree(self._folder, ignore_errors=True)
             self._folder = None
