@@ -89,12 +89,13 @@ class Announcer:
 
     def announce(self, announcement: Announcement) -> None:
         """Queue `announcement`; returns at once."""
-        if self._closed:
-            log.warning("speech: %s not announced: the announcer is closed", announcement.label)
-            return
-        with self._idle:
+        with self._idle:  # never behind the stop sign that close() queues
+            if self._closed:
+                log.warning("speech: %s not announced: the announcer is closed",
+                            announcement.label)
+                return
             self._pending += 1
-        self._queue.put(announcement)
+            self._queue.put(announcement)
 
     @property
     def pending(self) -> int:
@@ -125,10 +126,11 @@ class Announcer:
     def close(self, timeout: float = 3.0) -> None:
         """Stop taking calls, say what is queued for up to `timeout` seconds, then cut the
         sound short, drop the rest (logged) and stop the worker."""
-        if self._closed:
-            return
-        self._closed = True
-        self._queue.put(_STOP)
+        with self._idle:
+            if self._closed:
+                return
+            self._closed = True
+            self._queue.put(_STOP)
         self._thread.join(timeout)
         if self._thread.is_alive():
             self._cancelled.set()
