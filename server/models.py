@@ -113,6 +113,9 @@ class Ticket(SQLModel, table=True):
         sa.Index("ix_ticket_queue", "site_id", "status", "service_id"),
         sa.Index("ix_ticket_done", "service_id", "status", "finished_at"),
         sa.Index("ix_ticket_called", "service_id", "called_at"),
+        sa.Index(
+            "ix_ticket_waiting", "service_id", "status", "priority", "arrival_at", "appointment_at"
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = Field(foreign_key="site.id")
