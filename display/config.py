@@ -24,14 +24,14 @@ zone would call the wrong hall.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from display.board import DEFAULT_HISTORY, parse_zone
+from kolejka.configfile import read_toml, validated
 from kolejka.schemas import Language
 
 DEFAULT_LANGUAGES: tuple[Language, ...] = ("en", "uk", "ru")
@@ -103,12 +103,7 @@ class DisplayConfig(BaseModel):
 
 def load_config(path: Path, **overrides: Any) -> DisplayConfig:
     """Read `path` (TOML), apply the non-None `overrides` (command-line options), validate."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise DisplayConfigError(f"cannot read the display configuration {path}: {exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise DisplayConfigError(f"{path} is not valid TOML: {exc}") from exc
+    data = read_toml(path, "display configuration", DisplayConfigError)
     speech = overrides.pop("speech", None)
     data.update({key: value for key, value in overrides.items() if value is not None})
     if speech:
@@ -117,11 +112,4 @@ def load_config(path: Path, **overrides: Any) -> DisplayConfig:
 
 
 def make_config(data: dict[str, Any], source: str = "options") -> DisplayConfig:
-    try:
-        return DisplayConfig.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
-            for err in exc.errors()
-        )
-        raise DisplayConfigError(f"display configuration ({source}) is wrong: {problems}") from exc
+    return validated(DisplayConfig, data, "display configuration", source, DisplayConfigError)

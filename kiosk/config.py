@@ -18,15 +18,15 @@ it was not meant to have is worse than one that does not start.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from kiosk.errors import KioskConfigError
+from kolejka.configfile import read_toml, validated
 from kolejka.schemas import Language
 
 DEFAULT_LANGUAGES: tuple[Language, ...] = ("pl", "en", "uk", "ru")
@@ -90,22 +90,10 @@ class KioskConfig(BaseModel):
 
 def load_config(path: Path, **overrides: Any) -> KioskConfig:
     """Read `path` (TOML), apply the non-None `overrides` (command-line options), validate."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise KioskConfigError(f"cannot read the kiosk configuration {path}: {exc}") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise KioskConfigError(f"{path} is not valid TOML: {exc}") from exc
+    data = read_toml(path, "kiosk configuration", KioskConfigError)
     data.update({key: value for key, value in overrides.items() if value is not None})
     return make_config(data, source=str(path))
 
 
 def make_config(data: dict[str, Any], source: str = "options") -> KioskConfig:
-    try:
-        return KioskConfig.model_validate(data)
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or '(top)'}: {err['msg']}"
-            for err in exc.errors()
-        )
-        raise KioskConfigError(f"kiosk configuration ({source}) is wrong: {problems}") from exc
+    return validated(KioskConfig, data, "kiosk configuration", source, KioskConfigError)

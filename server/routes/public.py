@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from sqlmodel import select
 
@@ -28,6 +28,7 @@ from kolejka.i18n import LANGUAGES, N_, NATIVE_NAMES, normalize_language, transl
 from kolejka.schemas import ErrorPublic, TicketStatusPublic
 from server.deps import Services, ServicesDep
 from server.models import Service, Site, Ticket
+from server.routes.assets import asset_response
 from server.views import ticket_public
 
 router = APIRouter(include_in_schema=False)
@@ -188,11 +189,4 @@ def status_page(
 @router.get("/t/assets/{name}")
 def status_asset(name: str) -> FileResponse:
     """The page's style sheet and script; nothing else is served from the folder."""
-    media_type = ASSETS.get(name)
-    if media_type is None:
-        raise HTTPException(status_code=404)
-    return FileResponse(
-        WEB_DIR / name,
-        media_type=media_type,
-        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
-    )
+    return asset_response(WEB_DIR, ASSETS, name)

@@ -15,7 +15,7 @@ from functools import cache
 from pathlib import Path as FilePath
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse, HTMLResponse
 
 from display.labels import captions_by_language
@@ -24,6 +24,7 @@ from kolejka.i18n import LANGUAGES
 from server import repository as repo
 from server.deps import Services, ServicesDep, resolve_token
 from server.models import Device
+from server.routes.assets import asset_response
 
 router = APIRouter(include_in_schema=False)
 
@@ -100,11 +101,4 @@ def _device_zone(services: Services, site_id: int | None, token: str | None) -> 
 @router.get("/display/assets/{name}")
 def display_asset(name: str) -> FileResponse:
     """The page's style sheet and script; nothing else is served from the folder."""
-    media_type = ASSETS.get(name)
-    if media_type is None:
-        raise HTTPException(status_code=404)
-    return FileResponse(
-        WEB_DIR / name,
-        media_type=media_type,
-        headers={"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"},
-    )
+    return asset_response(WEB_DIR, ASSETS, name)
