@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kiosk.collector import collector
 from kiosk.config import KioskConfig, make_config
 from kiosk.controller import KioskController, Timing
 from kiosk.flow import CodeEntered, KioskState, LanguageChosen, Screen
@@ -125,6 +126,9 @@ class KioskWindow(QMainWindow):
         self.controller = controller
         self.clock = clock or (lambda: datetime.now(UTC))
         self.large_text = False
+        # Worker threads must never run the cyclic collector over these widgets.
+        collector().pin()
+        self._pinned = True
 
         self.header = Header()
         self.header.site.setText(config.site_name or "")
@@ -263,6 +267,9 @@ class KioskWindow(QMainWindow):
             app.removeEventFilter(self.activity)
         self.controller.stop()
         self.controller.issuer.client.close()
+        if self._pinned:
+            self._pinned = False
+            collector().release()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()

@@ -6,6 +6,7 @@ the server recorded and what the printer produced.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import KioskWindow, build_kiosk_window
+from kiosk.collector import collector
 from kiosk.controller import Timing
 from kiosk.flow import Screen
 from kiosk.theme import MIN_TOUCH_MM, mm_to_px
@@ -34,6 +36,7 @@ MakeKiosk = Callable[..., KioskWindow]
 @pytest.fixture
 def make_kiosk(qtbot: QtBot, sqlite_server: LiveServer, tmp_path: Path) -> Iterator[MakeKiosk]:
     windows: list[KioskWindow] = []
+    collector().pin()  # held until the windows are gone, see below
 
     def make(**options: Any) -> KioskWindow:
         options.setdefault("printer_config",
@@ -49,6 +52,12 @@ def make_kiosk(qtbot: QtBot, sqlite_server: LiveServer, tmp_path: Path) -> Itera
     yield make
     for window in windows:
         window.shutdown()
+    # A window's Python side holds reference cycles (slots that close over the screens).
+    # Free them here, in the GUI thread: left to chance, the collector may run in the
+    # server's thread during the next test and destroy the widgets there, which crashes.
+    windows.clear()
+    gc.collect()
+    collector().release()
 
 
 def tap(qtbot: QtBot, window: KioskWindow, name: str) -> None:
