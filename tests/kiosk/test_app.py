@@ -21,10 +21,21 @@ from kiosk.app import KioskWindow, build_kiosk_window
 from kiosk.collector import collector
 from kiosk.controller import Timing
 from kiosk.flow import Screen
+from kiosk.screens import ServicesScreen
 from kiosk.theme import MIN_TOUCH_MM, mm_to_px
 from kolejka.client import KolejkaClient
 from printers.config import PrinterConfig
-from tests.conftest import KIOSK_TOKEN, PASSWORD, T0, LiveServer
+from printers.status import QUERY_PAPER
+from tests.conftest import (
+    KIOSK2_TOKEN,
+    KIOSK_TOKEN,
+    PASSWORD,
+    T0,
+    LiveServer,
+    site_config_dict,
+)
+from tests.printers.emulator import OK, NetworkPrinter
+from tests.printers.escpos_reader import read_job
 
 pytestmark = pytest.mark.gui
 
@@ -38,11 +49,12 @@ def make_kiosk(qtbot: QtBot, sqlite_server: LiveServer, tmp_path: Path) -> Itera
     windows: list[KioskWindow] = []
     collector().pin()  # held until the windows are gone, see below
 
-    def make(**options: Any) -> KioskWindow:
+    def make(server: LiveServer | None = None, **options: Any) -> KioskWindow:
         options.setdefault("printer_config",
                            PrinterConfig(kind="preview", preview_dir=tmp_path / "tickets"))
         options.setdefault("timing", FAST)
-        window = build_kiosk_window(sqlite_server.url, "test", KIOSK_TOKEN, **options)
+        url = (server or sqlite_server).url
+        window = build_kiosk_window(url, "test", KIOSK_TOKEN, **options)
         windows.append(window)
         qtbot.addWidget(window)
         window.show()
@@ -171,3 +183,222 @@ def test_an_idle_kiosk_returns_to_the_start_and_forgets_the_visitor(
     tap(qtbot, window, "service-B")
     on_screen(qtbot, window, Screen.TICKET)
     on_screen(qtbot, window, Screen.LANGUAGE)  # the confirmation leaves by itself
+
+
+# --- the printer at the hardware edge ----------------------------------------------------
+
+PAPER_OUT = {"printer": bytes([OK | 0x08]), "cause": bytes([OK | 0x20]),
+             "paper": bytes([OK | 0x60])}
+READY = {"printer": bytes([OK]), "cause": bytes([OK]), "paper": bytes([OK])}
+
+
+class RollRunsOut(NetworkPrinter):
+    """A network ticket printer whose roll ends once it has answered `empty_after` paper
+    status reads: from then on it says "paper end" (and, like a real one, goes offline)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.paper_reads = 0
+        self.empty_after: int | None = None
+
+    def feed(self, data: bytes) -> bytes:
+        reply = super().feed(data)
+        if QUERY_PAPER in data:
+            self.paper_reads += 1
+            if self.empty_after is not None and self.paper_reads >= self.empty_after:
+                self.set(**PAPER_OUT)
+        return reply
+
+
+@pytest.fixture
+def thermal_printer() -> Iterator[RollRunsOut]:
+    printer = RollRunsOut()
+    yield printer
+    printer.stop()
+
+
+def network(printer: NetworkPrinter) -> PrinterConfig:
+    return PrinterConfig(kind="network", host="127.0.0.1", port=printer.port,
+                         status_timeout_s=2.0)
+
+
+def printer_reports(server: LiveServer) -> list[str]:
+    """What staff see: the kiosk's printer states, in the site's event log."""
+    with KolejkaClient(server.url, "test") as boss:
+        boss.login("boss", PASSWORD)
+        events = boss.list_events().data
+    return [e.payload["status"] for e in events
+            if e.type == "printer.status" and e.payload["device"] == "k1"]
+
+
+def ticket_events(server: LiveServer) -> list[tuple[str, str]]:
+    with KolejkaClient(server.url, "test") as boss:
+        boss.login("boss", PASSWORD)
+        events = boss.list_events().data
+    return [(e.type, e.payload["ticket"]["number"]) for e in events
+            if e.type.startswith("ticket.")]
+
+
+def printed_numbers(printer: NetworkPrinter) -> list[str]:
+    """The ticket numbers that reached paper (the large line of each job)."""
+    job = read_job(printer.job_bytes())
+    return [line.text.strip() for line in job.lines
+            if line.text.strip() and line.text.strip()[0] in "ABCD"
+            and line.text.strip()[1:].isdigit()]
+
+
+def wait_for_printer_read(qtbot: QtBot, window: KioskWindow, printer: RollRunsOut) -> None:
+    """The kiosk's start-up look at the printer is over (so the next read is the tap's)."""
+    qtbot.waitUntil(
+        lambda: printer.paper_reads >= 1 and not window.controller._printer_call.running,
+        timeout=10_000,
+    )
+
+
+def test_paper_running_out_as_a_ticket_is_printed_takes_the_ticket_back_and_says_so(
+    qtbot: QtBot, make_kiosk: MakeKiosk, sqlite_server: LiveServer,
+    thermal_printer: RollRunsOut,
+) -> None:
+    window = make_kiosk(printer_config=network(thermal_printer))
+    wait_for_printer_read(qtbot, window, thermal_printer)
+    assert printer_reports(sqlite_server) == ["online"]
+    tap(qtbot, window, "language-uk")
+    # The kiosk's look before asking for a ticket still finds paper; the printer's own
+    # check just before the job finds the roll empty.
+    thermal_printer.empty_after = thermal_printer.paper_reads + 1
+    tap(qtbot, window, "service-A")
+    on_screen(qtbot, window, Screen.UNAVAILABLE)
+
+    assert text_of(window, "unavailableReason") == "У принтері талонів закінчився папір."
+    assert text_of(window, "unavailableTitle") == "Зараз талони не видаються."
+    assert printed_numbers(thermal_printer) == []
+    # The server issued A001, heard why it was not printed, and has it cancelled:
+    # nobody waits for a number that never reached paper.
+    assert ticket_events(sqlite_server) == [("ticket.issued", "A001"),
+                                            ("ticket.cancelled", "A001")]
+    assert printer_reports(sqlite_server) == ["online", "paper_out"]
+    with KolejkaClient(sqlite_server.url, "test", KIOSK_TOKEN) as client:
+        assert client.queue_snapshot().waiting == []
+
+    thermal_printer.empty_after = None
+    thermal_printer.set(**READY)  # staff put in a new roll
+    on_screen(qtbot, window, Screen.LANGUAGE)  # the kiosk notices by itself
+    qtbot.waitUntil(lambda: printer_reports(sqlite_server)[-1] == "online", timeout=10_000)
+    tap(qtbot, window, "language-uk")
+    tap(qtbot, window, "service-A")
+    on_screen(qtbot, window, Screen.TICKET)
+    assert text_of(window, "ticketNumber") == "A002"
+    qtbot.waitUntil(lambda: printed_numbers(thermal_printer) == ["A002"], timeout=10_000)
+
+
+def test_an_empty_printer_stops_tickets_before_any_is_issued(
+    qtbot: QtBot, make_kiosk: MakeKiosk, sqlite_server: LiveServer,
+    thermal_printer: RollRunsOut,
+) -> None:
+    window = make_kiosk(printer_config=network(thermal_printer))
+    wait_for_printer_read(qtbot, window, thermal_printer)
+    tap(qtbot, window, "language-ru")
+    thermal_printer.set(**PAPER_OUT)  # the roll ends while the visitor reads the cards
+    tap(qtbot, window, "service-B")
+    qtbot.mouseClick(window.findChild(QPushButton, "service-B"), Qt.MouseButton.LeftButton)
+    on_screen(qtbot, window, Screen.UNAVAILABLE)
+
+    assert text_of(window, "unavailableReason") == "В принтере талонов закончилась бумага."
+    assert ticket_events(sqlite_server) == []  # no number was asked for
+    assert printer_reports(sqlite_server) == ["online", "paper_out"]
+    # Nothing left to tap but the language and the larger text.
+    assert {b.objectName() for b in visible_buttons(window)} == {
+        "largeText", *(f"footer-language-{lang}" for lang in ("pl", "en", "uk", "ru"))
+    }
+
+    thermal_printer.set(**READY)
+    on_screen(qtbot, window, Screen.LANGUAGE)
+    qtbot.waitUntil(lambda: printer_reports(sqlite_server) == ["online", "paper_out", "online"],
+                    timeout=10_000)
+
+
+# --- what the cards offer ------------------------------------------------------------------
+
+RESIDENCE = {"pl": "Pobyt", "en": "Residence", "uk": "Проживання", "ru": "Пребывание"}
+
+
+@pytest.fixture
+def grouped_server(sqlite_url: str, clock: Any, password_hash: str) -> Iterator[LiveServer]:
+    """The test office with temporary and permanent residence under one "Residence" card."""
+    from server.app import create_app
+    from server.settings import Settings
+    from server.siteconfig import parse_config
+
+    data = site_config_dict(password_hash)
+    for service in data["sites"][0]["services"]:
+        if service["code"] in ("A", "B"):
+            service["group"] = "residence"
+            service["group_names"] = RESIDENCE
+    config = parse_config(data)
+    settings = Settings(environment="test", database_url=sqlite_url,
+                        kiosk_rate_per_minute=100_000)
+    server = LiveServer(lambda: create_app(settings, clock=clock, site_config=config)).start()
+    yield server
+    server.stop()
+
+
+def cards(window: KioskWindow) -> set[str]:
+    """The cards on show (new ones appear with the next turn of the event loop)."""
+    return {b.objectName() for b in visible_buttons(window) if b.property("role") == "card"}
+
+
+def test_grouped_services_open_in_two_levels(
+    qtbot: QtBot, make_kiosk: MakeKiosk, grouped_server: LiveServer
+) -> None:
+    window = make_kiosk(server=grouped_server)
+    tap(qtbot, window, "language-uk")
+    qtbot.waitUntil(lambda: cards(window) == {"group-residence", "service-C", "service-D"},
+                    timeout=10_000)
+    group = window.findChild(QPushButton, "group-residence")
+    assert group is not None and group.accessibleName().startswith("Проживання")
+
+    tap(qtbot, window, "group-residence")
+    qtbot.waitUntil(lambda: cards(window) == {"service-A", "service-B"}, timeout=10_000)
+    services = window.screens[Screen.SERVICES]
+    assert isinstance(services, ServicesScreen)
+    assert services.title.text() == "Проживання"
+    qtbot.mouseClick(services.back, Qt.MouseButton.LeftButton)  # one level up, not out
+    assert (window.state.screen, window.state.group) == (Screen.SERVICES, None)
+    tap(qtbot, window, "group-residence")
+    tap(qtbot, window, "service-B")
+    on_screen(qtbot, window, Screen.TICKET)
+    assert text_of(window, "ticketNumber") == "B001"
+    assert text_of(window, "ticketService") == "Permanent residence (uk)"
+
+
+def test_a_service_out_of_tickets_for_today_says_so_and_cannot_be_chosen(
+    qtbot: QtBot, make_kiosk: MakeKiosk, sqlite_server: LiveServer
+) -> None:
+    with KolejkaClient(sqlite_server.url, "test", KIOSK2_TOKEN) as other_kiosk:
+        other_kiosk.issue_ticket("C")
+        other_kiosk.issue_ticket("C")  # one of the day's three is left
+        window = make_kiosk()
+        tap(qtbot, window, "language-ru")
+        card = window.findChild(QPushButton, "service-C")
+        assert card is not None and card.isEnabled()
+
+        other_kiosk.issue_ticket("C")  # …and someone at the other kiosk takes it
+    tap(qtbot, window, "service-C")
+    on_screen(qtbot, window, Screen.NOTICE)
+    assert text_of(window, "noticeBody") == "Талоны на эту услугу на сегодня закончились."
+
+    tap(qtbot, window, "noticeOk")
+    def c_closed() -> bool:
+        card = window.findChild(QPushButton, "service-C")
+        return card is not None and not card.isEnabled()
+
+    qtbot.waitUntil(c_closed, timeout=10_000)
+    card = window.findChild(QPushButton, "service-C")
+    assert card is not None
+    assert "Талоны на сегодня закончились" in card.accessibleName()
+    reason = [label.text() for label in card.findChildren(QLabel) if label.isVisibleTo(card)]
+    assert "⊘  Талоны на сегодня закончились" in reason  # in words, not by colour alone
+    qtbot.mouseClick(card, Qt.MouseButton.LeftButton)
+    assert window.state.screen is Screen.SERVICES  # a disabled card does nothing
+    with KolejkaClient(sqlite_server.url, "test", KIOSK_TOKEN) as client:
+        assert [t.number for t in client.queue_snapshot().waiting] == ["C001", "C002", "C003"]
