@@ -136,8 +136,9 @@ class ReadModels:
             durations = repo.recent_durations(session, service, self.recent_durations)
             rate = repo.queue_rate(session, service, now)
             for position, ticket in enumerate(rows):
-                view = ticket_public(session, site, ticket, now, with_estimate=False)
-                view.ahead = position
+                view = ticket_public(
+                    session, site, ticket, now, with_estimate=False, ahead=position
+                )
                 view.estimated_wait_s = estimate_wait_s(position, durations, counters, rate)
                 waiting_views.append(view)
             longest = int((now - min(t.queued_at for t in rows)).total_seconds()) if rows else None

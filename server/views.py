@@ -28,20 +28,24 @@ def ticket_public(
     *,
     with_estimate: bool = True,
     recent_limit: int = 20,
+    ahead: int | None = None,
 ) -> TicketPublic:
+    """The ticket as the API shows it. `ahead`: its place in line where the caller already
+    knows it (a snapshot sorts the whole queue once instead of counting for each ticket)."""
     service = session.get(Service, ticket.service_id)
     assert service is not None and ticket.id is not None
-    ahead: int | None = None
     estimate: int | None = None
-    if ticket.status == TicketStatus.WAITING.value:
+    if ticket.status != TicketStatus.WAITING.value:
+        ahead = None
+    elif ahead is None:
         ahead = repo.ahead_count(session, ticket, now)
-        if with_estimate:
-            estimate = estimate_wait_s(
-                ahead,
-                repo.recent_durations(session, service, recent_limit),
-                repo.open_counter_count(session, service),
-                repo.queue_rate(session, service, now),
-            )
+    if ahead is not None and with_estimate:
+        estimate = estimate_wait_s(
+            ahead,
+            repo.recent_durations(session, service, recent_limit),
+            repo.open_counter_count(session, service),
+            repo.queue_rate(session, service, now),
+        )
     return TicketPublic(
         id=ticket.id,
         public_id=ticket.public_id,

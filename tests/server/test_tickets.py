@@ -179,3 +179,38 @@ def test_estimate_appears_once_there_is_service_history(live_server, kiosk, cloc
     assert services["C"].open_counters == 1
     assert services["C"].estimated_wait_s == 0  # nobody waits
     assert services["A"].estimated_wait_s is None  # A has no history
+
+
+def test_the_snapshot_places_every_ticket_where_the_ticket_itself_says(
+    live_server, kiosk, clerk_client, clock
+):
+    """The snapshot sorts each queue once; a ticket read alone counts who is before it.
+    Both must agree through priority, a transfer that keeps its arrival, and an
+    appointment that becomes due."""
+    from tests.conftest import PASSWORD, T0
+
+    with KolejkaClient(live_server.url, "test") as boss:
+        boss.login("boss", PASSWORD)
+        booking = boss.create_appointment("A", T0 + timedelta(minutes=15), "uk")
+    moved = kiosk.issue_ticket("B")
+    clerk = clerk_client(live_server, "clerk2", counter=2)
+    assert clerk.call_next(2).id == moved.id
+    clock.advance(minutes=2)
+    for priority in ("normal", "priority", "normal", "priority", "normal"):
+        kiosk.issue_ticket("A", priority=priority)
+    clerk.start_service(moved.id)
+    clerk.transfer_ticket(moved.id, service="A")  # keeps its early arrival
+    checked_in = kiosk.check_in(booking.token, "uk")
+
+    def places() -> dict[int, int]:
+        return {t.id: t.ahead for t in kiosk.queue_snapshot().waiting}
+
+    before_due = places()
+    assert before_due == {t: kiosk.get_ticket(t).ahead for t in before_due}
+    assert before_due[checked_in.id] > 0  # not due yet: waits like everyone else
+
+    clock.advance(minutes=15)
+    due = places()
+    assert due == {t: kiosk.get_ticket(t).ahead for t in due}
+    assert due[checked_in.id] == 0  # due now: first in line
+    assert sorted(due.values()) == list(range(len(due)))
