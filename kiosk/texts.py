@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 
 from kolejka.i18n import LANGUAGES, N_, translator
 
+NBSP = "\u00a0"
+
 # Short labels on a service button that cannot be chosen now.
 UNAVAILABLE_LABELS: dict[str, str] = {
     "closed_today": N_("Closed today"),
@@ -80,7 +82,10 @@ def minutes_text(language: str, seconds: int) -> str:
     minutes = max(1, round(seconds / 60))
     if minutes > 20:
         minutes = 5 * round(minutes / 5)
-    return gettext(language, "about {minutes} min").format(minutes=minutes)
+    template = gettext(language, "about {minutes} min")
+    # The number stays with its words: "ok. 65 min" never wraps to leave "min" alone.
+    template = template.replace(" {minutes}", NBSP + "{minutes}")
+    return template.replace("{minutes} ", "{minutes}" + NBSP).format(minutes=minutes)
 
 
 def wait_text(language: str, waiting: int, estimated_wait_s: int | None) -> str:

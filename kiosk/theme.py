@@ -1,7 +1,8 @@
 """The kiosk's look: light, high-contrast, big type, big touch targets.
 
 Every text/background pair is above 7:1 (WCAG AAA). A state is never told by colour alone:
-a service that cannot be chosen has a dashed frame, a "⊘" and its reason in words; the
+a service that cannot be chosen has a dashed frame, a "⊘" and its reason in words (any
+disabled button is greyed with a dashed frame); the
 priority toggle shows ☐/☑ and says what it does; the chosen language is framed and bold.
 
 Sizes are in pixels at `scale` 1.0 for a ~100 dpi kiosk screen; "Larger text" raises
@@ -91,6 +92,10 @@ def stylesheet(scale: float = 1.0, p: Palette = PALETTE) -> str:
         color: {p.primary_text}; background: {p.primary}; border: 3px solid {p.primary};
     }}
     QPushButton:pressed {{ background: {p.primary_pressed}; }}
+    QPushButton:disabled {{
+        color: {p.disabled_text}; background: {p.disabled_card};
+        border: 3px dashed {p.disabled_edge};
+    }}
     QPushButton[role="secondary"] {{
         color: {p.text}; background: {p.card}; border: 3px solid {p.text};
     }}

@@ -152,6 +152,9 @@ class ServicesScreen(ScreenBase):
         for row in range(self.grid.rowCount()):
             self.grid.setRowStretch(row, 0)
         columns = self._columns()
+        for column in range(max(columns, self.grid.columnCount())):
+            # Equal columns, whatever the titles: a long name must not squeeze its neighbour.
+            self.grid.setColumnStretch(column, 1 if column < columns else 0)
         for index, card in enumerate(cards):
             widget = CardButton(card.key)
             widget.set_content(card.title, card.meta, reason=card.reason,

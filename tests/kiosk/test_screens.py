@@ -55,8 +55,8 @@ def test_grouped_services_show_as_one_card_with_the_groups_total() -> None:
 def test_an_open_group_lists_its_services_with_waits() -> None:
     cards = cards_for(view("en", group="residence"))
     assert [(c.title, c.meta) for c in cards] == [
-        ("Matter A", "2 people waiting  ·  about 10 min"),
-        ("Matter B", "5 people waiting  ·  about 10 min"),
+        ("Matter A", "2 people waiting  ·  about\u00a010\u00a0min"),
+        ("Matter B", "5 people waiting  ·  about\u00a010\u00a0min"),
     ]
 
 

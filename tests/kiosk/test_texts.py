@@ -9,6 +9,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
 from kiosk.texts import (
+    NBSP,
     NOTICES,
     ahead_text,
     minutes_text,
@@ -51,9 +52,15 @@ def test_every_kiosk_phrase_is_translated(language: str) -> None:
 def test_waits_read_naturally() -> None:
     assert wait_text("en", 0, None) == "No queue"
     assert wait_text("pl", 3, None) == "Czas oczekiwania nieznany"
-    assert wait_text("uk", 3, 600) == "близько 10 хв"
-    assert minutes_text("en", 20) == "about 1 min"  # never "about 0 min"
-    assert minutes_text("ru", 47 * 60) == "около 45 мин"  # rounded to five past twenty
+    assert wait_text("uk", 3, 600) == "близько 10 хв".replace(" ", NBSP)
+    assert minutes_text("en", 20) == "about 1 min".replace(" ", NBSP)  # never "about 0 min"
+    # rounded to five past twenty
+    assert minutes_text("ru", 47 * 60) == "около 45 мин".replace(" ", NBSP)
+
+
+def test_a_wait_is_never_split_across_lines() -> None:
+    for language in ("pl", "en", "uk", "ru"):
+        assert " " not in minutes_text(language, 65 * 60)
 
 
 @pytest.mark.parametrize(
