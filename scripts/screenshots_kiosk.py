@@ -90,7 +90,7 @@ def busy_morning(url: str, clock: Any) -> None:
 
 
 def main(out: Path) -> int:
-    from PySide6.QtCore import QEventLoop, Qt
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
     from PySide6.QtWidgets import QApplication, QPushButton
 
     from kiosk.app import build_kiosk_window
@@ -100,10 +100,11 @@ def main(out: Path) -> int:
         CodeEntered,
         GroupOpened,
         LanguageChosen,
+        PrinterFailed,
+        PrinterRecovered,
         Screen,
         ServiceChosen,
         TimedOut,
-        WorkFailed,
     )
     from printers.config import PrinterConfig
     from server.clock import ManualClock
@@ -114,7 +115,7 @@ def main(out: Path) -> int:
     server, url = start_server(work / "demo.sqlite3", clock)
     busy_morning(url, clock)
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
+    _app = QApplication.instance() or QApplication(sys.argv[:1])  # alive till the end
     window = build_kiosk_window(
         url, "demo", KIOSK_TOKEN,
         printer_config=PrinterConfig(kind="preview", preview_dir=work / "tickets"),
@@ -124,14 +125,22 @@ def main(out: Path) -> int:
     window.show()
     controller = window.controller
 
+    def pump(ms: int) -> None:
+        # An event loop of our own, not QApplication.processEvents(): in PySide6 6.12 each
+        # call of that drops a reference to None, and a few hundred thousand calls later
+        # the interpreter aborts ("deallocating None").
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
     def settle(until: Callable[[], bool], what: str, timeout_s: float = 20) -> None:
         deadline = time.monotonic() + timeout_s
         while not until():
             if time.monotonic() > deadline:
                 raise RuntimeError(f"timed out waiting for {what}")
-            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+            pump(50)
         for _ in range(5):  # let layouts and style sheets apply
-            app.processEvents()
+            pump(5)
 
     def shot(name: str) -> None:
         settle(lambda: True, name)
@@ -152,7 +161,6 @@ def main(out: Path) -> int:
     shot("start-scanned")
     go(TimedOut())
 
-    has_check_in = hasattr(controller.issuer.client, "check_in")
     for lang in LANGS:
         go(LanguageChosen(lang))
         shot(f"services-{lang}")
@@ -175,16 +183,25 @@ def main(out: Path) -> int:
         shot(f"ticket-{lang}")
         go(Back())
         go(LanguageChosen(lang))
-        if has_check_in:
-            go(CodeEntered("NOT-A-BOOKING"))
-            settle(lambda: controller.state.screen is Screen.NOTICE, "the refusal")
-        else:
-            controller.state = replace(controller.state, screen=Screen.WORKING)
-            go(WorkFailed("refused", "appointment_unknown"))
+        go(CodeEntered("NOT-A-BOOKING"))
+        settle(lambda: controller.state.screen is Screen.NOTICE, "the refusal")
         shot(f"notice-{lang}")
         go(TimedOut())
 
+    # The printer reports an empty roll (as its status poll would): out of order, in the
+    # language of the visitor who was there, the others below.
+    go(LanguageChosen("pl"))
+    go(PrinterFailed("paper_out"))
+    for lang in LANGS:
+        go(LanguageChosen(lang))
+        shot(f"printer-{lang}")
+    go(PrinterRecovered())
+    settle(lambda: controller.state.screen is Screen.LANGUAGE, "back in order")
+
     go(LanguageChosen("uk"))
+    # Larger text on the kiosk the sizes are made for (21.5", full HD), saved scaled down;
+    # on a smaller screen the cards scroll instead.
+    window.resize(1920, 1080)
     window.set_large_text(True)
     shot("services-uk-large")
     window.set_large_text(False)
