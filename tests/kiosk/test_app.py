@@ -25,7 +25,6 @@ from kiosk.screens import ServicesScreen
 from kiosk.theme import MIN_TOUCH_MM, mm_to_px
 from kolejka.client import KolejkaClient
 from printers.config import PrinterConfig
-from printers.status import QUERY_PAPER
 from tests.conftest import (
     KIOSK2_TOKEN,
     KIOSK_TOKEN,
@@ -34,8 +33,7 @@ from tests.conftest import (
     LiveServer,
     site_config_dict,
 )
-from tests.printers.emulator import OK, NetworkPrinter
-from tests.printers.escpos_reader import read_job
+from tests.kiosk.thermal import PAPER_OUT, READY, RollRunsOut, network, printed_numbers
 
 pytestmark = pytest.mark.gui
 
@@ -187,40 +185,6 @@ def test_an_idle_kiosk_returns_to_the_start_and_forgets_the_visitor(
 
 # --- the printer at the hardware edge ----------------------------------------------------
 
-PAPER_OUT = {"printer": bytes([OK | 0x08]), "cause": bytes([OK | 0x20]),
-             "paper": bytes([OK | 0x60])}
-READY = {"printer": bytes([OK]), "cause": bytes([OK]), "paper": bytes([OK])}
-
-
-class RollRunsOut(NetworkPrinter):
-    """A network ticket printer whose roll ends once it has answered `empty_after` paper
-    status reads: from then on it says "paper end" (and, like a real one, goes offline)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.paper_reads = 0
-        self.empty_after: int | None = None
-
-    def feed(self, data: bytes) -> bytes:
-        reply = super().feed(data)
-        if QUERY_PAPER in data:
-            self.paper_reads += 1
-            if self.empty_after is not None and self.paper_reads >= self.empty_after:
-                self.set(**PAPER_OUT)
-        return reply
-
-
-@pytest.fixture
-def thermal_printer() -> Iterator[RollRunsOut]:
-    printer = RollRunsOut()
-    yield printer
-    printer.stop()
-
-
-def network(printer: NetworkPrinter) -> PrinterConfig:
-    return PrinterConfig(kind="network", host="127.0.0.1", port=printer.port,
-                         status_timeout_s=2.0)
-
 
 def printer_reports(server: LiveServer) -> list[str]:
     """What staff see: the kiosk's printer states, in the site's event log."""
@@ -237,14 +201,6 @@ def ticket_events(server: LiveServer) -> list[tuple[str, str]]:
         events = boss.list_events().data
     return [(e.type, e.payload["ticket"]["number"]) for e in events
             if e.type.startswith("ticket.")]
-
-
-def printed_numbers(printer: NetworkPrinter) -> list[str]:
-    """The ticket numbers that reached paper (the large line of each job)."""
-    job = read_job(printer.job_bytes())
-    return [line.text.strip() for line in job.lines
-            if line.text.strip() and line.text.strip()[0] in "ABCD"
-            and line.text.strip()[1:].isdigit()]
 
 
 def wait_for_printer_read(qtbot: QtBot, window: KioskWindow, printer: RollRunsOut) -> None:

@@ -1,0 +1,63 @@
+"""The work behind a tap, without Qt: a real server, the printer emulator at the edge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from kiosk.errors import TicketNotPrinted
+from kiosk.issuing import TicketIssuer
+from kolejka.client import KolejkaClient
+from printers import open_printer
+from tests.conftest import KIOSK_TOKEN, PASSWORD, LiveServer
+from tests.kiosk.thermal import RollRunsOut, network, printed_numbers
+
+
+@pytest.fixture
+def issuer(sqlite_server: LiveServer, thermal_printer: RollRunsOut) -> Iterator[TicketIssuer]:
+    client = KolejkaClient(sqlite_server.url, "test", KIOSK_TOKEN, retries=0)
+    # A long status timeout: the printer's answer must not be taken for silence while the
+    # test stops the server from inside the printer's thread.
+    printer = open_printer(network(thermal_printer).model_copy(update={"status_timeout_s": 30}))
+    yield TicketIssuer(client, printer, status_base=sqlite_server.url)
+    client.close()
+    printer.close()
+
+
+def staff_view(server: LiveServer) -> list[tuple[str, str]]:
+    with KolejkaClient(server.url, "test") as boss:
+        boss.login("boss", PASSWORD)
+        events = boss.list_events().data
+    return [
+        (e.type, e.payload["ticket"]["number"] if e.type.startswith("ticket.")
+         else e.payload["status"])
+        for e in events if e.type.startswith(("ticket.", "printer."))
+    ]
+
+
+def test_a_ticket_that_could_not_be_taken_back_is_cancelled_when_the_server_returns(
+    issuer: TicketIssuer, sqlite_server: LiveServer, thermal_printer: RollRunsOut
+) -> None:
+    issuer.refresh()
+    assert issuer.printer_status() == "online"
+    # The roll ends after the kiosk's own look, and the network goes with it: the server
+    # issued A001, but neither the cancellation nor the fault can reach it.
+    thermal_printer.empty_after = thermal_printer.paper_reads + 1
+    thermal_printer.on_empty = sqlite_server.stop
+    with pytest.raises(TicketNotPrinted) as refused:
+        issuer.issue("A", "pl", priority=False)
+    assert (refused.value.ticket.number, refused.value.cancelled) == ("A001", False)
+    assert refused.value.reason == "paper_out"
+    assert printed_numbers(thermal_printer) == []
+
+    sqlite_server.start()
+    assert staff_view(sqlite_server) == [("printer.status", "online"), ("ticket.issued", "A001")]
+    issuer.refresh()  # the next background refresh takes the ticket back…
+    assert issuer.printer_status() == "paper_out"  # …and the next look reports the fault
+    assert staff_view(sqlite_server) == [
+        ("printer.status", "online"), ("ticket.issued", "A001"),
+        ("ticket.cancelled", "A001"), ("printer.status", "paper_out"),
+    ]
+    with KolejkaClient(sqlite_server.url, "test", KIOSK_TOKEN) as client:
+        assert client.queue_snapshot().waiting == []
