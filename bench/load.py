@@ -361,7 +361,11 @@ def main() -> None:
             asyncio.run(fanout(url))
     finally:
         server.send_signal(signal.SIGINT)
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # never leave a busy server behind
+            server.kill()
+            server.wait()
 
 
 if __name__ == "__main__":
