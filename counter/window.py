@@ -31,6 +31,7 @@ from counter.texts import (
 )
 from counter.theme import COMPACT_STYLESHEET, STYLESHEET, named
 from counter.transfer import TransferDialog
+from kolejka.gui_gc import collector
 from kolejka.i18n import N_, NATIVE_NAMES, translator
 
 ACTION_ORDER = (
@@ -60,6 +61,9 @@ class CounterWindow(QMainWindow):
         self.language = language
         self._ = translator(language).gettext
         self.compact = False
+        # Worker threads must never run the cyclic collector over these widgets.
+        collector().pin()
+        self._pinned = True
         self.setStyleSheet(STYLESHEET)
         self.resize(1180, 720)
         self.buttons: dict[Action, QPushButton] = {}
@@ -298,6 +302,9 @@ class CounterWindow(QMainWindow):
     def shutdown(self) -> None:
         self._tick.stop()
         self.controller.shutdown()
+        if self._pinned:
+            self._pinned = False
+            collector().release()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()

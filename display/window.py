@@ -33,6 +33,7 @@ from display.board import Board, BoardCall, ServiceRow
 from display.labels import gettext
 from display.theme import THEME, current_panel_style, stylesheet
 from display.widgets import Blinker, ClockWidget, FitLabel, TickerWidget, board_font
+from kolejka.gui_gc import collector
 from kolejka.i18n import LANGUAGES
 
 if TYPE_CHECKING:
@@ -206,6 +207,8 @@ class DisplayWindow(QWidget):
         self._shutdown_hooks: list[Callable[[], None]] = []
         self.controller: DisplayController | None = None  # set by display.app
         self._closed = False
+        # Worker threads must never run the cyclic collector over these widgets.
+        collector().pin()
         self._unscaled = True
 
         self.setObjectName("displayWindow")
@@ -491,6 +494,7 @@ class DisplayWindow(QWidget):
         if self._closed:
             return
         self._closed = True
+        collector().release()
         self._rotation.stop()
         self.blinker.stop()
         for hook in reversed(self._shutdown_hooks):

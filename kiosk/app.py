@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.collector import collector
 from kiosk.config import KioskConfig, make_config
 from kiosk.controller import KioskController, Timing
 from kiosk.flow import CodeEntered, KioskState, LanguageChosen, Screen
@@ -49,6 +48,7 @@ from kiosk.texts import gettext, local_time
 from kiosk.theme import LARGE_TEXT_SCALE, stylesheet
 from kiosk.widgets import Footer, Header
 from kolejka.client import KolejkaClient
+from kolejka.gui_gc import collector
 from kolejka.i18n import normalize_language
 from printers import TicketPrinter, open_printer
 from printers.config import PrinterConfig

@@ -18,12 +18,12 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from kiosk.app import KioskWindow, build_kiosk_window
-from kiosk.collector import collector
 from kiosk.controller import Timing
 from kiosk.flow import Screen
 from kiosk.screens import ServicesScreen
 from kiosk.theme import MIN_TOUCH_MM, mm_to_px
 from kolejka.client import KolejkaClient
+from kolejka.gui_gc import collector
 from printers.config import PrinterConfig
 from tests.conftest import (
     KIOSK2_TOKEN,

@@ -1,4 +1,4 @@
-"""The cyclic collector runs in the GUI thread while a kiosk window lives."""
+"""The cyclic collector runs in the GUI thread while an app window lives."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pytest
 from pytestqt.qtbot import QtBot
 
-from kiosk.collector import GuiThreadCollector
+from kolejka.gui_gc import GuiThreadCollector
 
 pytestmark = pytest.mark.gui
 

@@ -1,12 +1,13 @@
 """Python's cyclic garbage collector, run in the GUI thread only.
 
-Left alone, the collector runs in whichever thread happens to allocate past its threshold:
-here a thread-pool worker issuing a ticket (or, in tests and `kolejka demo`, the server's
-own threads). Widgets sit in reference cycles (slots that close over their screen), and a
-collection that walks or frees their Shiboken wrappers outside the GUI thread, while Qt
-runs there without the GIL, crashes the process. So while a kiosk window lives, automatic
-collection is off and a GUI-thread timer collects instead, generation by generation, as
-often as the thresholds would have (the pattern of calibre and pyqtgraph).
+Left alone, the collector runs in whichever thread happens to allocate past its
+threshold: here a thread-pool worker issuing a ticket or calling the next client (or, in
+tests and `kolejka demo`, the server's own threads). Widgets sit in reference cycles
+(slots that close over their screen), and a collection that walks or frees their
+Shiboken wrappers outside the GUI thread, while Qt runs there without the GIL, crashes the
+process. So while an app window lives, automatic collection is off and a GUI-thread timer
+collects instead, generation by generation, as often as the thresholds would have (the
+pattern of calibre and pyqtgraph).
 
 Several windows in one process (the demo) share the one collector: the first `pin()`
 turns automatic collection off, the last `release()` collects once more in the GUI thread
