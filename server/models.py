@@ -116,6 +116,7 @@ class Ticket(SQLModel, table=True):
         sa.Index(
             "ix_ticket_waiting", "service_id", "status", "priority", "arrival_at", "appointment_at"
         ),
+        sa.Index("ix_ticket_due", "service_id", "status", "appointment_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = Field(foreign_key="site.id")
