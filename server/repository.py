@@ -12,7 +12,13 @@ from sqlmodel import Session, col, select
 
 from kolejka.core.errors import NotFound
 from kolejka.core.estimates import RATE_WINDOW_S, observed_rate
-from kolejka.core.routing import Candidate, CounterRouting, RoutingMode, ServiceLink
+from kolejka.core.routing import (
+    Candidate,
+    CounterRouting,
+    RoutingMode,
+    ServiceLink,
+    queue_key,
+)
 from kolejka.core.states import CounterState, Priority, TicketStatus
 from server.models import (
     Clerk,
@@ -161,30 +167,39 @@ def issued_today(session: Session, site: Site, day: date, prefix: str) -> int:
 
 
 def _head_statement() -> Any:
-    """The head of one service's queue, in kolejka.core.routing.queue_key order."""
+    """The head of one service's queue, in kolejka.core.routing.queue_key order.
+
+    Three index-ordered parts, each cut at `limit`: due appointments by their time, then
+    the rest of each priority class by arrival. The caller sorts the union by queue_key;
+    no part makes the database sort the whole waiting line.
+    """
     now = _P("now", type_=UTCDateTime())
     due = sa.and_(col(Ticket.appointment_at).is_not(None), col(Ticket.appointment_at) <= now)
-    rank = sa.case((col(Ticket.priority) == Priority.PRIORITY.value, 1), else_=0)
-    return (
-        select(Ticket)
-        .where(
-            col(Ticket.service_id) == _P("service_id"),
-            col(Ticket.status) == TicketStatus.WAITING.value,
-            sa.or_(
-                col(Ticket.target_counter_id).is_(None),
-                col(Ticket.target_counter_id) == _P("counter_id"),
-            ),
-            col(Ticket.id).not_in(_P("exclude", expanding=True)),
-        )
-        .order_by(
-            sa.case((due, 0), else_=1),
-            sa.case((due, col(Ticket.appointment_at)), else_=None),
-            rank.desc(),
-            col(Ticket.arrival_at),
-            col(Ticket.id),
-        )
-        .limit(_P("limit", type_=sa.Integer()))
+    not_due = sa.or_(col(Ticket.appointment_at).is_(None), col(Ticket.appointment_at) > now)
+    mine = sa.and_(
+        col(Ticket.service_id) == _P("service_id"),
+        col(Ticket.status) == TicketStatus.WAITING.value,
+        sa.or_(
+            col(Ticket.target_counter_id).is_(None),
+            col(Ticket.target_counter_id) == _P("counter_id"),
+        ),
+        col(Ticket.id).not_in(_P("exclude", expanding=True)),
     )
+    limit = _P("limit", type_=sa.Integer())
+
+    def part(*where: Any, order: Sequence[Any]) -> Any:
+        return sa.select(_T).where(mine, *where).order_by(*order).limit(limit)
+
+    by_arrival = (col(Ticket.arrival_at), col(Ticket.id))
+    parts = [
+        part(due, order=(col(Ticket.appointment_at), col(Ticket.id))),
+        *(
+            part(col(Ticket.priority) == priority.value, not_due, order=by_arrival)
+            for priority in Priority
+        ),
+    ]
+    union = sa.union_all(*(p.subquery().select() for p in parts))
+    return select(Ticket).from_statement(union)
 
 
 _HEAD = _head_statement()
@@ -224,9 +239,12 @@ def head_candidates(
             "exclude": sorted(exclude),
             "limit": per_service,
         }
+        heads = []
         for ticket in session.execute(_HEAD, params).scalars():
             target = counter.number if ticket.target_counter_id == counter.id else None
-            found.append((ticket, candidate(ticket, service.code, target)))
+            heads.append((ticket, candidate(ticket, service.code, target)))
+        heads.sort(key=lambda pair: queue_key(pair[1], now))
+        found += heads[:per_service]
     return found
 
 
