@@ -19,6 +19,7 @@ from counter.theme import STYLESHEET, named
 from counter.window import CounterWindow
 from kolejka.client import ApiError, KolejkaClient, ServerUnreachable
 from kolejka.client.qt import ApiCall
+from kolejka.gui_gc import collector
 from kolejka.i18n import LANGUAGES, NATIVE_NAMES, translator
 from kolejka.schemas import LoginResponse
 
@@ -43,6 +44,9 @@ class LoginWindow(QWidget):
         self.language = language
         self.counter_window: CounterWindow | None = None
         self._call: ApiCall | None = None
+        # Signing in already runs in a worker thread: no cyclic GC there over these widgets.
+        collector().pin()
+        self._pinned = True
         _ = translator(language).gettext
         self.setWindowTitle("Kolejka — " + _("Sign in"))
         self.setStyleSheet(STYLESHEET)
@@ -118,3 +122,6 @@ class LoginWindow(QWidget):
         if self.counter_window is not None:
             self.counter_window.shutdown()
             self.counter_window.controller.client.close()
+        if self._pinned:
+            self._pinned = False
+            collector().release()

@@ -72,7 +72,13 @@ class EventStreamThread(QThread):
         except asyncio.CancelledError:
             pass
         finally:
-            self._loop.close()
+            try:
+                self._loop.run_until_complete(self._loop.shutdown_asyncgens())
+                # A closed websocket's transport closes its socket in a callback; let it
+                # run, or the socket is left to the garbage collector (ResourceWarning).
+                self._loop.run_until_complete(asyncio.sleep(0.05))
+            finally:
+                self._loop.close()
 
     async def _consume(self) -> None:
         while True:
