@@ -51,3 +51,11 @@ UNREACHABLE = N_(
 )
 RESYNCED = N_("Shown again as the server has it.")
 NOBODY_WAITING = N_("Nobody is waiting for this counter.")
+
+# A kiosk's printer states that the staff should act on (the same words the kiosk uses).
+PRINTER_FAULTS = {
+    "paper_low": N_("The ticket printer is running out of paper."),
+    "paper_out": N_("The ticket printer is out of paper."),
+    "cover_open": N_("The ticket printer's cover is open."),
+    "offline": N_("The ticket printer is not responding."),
+}

@@ -25,6 +25,7 @@ from counter.state import Action
 from counter.texts import (
     ACTION_LABELS,
     COUNTER_STATE_LABELS,
+    PRINTER_FAULTS,
     PRIORITY_LABELS,
     SHORTCUTS,
     STATUS_LABELS,
@@ -189,6 +190,9 @@ class CounterWindow(QMainWindow):
         self.compact_button = QPushButton(_("Compact view") + "\tCtrl+M")
         self.compact_button.clicked.connect(self.toggle_compact)
         self.statusBar().addWidget(self.compact_button)
+        self.printers = named(QLabel(), "printerWarning")
+        self.printers.hide()
+        self.statusBar().addWidget(self.printers, 1)
 
     # --- behaviour ----------------------------------------------------------------------
 
@@ -286,6 +290,13 @@ class CounterWindow(QMainWindow):
         self.connection.setText(
             ("● " + _("Connected")) if c.connected else ("○ " + _("Reconnecting…"))
         )
+        faults = [
+            f"⚠ {p.device}: {_(PRINTER_FAULTS[p.status])}"
+            for p in (c.snapshot.printers if c.snapshot else [])
+            if p.status in PRINTER_FAULTS
+        ]
+        self.printers.setText("   ".join(faults))
+        self.printers.setVisible(bool(faults))
 
     def _service_name(self, code: str) -> str:
         snapshot = self.controller.snapshot

@@ -142,6 +142,13 @@ class CallPublic(Model):
     recall: bool = False
 
 
+class PrinterPublic(Model):
+    """A kiosk's ticket printer as it last reported itself (staff see faults)."""
+
+    device: str
+    status: str = Field(description="online, paper_low, paper_out, cover_open, offline, unknown")
+
+
 class QueueSnapshot(Model):
     site: str
     site_name: str
@@ -154,6 +161,9 @@ class QueueSnapshot(Model):
     waiting: list[TicketPublic]
     ticker: dict[str, str] = Field(
         default_factory=dict, description="Hall display messages per language (site rules)."
+    )
+    printers: list[PrinterPublic] = Field(
+        default_factory=list, description="Kiosk printers that have reported, by kiosk name."
     )
 
 

@@ -20,6 +20,7 @@ from kolejka.schemas import (
     DailyStats,
     EventPublic,
     EventsPublic,
+    PrinterPublic,
     QueueSnapshot,
     ServicePublic,
     ServiceQueue,
@@ -31,7 +32,7 @@ from server import repository as repo
 from server.actors import Actor, require_clerk, require_site
 from server.clock import Clock
 from server.db import Database
-from server.models import Event, Site, Ticket
+from server.models import Device, Event, Site, Ticket
 from server.siteconfig import opening_hours_from_json
 from server.views import counter_public, ticket_public
 
@@ -190,6 +191,19 @@ class ReadModels:
             recent_calls=recent,
             waiting=waiting_views,
             ticker=dict(site.settings.get("ticker") or {}),
+            printers=[
+                PrinterPublic(device=d.name, status=d.printer_status)
+                for d in session.exec(
+                    select(Device)
+                    .where(
+                        Device.site_id == site.id,
+                        Device.kind == "kiosk",
+                        col(Device.printer_status).is_not(None),
+                    )
+                    .order_by(col(Device.name))
+                )
+                if d.printer_status is not None
+            ],
         )
 
     def events_after(

@@ -183,3 +183,17 @@ def test_unreachable_server_is_shown_plainly(qtbot, open_app, kiosk, sqlite_serv
     assert "does not answer" in window.message.text()
     sqlite_server.start()
     qtbot.waitUntil(lambda: Action.CALL_NEXT in c.enabled(), timeout=20_000)
+
+
+def test_a_kiosk_printer_fault_is_shown_to_the_clerk_until_it_is_fixed(qtbot, open_app, kiosk):
+    # A fault from before the clerk signed in shows too: it comes with the snapshot.
+    kiosk.report_printer_status("paper_out", "roll empty")
+    window = signed_in(qtbot, open_app(language="pl"))
+    qtbot.waitUntil(window.printers.isVisible, timeout=10_000)
+    assert window.printers.text() == "⚠ k1: W drukarce biletów skończył się papier."
+
+    kiosk.report_printer_status("online")
+    qtbot.waitUntil(lambda: not window.printers.isVisible(), timeout=10_000)
+    kiosk.report_printer_status("cover_open")
+    qtbot.waitUntil(window.printers.isVisible, timeout=10_000)
+    assert window.printers.text() == "⚠ k1: Pokrywa drukarki biletów jest otwarta."
