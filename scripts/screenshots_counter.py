@@ -16,7 +16,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtCore import QCoreApplication, QEventLoop, QTimer
+from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication
 
 from counter.app import build_counter_window
@@ -32,10 +32,11 @@ VISITOR = {"pl": ("A", "uk"), "en": ("B", "en"), "ru": ("A", "ru"), "uk": ("C", 
 
 
 def pump(seconds: float) -> None:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
-        time.sleep(0.02)
+    # A short event loop rather than processEvents() in a loop: PySide6 6.12 drops a
+    # reference to None on every processEvents() call, and enough of them abort Python.
+    loop = QEventLoop()
+    QTimer.singleShot(max(1, round(seconds * 1000)), loop.quit)
+    loop.exec()
 
 
 def wait_for(condition, timeout: float = 15.0) -> None:  # type: ignore[no-untyped-def]
@@ -67,6 +68,7 @@ def main() -> None:
     login.grab().save(str(OUT / "counter-login.png"))
     login.close()
     windows = []
+    kiosk.report_printer_status("paper_out")  # the Polish clerk sees a kiosk out of paper
     for lang, (user, number) in CLERKS.items():
         service, visitor_language = VISITOR[lang]
         kiosk.issue_ticket(service, language=visitor_language)
@@ -92,6 +94,7 @@ def main() -> None:
             pump(0.3)
             dialog.grab().save(str(OUT / "counter-transfer.png"))
             dialog.reject()
+            kiosk.report_printer_status("online")
     for shell in windows:
         shell.shutdown()
     kiosk.close()
