@@ -194,7 +194,7 @@ class KioskWindow(QMainWindow):
             state=self.state,
             services=self.controller.services,
             languages=self.config.languages,
-            priority_enabled=self.config.priority_enabled,
+            priority_enabled=self.config.priority_enabled and self.controller.site_priority,
             timezone=self.config.timezone,
             status_base=self.config.status_base,
             now=self.clock(),

@@ -71,6 +71,7 @@ class KioskController(QObject):
         self.state = state or KioskState()
         self.services: tuple[ServicePublic, ...] = ()
         self.site_name = ""
+        self.site_priority = True  # does the office issue priority tickets at all?
         self._stopped = False
 
         self._work = ApiCall(self)
@@ -140,6 +141,8 @@ class KioskController(QObject):
     def _run(self, command: Command) -> None:
         match command:
             case Issue(service, language, priority):
+                # A choice made before the office turned priority tickets off is not sent.
+                priority = priority and self.site_priority
                 self._work.run(self.issuer.issue, service, language, priority)
             case CheckIn(code, language):
                 self._work.run(self.issuer.check_in, code, language)
@@ -197,8 +200,11 @@ class KioskController(QObject):
         if refreshed.site_name != self.site_name:
             self.site_name = refreshed.site_name
             self.siteNameChanged.emit(self.site_name)
-        if refreshed.services != self.services:
+        if (refreshed.services, refreshed.priority_enabled) != (
+            self.services, self.site_priority
+        ):
             self.services = refreshed.services
+            self.site_priority = refreshed.priority_enabled
             self.servicesChanged.emit(self.services)
         self.dispatch(ServerUp())
         self._refresh_timer.start(_ms(self.timing.refresh_s))

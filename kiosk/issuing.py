@@ -36,6 +36,7 @@ class Refreshed:
 
     services: tuple[ServicePublic, ...]
     site_name: str
+    priority_enabled: bool = True  # the office's rule; the kiosk's own setting comes on top
 
 
 class TicketIssuer:
@@ -65,14 +66,15 @@ class TicketIssuer:
 
     def refresh(self) -> Refreshed:
         """Services and office name; also retries leftover cancellations."""
-        services = tuple(self.client.list_services().data)
+        listing = self.client.list_services()
+        services = tuple(listing.data)
         with self._lock:
             self._services = {s.code: s for s in services}
         site_name = self._site_name
         if site_name is None:
             site_name = self._site_name = self.client.queue_snapshot().site_name
         self._retry_cancellations()
-        return Refreshed(services, site_name)
+        return Refreshed(services, site_name, listing.priority_enabled)
 
     def printer_status(self) -> str:
         """Read the printer; tell the server when its state changed. Returns the status code."""

@@ -53,6 +53,9 @@ class ServicePublic(Model):
 class ServicesPublic(Model):
     data: list[ServicePublic]
     count: int
+    priority_enabled: bool = Field(
+        True, description="Whether the site issues priority tickets (kiosks offer the option)."
+    )
 
 
 # --- tickets --------------------------------------------------------------------------

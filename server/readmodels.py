@@ -101,7 +101,11 @@ class ReadModels:
                         issued_today=issued,
                     )
                 )
-            return ServicesPublic(data=data, count=len(data))
+            return ServicesPublic(
+                data=data,
+                count=len(data),
+                priority_enabled=bool(site.settings.get("priority_enabled", True)),
+            )
 
     def list_counters(self, site_code: str, actor: Actor) -> CountersPublic:
         now = self.clock.now()

@@ -358,3 +358,29 @@ def test_a_service_out_of_tickets_for_today_says_so_and_cannot_be_chosen(
     assert window.state.screen is Screen.SERVICES  # a disabled card does nothing
     with KolejkaClient(sqlite_server.url, "test", KIOSK_TOKEN) as client:
         assert [t.number for t in client.queue_snapshot().waiting] == ["C001", "C002", "C003"]
+
+
+@pytest.fixture
+def no_priority_server(sqlite_url: str, clock: Any, password_hash: str) -> Iterator[LiveServer]:
+    """The test office with priority tickets turned off by the office (not the kiosk)."""
+    from tests.conftest import make_server
+
+    server = make_server(sqlite_url, clock, password_hash, rules={"priority_enabled": False})
+    server.start()
+    yield server
+    server.stop()
+
+
+def test_the_priority_option_follows_the_offices_rule_not_only_the_kiosks(
+    qtbot: QtBot, make_kiosk: MakeKiosk, no_priority_server: LiveServer, tmp_path: Path
+) -> None:
+    window = make_kiosk(server=no_priority_server)  # this kiosk's own setting allows it
+    tap(qtbot, window, "language-en")
+    priority = window.findChild(QPushButton, "priority")
+    assert priority is not None and not priority.isVisibleTo(window)
+
+    tap(qtbot, window, "service-A")
+    on_screen(qtbot, window, Screen.TICKET)
+    assert text_of(window, "ticketNumber") == "A001"
+    with KolejkaClient(no_priority_server.url, "test", KIOSK_TOKEN) as client:
+        assert [t.priority for t in client.queue_snapshot().waiting] == ["normal"]
