@@ -33,6 +33,7 @@ from server.routes import public as public_routes
 from server.settings import Settings
 from server.siteconfig import KolejkaConfig, load_config
 from server.ticketing import QueueService
+from server.writer import Writer
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         broadcaster=broadcaster,
         kiosk_limiter=RateLimiter(settings.kiosk_rate_per_minute),
         admin=SiteAdmin(db, clock),
+        writer=Writer(single_thread=not db.is_postgres),
     )
 
 
@@ -98,6 +100,7 @@ def create_app(
                 with contextlib.suppress(asyncio.CancelledError):
                     await listener
             await services.broadcaster.stop()
+            services.writer.close()
             services.db.dispose()
 
     app = FastAPI(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import select
 
@@ -24,6 +25,7 @@ from server.readmodels import ReadModels
 from server.security import hash_token, read_clerk_token
 from server.settings import Settings
 from server.ticketing import QueueService
+from server.writer import Writer
 
 
 class AuthError(DomainError):
@@ -65,10 +67,16 @@ class Services:
     broadcaster: Broadcaster
     kiosk_limiter: RateLimiter
     admin: SiteAdmin
+    writer: Writer
     actors: ActorCache = field(default_factory=lambda: ActorCache())
 
 
-def get_services(request: Request) -> Services:
+# The dependencies below are `async def` on purpose: FastAPI runs a plain `def` dependency
+# in the thread pool, and a hop there and back for each of them cost more than the work
+# of issuing a ticket. They do not block: the one database lookup goes to a thread.
+
+
+async def get_services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -80,18 +88,22 @@ _bearer = HTTPBearer(auto_error=False)
 
 def resolve_token(services: Services, token: str) -> Actor:
     """A device token or a clerk's session token → the actor; AuthError otherwise."""
+    actor = _cached_actor(services, token)
+    if actor is None:
+        actor = _lookup_token(services, token)
+        services.actors.put(token, actor)
+    return actor
+
+
+def _cached_actor(services: Services, token: str) -> Actor | None:
     cached = services.actors.get(token)
     # A clerk's token may expire inside the cache window: its signature and expiry are
     # cheap to check again, the database lookup is what the cache saves.
-    still_valid = cached is not None and (
-        cached.kind != "clerk"
-        or read_clerk_token(token, secret=services.settings.secret_key, now=services.clock.now())
-    )
-    if cached is not None and still_valid:
-        return cached
-    actor = _lookup_token(services, token)
-    services.actors.put(token, actor)
-    return actor
+    if cached is not None and cached.kind == "clerk":
+        now = services.clock.now()
+        if not read_clerk_token(token, secret=services.settings.secret_key, now=now):
+            return None
+    return cached
 
 
 def _lookup_token(services: Services, token: str) -> Actor:
@@ -113,13 +125,17 @@ def _lookup_token(services: Services, token: str) -> Actor:
         return Actor(device.kind, device.site_id, device.id, device.name)  # type: ignore[arg-type]
 
 
-def current_actor(
+async def current_actor(
     services: ServicesDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
     if credentials is None:
         raise AuthError("not_authenticated")
-    return resolve_token(services, credentials.credentials)
+    token = credentials.credentials
+    actor = _cached_actor(services, token)
+    if actor is None:
+        actor = await run_in_threadpool(resolve_token, services, token)
+    return actor
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]

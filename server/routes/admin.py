@@ -18,8 +18,8 @@ def get_site_config(site: str, actor: ActorDep, services: ServicesDep) -> SiteCo
 
 
 @router.put("", operation_id="put_site_config", response_model=SiteConfig, responses=ERRORS)
-def put_site_config(
+async def put_site_config(
     site: str, body: SiteConfig, actor: ActorDep, services: ServicesDep
 ) -> SiteConfig:
     """Replace the site's configuration; validated like the file, applied in one transaction."""
-    return services.admin.put_config(site, actor, body)
+    return await services.writer.run(services.admin.put_config, site, actor, body)

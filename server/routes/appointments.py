@@ -6,12 +6,12 @@ kiosks call only `check-in`. See server/appointments.py for the rules.
 
 from __future__ import annotations
 
+import functools
 from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, status
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
 from kolejka.schemas import (
     AppointmentCreate,
@@ -35,7 +35,7 @@ router = APIRouter(prefix="/sites/{site}/appointments", tags=["appointments"])
 IMPORT_MAX_BYTES = 2_000_000
 
 
-def get_appointments(services: ServicesDep) -> AppointmentService:
+async def get_appointments(services: ServicesDep) -> AppointmentService:
     return AppointmentService(
         services.db, services.clock, services.queue, services.settings.secret_key
     )
@@ -51,15 +51,18 @@ AppointmentsDep = Annotated[AppointmentService, Depends(get_appointments)]
     response_model=AppointmentPublic,
     responses=ERRORS,
 )
-def create_appointment(
+async def create_appointment(
     site: str,
     body: AppointmentCreate,
     actor: ActorDep,
+    services: ServicesDep,
     appointments: AppointmentsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> AppointmentPublic:
     """Book a slot; the answer carries the short code and the QR token for the confirmation."""
-    return appointments.create_appointment(site, actor, body, idempotency_key)
+    return await services.writer.run(
+        appointments.create_appointment, site, actor, body, idempotency_key
+    )
 
 
 @router.get(
@@ -96,7 +99,7 @@ def list_slots(
     response_model=TicketPublic,
     responses={**ERRORS, 429: {"model": ErrorPublic}},
 )
-def check_in(
+async def check_in(
     site: str,
     body: CheckInRequest,
     actor: ActorDep,
@@ -114,7 +117,9 @@ def check_in(
         wait = services.kiosk_limiter.acquire(actor.key)
         if wait is not None:
             raise RateLimited(retry_after=round(wait, 1))
-    return appointments.check_in(site, actor, body, idempotency_key)
+    return await services.writer.run(
+        appointments.check_in, site, actor, body, idempotency_key
+    )
 
 
 @router.post(
@@ -134,6 +139,7 @@ async def import_appointments(
     site: str,
     request: Request,
     actor: ActorDep,
+    services: ServicesDep,
     appointments: AppointmentsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> AppointmentImport:
@@ -142,13 +148,15 @@ async def import_appointments(
     data = await request.body()
     if len(data) > IMPORT_MAX_BYTES:
         raise Unprocessable("import_too_large", max_rows=5000)
-    return await run_in_threadpool(
-        appointments.import_csv,
-        site,
-        actor,
-        data,
-        language=request_language(request),
-        idempotency_key=idempotency_key,
+    return await services.writer.run(
+        functools.partial(
+            appointments.import_csv,
+            site,
+            actor,
+            data,
+            language=request_language(request),
+            idempotency_key=idempotency_key,
+        )
     )
 
 
@@ -170,15 +178,18 @@ def get_appointment(
     response_model=AppointmentPublic,
     responses=ERRORS,
 )
-def cancel_appointment(
+async def cancel_appointment(
     site: str,
     appointment_id: int,
     actor: ActorDep,
+    services: ServicesDep,
     appointments: AppointmentsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> AppointmentPublic:
     """Free the slot; the code stops working. A checked-in appointment cannot be cancelled."""
-    return appointments.cancel_appointment(site, actor, appointment_id, idempotency_key)
+    return await services.writer.run(
+        appointments.cancel_appointment, site, actor, appointment_id, idempotency_key
+    )
 
 
 MEDIA = {"png": "image/png", "pdf": "application/pdf"}

@@ -26,7 +26,7 @@ def list_counters(site: str, actor: ActorDep, services: ServicesDep) -> Counters
         409: {"model": ErrorPublic},
     },
 )
-def call_next(
+async def call_next(
     site: str,
     number: int,
     actor: ActorDep,
@@ -34,7 +34,9 @@ def call_next(
     idempotency_key: IdempotencyKey = None,
 ) -> TicketPublic | Response:
     """Call the next client: never the same ticket to two counters, however close the clicks."""
-    ticket = services.queue.call_next(site, actor, number, idempotency_key)
+    ticket = await services.writer.run(
+        services.queue.call_next, site, actor, number, idempotency_key
+    )
     if ticket is None:
         return Response(status_code=status.HTTP_204_NO_CONTENT)
     return ticket
@@ -43,7 +45,7 @@ def call_next(
 @router.post(
     "/{number}/open", operation_id="open_counter", response_model=CounterPublic, responses=ERRORS
 )
-def open_counter(
+async def open_counter(
     site: str,
     number: int,
     actor: ActorDep,
@@ -51,30 +53,36 @@ def open_counter(
     idempotency_key: IdempotencyKey = None,
 ) -> CounterPublic:
     """Sign the clerk in at the counter and open it (also resumes after a pause)."""
-    return services.queue.open_counter(site, actor, number, idempotency_key)
+    return await services.writer.run(
+        services.queue.open_counter, site, actor, number, idempotency_key
+    )
 
 
 @router.post(
     "/{number}/pause", operation_id="pause_counter", response_model=CounterPublic, responses=ERRORS
 )
-def pause_counter(
+async def pause_counter(
     site: str,
     number: int,
     actor: ActorDep,
     services: ServicesDep,
     idempotency_key: IdempotencyKey = None,
 ) -> CounterPublic:
-    return services.queue.pause_counter(site, actor, number, idempotency_key)
+    return await services.writer.run(
+        services.queue.pause_counter, site, actor, number, idempotency_key
+    )
 
 
 @router.post(
     "/{number}/close", operation_id="close_counter", response_model=CounterPublic, responses=ERRORS
 )
-def close_counter(
+async def close_counter(
     site: str,
     number: int,
     actor: ActorDep,
     services: ServicesDep,
     idempotency_key: IdempotencyKey = None,
 ) -> CounterPublic:
-    return services.queue.close_counter(site, actor, number, idempotency_key)
+    return await services.writer.run(
+        services.queue.close_counter, site, actor, number, idempotency_key
+    )

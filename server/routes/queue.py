@@ -57,8 +57,8 @@ def daily_stats(
 @router.post(
     "/printer-status", operation_id="report_printer_status", status_code=204, responses=ERRORS
 )
-def report_printer_status(
+async def report_printer_status(
     site: str, body: PrinterStatusReport, actor: ActorDep, services: ServicesDep
 ) -> None:
     """A kiosk reports its printer's state; staff see it as a `printer.status` event."""
-    services.queue.report_printer_status(site, actor, body)
+    await services.writer.run(services.queue.report_printer_status, site, actor, body)

@@ -27,7 +27,7 @@ class RateLimited(DomainError):
     response_model=TicketPublic,
     responses={**ERRORS, 429: {"model": ErrorPublic}},
 )
-def issue_ticket(
+async def issue_ticket(
     site: str,
     body: TicketCreate,
     actor: ActorDep,
@@ -39,7 +39,9 @@ def issue_ticket(
         wait = services.kiosk_limiter.acquire(actor.key)
         if wait is not None:
             raise RateLimited(retry_after=round(wait, 1))
-    return services.queue.issue_ticket(site, actor, body, idempotency_key)
+    return await services.writer.run(
+        services.queue.issue_ticket, site, actor, body, idempotency_key
+    )
 
 
 @router.get(
@@ -55,14 +57,16 @@ def get_ticket(site: str, ticket_id: int, actor: ActorDep, services: ServicesDep
     response_model=TicketPublic,
     responses=ERRORS,
 )
-def cancel_ticket(
+async def cancel_ticket(
     site: str,
     ticket_id: int,
     actor: ActorDep,
     services: ServicesDep,
     idempotency_key: IdempotencyKey = None,
 ) -> TicketPublic:
-    return services.queue.cancel_ticket(site, actor, ticket_id, idempotency_key)
+    return await services.writer.run(
+        services.queue.cancel_ticket, site, actor, ticket_id, idempotency_key
+    )
 
 
 @router.post(
@@ -71,14 +75,16 @@ def cancel_ticket(
     response_model=TicketPublic,
     responses=ERRORS,
 )
-def recall_ticket(
+async def recall_ticket(
     site: str,
     ticket_id: int,
     actor: ActorDep,
     services: ServicesDep,
     idempotency_key: IdempotencyKey = None,
 ) -> TicketPublic:
-    return services.queue.recall_ticket(site, actor, ticket_id, idempotency_key)
+    return await services.writer.run(
+        services.queue.recall_ticket, site, actor, ticket_id, idempotency_key
+    )
 
 
 @router.post(
@@ -87,14 +93,16 @@ def recall_ticket(
     response_model=TicketPublic,
     responses=ERRORS,
 )
-def start_service(
+async def start_service(
     site: str,
     ticket_id: int,
     actor: ActorDep,
     services: ServicesDep,
     idempotency_key: IdempotencyKey = None,
 ) -> TicketPublic:
-    return services.queue.start_service(site, actor, ticket_id, idempotency_key)
+    return await services.writer.run(
+        services.queue.start_service, site, actor, ticket_id, idempotency_key
+    )
 
 
 @router.post(
@@ -103,14 +111,16 @@ def start_service(
     response_model=TicketPublic,
     responses=ERRORS,
 )
-def finish_ticket(
+async def finish_ticket(
     site: str,
     ticket_id: int,
     actor: ActorDep,
     services: ServicesDep,
     idempotency_key: IdempotencyKey = None,
 ) -> TicketPublic:
-    return services.queue.finish_ticket(site, actor, ticket_id, idempotency_key)
+    return await services.writer.run(
+        services.queue.finish_ticket, site, actor, ticket_id, idempotency_key
+    )
 
 
 @router.post(
@@ -119,14 +129,16 @@ def finish_ticket(
     response_model=TicketPublic,
     responses=ERRORS,
 )
-def mark_no_show(
+async def mark_no_show(
     site: str,
     ticket_id: int,
     actor: ActorDep,
     services: ServicesDep,
     idempotency_key: IdempotencyKey = None,
 ) -> TicketPublic:
-    return services.queue.mark_no_show(site, actor, ticket_id, idempotency_key)
+    return await services.writer.run(
+        services.queue.mark_no_show, site, actor, ticket_id, idempotency_key
+    )
 
 
 @router.post(
@@ -135,7 +147,7 @@ def mark_no_show(
     response_model=TicketPublic,
     responses=ERRORS,
 )
-def transfer_ticket(
+async def transfer_ticket(
     site: str,
     ticket_id: int,
     body: TransferRequest,
@@ -144,4 +156,6 @@ def transfer_ticket(
     idempotency_key: IdempotencyKey = None,
 ) -> TicketPublic:
     """Send the client to another service's queue (or one counter), keeping number and place."""
-    return services.queue.transfer_ticket(site, actor, ticket_id, body, idempotency_key)
+    return await services.writer.run(
+        services.queue.transfer_ticket, site, actor, ticket_id, body, idempotency_key
+    )
