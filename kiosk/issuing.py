@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import logging
 import threading
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+import httpx
+
 from kiosk.errors import PrinterUnavailable, TicketNotPrinted
-from kolejka.client import ClientError, KolejkaClient
+from kolejka.client import ApiError, ClientError, KolejkaClient, ServerUnreachable
 from kolejka.schemas import ServicePublic, TicketPublic
 from printers import TicketPrint, TicketPrinter
 from printers.errors import PrinterError
@@ -28,6 +31,16 @@ log = logging.getLogger(__name__)
 FAULTS = frozenset(status.value for status in PrinterStatus if not status.can_print)
 # What the server may hear about a printer; other printer error codes report as unknown.
 REPORTABLE = frozenset(status.value for status in PrinterStatus)
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """An issue request whose answer never came: the server may have issued the ticket."""
+
+    service: str
+    language: str
+    priority: str
+    key: str = field(default_factory=lambda: uuid.uuid4().hex)
 
 
 @dataclass(frozen=True)
@@ -61,6 +74,7 @@ class TicketIssuer:
         self._services: dict[str, ServicePublic] = {}
         self._reported: str | None = None  # the printer status the server last heard
         self._uncancelled: list[int] = []  # unprinted tickets still to take back
+        self._unanswered: list[Unanswered] = []  # issued perhaps, answer lost on the way
 
     # --- what the controller runs off the GUI thread -------------------------------------
 
@@ -74,6 +88,7 @@ class TicketIssuer:
         if site_name is None:
             site_name = self._site_name = self.client.queue_snapshot().site_name
         self._retry_cancellations()
+        self._take_back_unanswered()
         return Refreshed(services, site_name, listing.priority_enabled)
 
     def printer_status(self) -> str:
@@ -85,7 +100,19 @@ class TicketIssuer:
 
     def issue(self, service: str, language: str, priority: bool) -> TicketPublic:
         self._preflight()
-        ticket = self.client.issue_ticket(service, language, "priority" if priority else "normal")
+        request = Unanswered(service, language, "priority" if priority else "normal")
+        try:
+            ticket = self.client.issue_ticket(
+                request.service, request.language, request.priority,
+                idempotency_key=request.key,
+            )
+        except ServerUnreachable as exc:
+            # Refused connections never reached the server; any other loss may have come
+            # after the server issued the ticket, which nobody will print.
+            if not isinstance(exc.__cause__, httpx.ConnectError):
+                with self._lock:
+                    self._unanswered.append(request)
+            raise
         return self._print(ticket)
 
     def check_in(self, code: str, language: str) -> TicketPublic:
@@ -151,6 +178,29 @@ class TicketIssuer:
                 self._uncancelled.append(ticket_id)
             return False
         return True
+
+    def _take_back_unanswered(self) -> None:
+        """Ask again, with the same key, for each ticket whose answer was lost: the server
+        answers the ticket it issued then (or issues one now), and the kiosk cancels it."""
+        with self._lock:
+            pending, self._unanswered = self._unanswered, []
+        for request in pending:
+            try:
+                ticket = self.client.issue_ticket(
+                    request.service, request.language, request.priority,
+                    idempotency_key=request.key,
+                )
+            except ServerUnreachable:
+                with self._lock:
+                    self._unanswered.append(request)
+                continue
+            except ApiError as exc:  # refused now, so the first request issued nothing
+                if exc.status == 429:
+                    with self._lock:
+                        self._unanswered.append(request)
+                continue
+            log.warning("taking back ticket %s whose answer was lost", ticket.number)
+            self._cancel(ticket.id)
 
     def _retry_cancellations(self) -> None:
         with self._lock:

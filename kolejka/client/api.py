@@ -81,10 +81,14 @@ class KolejkaClient:
         json: Any = None,
         params: dict[str, Any] | None = None,
         idempotent: bool | None = None,
+        idempotency_key: str | None = None,
     ) -> httpx.Response:
-        """Send a request; retries a lost answer when the call is safe to repeat."""
+        """Send a request; retries a lost answer when the call is safe to repeat.
+
+        A change carries an Idempotency-Key (`idempotency_key`, or a fresh one), so a retry
+        of a request whose answer was lost gets that answer instead of a second change."""
         changing = method != "GET"
-        key = uuid.uuid4().hex if changing else None
+        key = (idempotency_key or uuid.uuid4().hex) if changing else None
         safe = idempotent if idempotent is not None else True
         attempts = 1 + (self.retries if safe else 0)
         last: Exception | None = None
@@ -110,8 +114,11 @@ class KolejkaClient:
     def _get(self, path: str, model: type[M], params: dict[str, Any] | None = None) -> M:
         return model.model_validate(self.request("GET", path, params=params).json())
 
-    def _post(self, path: str, model: type[M], json: Any = None) -> M:
-        return model.model_validate(self.request("POST", path, json=json).json())
+    def _post(
+        self, path: str, model: type[M], json: Any = None, idempotency_key: str | None = None
+    ) -> M:
+        answer = self.request("POST", path, json=json, idempotency_key=idempotency_key)
+        return model.model_validate(answer.json())
 
     @property
     def _site(self) -> str:
@@ -132,10 +139,17 @@ class KolejkaClient:
         return self._get(f"{self._site}/services", ServicesPublic)
 
     def issue_ticket(
-        self, service: str, language: str = "pl", priority: str = "normal"
+        self,
+        service: str,
+        language: str = "pl",
+        priority: str = "normal",
+        *,
+        idempotency_key: str | None = None,
     ) -> TicketPublic:
+        """`idempotency_key`: sent again later, it answers the ticket issued the first time
+        (if the first request got through) instead of issuing another."""
         body = {"service": service, "language": language, "priority": priority}
-        return self._post(f"{self._site}/tickets", TicketPublic, body)
+        return self._post(f"{self._site}/tickets", TicketPublic, body, idempotency_key)
 
     def get_ticket(self, ticket_id: int) -> TicketPublic:
         return self._get(f"{self._site}/tickets/{ticket_id}", TicketPublic)

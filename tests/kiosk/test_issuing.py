@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import socket
 from collections.abc import Iterator
 
 import pytest
 
 from kiosk.errors import TicketNotPrinted
 from kiosk.issuing import TicketIssuer
-from kolejka.client import KolejkaClient
+from kolejka.client import KolejkaClient, ServerUnreachable
 from printers import open_printer
 from tests.conftest import KIOSK_TOKEN, PASSWORD, LiveServer
+from tests.display.netcut import NetworkCut
 from tests.kiosk.thermal import RollRunsOut, network, printed_numbers
 
 
@@ -61,3 +64,69 @@ def test_a_ticket_that_could_not_be_taken_back_is_cancelled_when_the_server_retu
     ]
     with KolejkaClient(sqlite_server.url, "test", KIOSK_TOKEN) as client:
         assert client.queue_snapshot().waiting == []
+
+
+class AnswerThief(NetworkCut):
+    """A relay that, while `steal` is on, passes the kiosk's request to the server and
+    throws the server's answer away (a network that drops just at the wrong moment)."""
+
+    steal = False
+
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := source.recv(65536):
+                if self.steal and source.getpeername() == self.target:
+                    break  # the server answered; the kiosk never hears it
+                sink.sendall(data)
+        self._drop(source, sink)
+
+
+def test_a_ticket_whose_answer_was_lost_is_taken_back_when_the_server_answers_again(
+    sqlite_server: LiveServer, thermal_printer: RollRunsOut
+) -> None:
+    relay = AnswerThief(sqlite_server.port)
+    client = KolejkaClient(relay.url, "test", KIOSK_TOKEN, retries=0)
+    printer = open_printer(network(thermal_printer))
+    issuer = TicketIssuer(client, printer, status_base=sqlite_server.url)
+    try:
+        issuer.refresh()
+        relay.steal = True
+        with pytest.raises(ServerUnreachable):
+            issuer.issue("A", "pl", priority=False)
+        with KolejkaClient(sqlite_server.url, "test", KIOSK_TOKEN) as direct:
+            assert [t.number for t in direct.queue_snapshot().waiting] == ["A001"]
+        assert printed_numbers(thermal_printer) == []  # nobody holds A001
+
+        relay.steal = False
+        issuer.refresh()  # the next background refresh asks again with the same key…
+        assert staff_view(sqlite_server) == [
+            ("printer.status", "online"), ("ticket.issued", "A001"),
+            ("ticket.cancelled", "A001"),  # …gets A001 back, not a second ticket, and cancels it
+        ]
+        issuer.refresh()
+        assert len(staff_view(sqlite_server)) == 3  # taken back once
+    finally:
+        client.close()
+        printer.close()
+        relay.close()
+
+
+def test_a_refused_connection_issued_nothing_and_leaves_nothing_to_take_back(
+    sqlite_server: LiveServer, thermal_printer: RollRunsOut
+) -> None:
+    relay = AnswerThief(sqlite_server.port)
+    client = KolejkaClient(relay.url, "test", KIOSK_TOKEN, retries=0)
+    printer = open_printer(network(thermal_printer))
+    issuer = TicketIssuer(client, printer, status_base=sqlite_server.url)
+    try:
+        issuer.refresh()
+        relay.cut()  # nothing listens: the request cannot have reached the server
+        with pytest.raises(ServerUnreachable):
+            issuer.issue("A", "pl", priority=False)
+        relay.restore()
+        issuer.refresh()
+        assert [e for e in staff_view(sqlite_server) if e[0].startswith("ticket.")] == []
+    finally:
+        client.close()
+        printer.close()
+        relay.close()
