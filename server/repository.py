@@ -269,7 +269,9 @@ def claim(session: Session, ticket: Ticket) -> bool:
     return True
 
 
-def _ahead_statement(mine_due: bool) -> sa.Select[Any]:
+def _due_ahead_statement() -> sa.Select[Any]:
+    """Before a ticket whose appointment is due: the due appointments before it in time
+    (same time: by priority class, then arrival)."""
     now = _P("now", type_=UTCDateTime())
     rank = sa.case((_T.c.priority == Priority.PRIORITY.value, 1), else_=0)
     due = sa.and_(_T.c.appointment_at.is_not(None), _T.c.appointment_at <= now)
@@ -286,17 +288,14 @@ def _ahead_statement(mine_due: bool) -> sa.Select[Any]:
             ),
         ),
     )
-    if mine_due:
-        appointment = _P("appointment", type_=UTCDateTime())
-        before = sa.and_(
-            due,
-            sa.or_(
-                _T.c.appointment_at < appointment,
-                sa.and_(_T.c.appointment_at == appointment, earlier_in_class),
-            ),
-        )
-    else:
-        before = sa.or_(due, earlier_in_class)
+    appointment = _P("appointment", type_=UTCDateTime())
+    before = sa.and_(
+        due,
+        sa.or_(
+            _T.c.appointment_at < appointment,
+            sa.and_(_T.c.appointment_at == appointment, earlier_in_class),
+        ),
+    )
     return (
         sa.select(sa.func.count())
         .select_from(_T)
@@ -310,10 +309,10 @@ def _ahead_statement(mine_due: bool) -> sa.Select[Any]:
 
 
 def _walk_in_ahead_statement() -> sa.Select[Any]:
-    """`_ahead_statement(False)` as a sum of range counts that the covering indexes answer
-    without evaluating the whole predicate on every waiting ticket: a queue of thousands
-    costs index steps, not row tests. Same result (tests compare it with the snapshot's
-    sort)."""
+    """Before a ticket that is not a due appointment: every due appointment, then the
+    queue_key order of its class. A sum of range counts that the covering indexes answer
+    without testing a predicate on every waiting ticket: a queue of thousands costs index
+    steps, not row tests (tests/server/test_ahead.py checks it against the pure rule)."""
     now = _P("now", type_=UTCDateTime())
     arrival = _P("arrival", type_=UTCDateTime())
     waiting = sa.and_(
@@ -337,7 +336,7 @@ def _walk_in_ahead_statement() -> sa.Select[Any]:
     )
 
 
-_AHEAD_DUE = _ahead_statement(True)
+_AHEAD_DUE = _due_ahead_statement()
 _AHEAD_WALK_IN = _walk_in_ahead_statement()
 
 

@@ -28,7 +28,7 @@ from kolejka.schemas import (
 from server.appointments import AppointmentService, Unprocessable
 from server.confirmations import render_pdf, render_png
 from server.deps import ActorDep, IdempotencyKey, ServicesDep, request_language
-from server.routes.tickets import ERRORS, RateLimited
+from server.routes.tickets import ERRORS, limit_kiosk
 
 router = APIRouter(prefix="/sites/{site}/appointments", tags=["appointments"])
 
@@ -113,10 +113,7 @@ async def check_in(
     appointment_other_site, appointment_cancelled, appointment_used,
     appointment_too_early or appointment_too_late (409); a refusal changes nothing.
     """
-    if actor.kind == "kiosk":  # also slows down guessing codes
-        wait = services.kiosk_limiter.acquire(actor.key)
-        if wait is not None:
-            raise RateLimited(retry_after=round(wait, 1))
+    limit_kiosk(services, actor)  # also slows down guessing codes
     return await services.writer.run(
         appointments.check_in, site, actor, body, idempotency_key
     )

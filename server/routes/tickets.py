@@ -6,7 +6,8 @@ from fastapi import APIRouter, status
 
 from kolejka.core.errors import DomainError
 from kolejka.schemas import ErrorPublic, TicketCreate, TicketPublic, TransferRequest
-from server.deps import ActorDep, IdempotencyKey, ServicesDep
+from server.actors import Actor
+from server.deps import ActorDep, IdempotencyKey, Services, ServicesDep
 
 router = APIRouter(prefix="/sites/{site}/tickets", tags=["tickets"])
 
@@ -18,6 +19,14 @@ ERRORS: dict[int | str, dict[str, object]] = {
 class RateLimited(DomainError):
     status = 429
     default_code = "rate_limited"
+
+
+def limit_kiosk(services: Services, actor: Actor) -> None:
+    """A kiosk may issue (or check in) only so fast: a stuck key or a prankster."""
+    if actor.kind == "kiosk":
+        wait = services.kiosk_limiter.acquire(actor.key)
+        if wait is not None:
+            raise RateLimited(retry_after=round(wait, 1))
 
 
 @router.post(
@@ -35,10 +44,7 @@ async def issue_ticket(
     idempotency_key: IdempotencyKey = None,
 ) -> TicketPublic:
     """Issue a numbered ticket; committed before the answer, so an answered ticket exists."""
-    if actor.kind == "kiosk":
-        wait = services.kiosk_limiter.acquire(actor.key)
-        if wait is not None:
-            raise RateLimited(retry_after=round(wait, 1))
+    limit_kiosk(services, actor)
     return await services.writer.run(
         services.queue.issue_ticket, site, actor, body, idempotency_key
     )
