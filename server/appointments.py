@@ -44,6 +44,7 @@ from kolejka.schemas import (
     TicketCreate,
     TicketPublic,
 )
+from server import idempotency
 from server import repository as repo
 from server.actors import Actor, require_issuer, require_site
 from server.booking_codes import (
@@ -55,6 +56,7 @@ from server.booking_codes import (
     new_short_code,
     read_code,
 )
+from server.catalog import SiteInfo, SiteLike
 from server.clock import Clock
 from server.db import Database
 from server.messages import message_for
@@ -79,7 +81,7 @@ class Unprocessable(DomainError):
 # --- rules ------------------------------------------------------------------------------
 
 
-def checkin_window(site: Site, start: datetime) -> tuple[datetime, datetime]:
+def checkin_window(site: SiteLike, start: datetime) -> tuple[datetime, datetime]:
     before = int(site.settings.get("checkin_before_min", 30))
     after = int(site.settings.get("checkin_after_min", 15))
     return start - timedelta(minutes=before), start + timedelta(minutes=after)
@@ -107,7 +109,7 @@ def slot_starts(service: Service, day: date, zone: ZoneInfo) -> list[datetime]:
     return starts
 
 
-def check_slot(service: Service, site: Site, start: datetime, now: datetime) -> None:
+def check_slot(service: Service, site: SiteLike, start: datetime, now: datetime) -> None:
     """Refuse a start that is not a bookable slot of `service`."""
     if not service.enabled or service.slot_capacity <= 0:
         raise Conflict("appointments_not_offered", service=service.code)
@@ -141,7 +143,7 @@ def _lock(session: Session, query: Any) -> Any:
     return query
 
 
-def _service(session: Session, site: Site, code: str, *, lock: bool = False) -> Service:
+def _service(session: Session, site: SiteLike, code: str, *, lock: bool = False) -> Service:
     query = select(Service).where(Service.site_id == site.id, Service.code == code)
     service = session.exec(_lock(session, query) if lock else query).first()
     if service is None:
@@ -162,7 +164,7 @@ def _booked_in_slot(session: Session, service: Service, start: datetime) -> int:
     return int(session.execute(query).scalar_one())
 
 
-def _appointment(session: Session, site: Site, appointment_id: int) -> Appointment:
+def _appointment(session: Session, site: SiteLike, appointment_id: int) -> Appointment:
     found = session.exec(
         _lock(
             session,
@@ -213,7 +215,7 @@ class AppointmentService:
 
     # --- views and permissions ------------------------------------------------------------
 
-    def view(self, session: Session, site: Site, appt: Appointment) -> AppointmentPublic:
+    def view(self, session: Session, site: SiteLike, appt: Appointment) -> AppointmentPublic:
         service = session.get(Service, appt.service_id)
         assert service is not None and appt.id is not None
         opens, closes = checkin_window(site, appt.start_at)
@@ -260,7 +262,7 @@ class AppointmentService:
     def _book(
         self,
         session: Session,
-        site: Site,
+        site: SiteInfo,
         now: datetime,
         actor: Actor,
         request: AppointmentCreate,
@@ -292,7 +294,7 @@ class AppointmentService:
                 capacity=service.slot_capacity,
             )
         appt = Appointment(
-            site_id=site.id,  # type: ignore[arg-type]
+            site_id=site.id,
             service_id=service.id,  # type: ignore[arg-type]
             ref=_unique(session, Appointment.ref, new_ref),
             code=_unique(session, Appointment.code, lambda: new_short_code(self.secret)),
@@ -319,7 +321,7 @@ class AppointmentService:
     ) -> AppointmentPublic:
         self.require_booker(actor, "create_appointment")
 
-        def work(session: Session, site: Site, now: datetime) -> AppointmentPublic:
+        def work(session: Session, site: SiteInfo, now: datetime) -> AppointmentPublic:
             return self.view(session, site, self._book(session, site, now, actor, request))
 
         result = self.queue.write(site_code, actor, AppointmentPublic, work, idempotency_key)
@@ -344,7 +346,7 @@ class AppointmentService:
         """Free the slot; a checked-in appointment is past cancelling (its ticket is live)."""
         self.require_booker(actor, "cancel_appointment")
 
-        def work(session: Session, site: Site, now: datetime) -> AppointmentPublic:
+        def work(session: Session, site: SiteInfo, now: datetime) -> AppointmentPublic:
             appt = _appointment(session, site, appointment_id)
             if appt.status == CHECKED_IN:
                 raise Conflict("appointment_used", appointment=appointment_id)
@@ -444,7 +446,7 @@ class AppointmentService:
         """
         require_issuer(actor)
 
-        def work(session: Session, site: Site, now: datetime) -> TicketPublic:
+        def work(session: Session, site: SiteInfo, now: datetime) -> TicketPublic:
             try:
                 parsed = read_code(self.secret, request.code)
             except ForgedCode:
@@ -519,7 +521,7 @@ class AppointmentService:
         self.require_booker(actor, "import_appointments")
         rows = parse_csv(data)
 
-        def work(session: Session, site: Site, now: datetime) -> AppointmentImport:
+        def work(session: Session, site: SiteInfo, now: datetime) -> AppointmentImport:
             zone = ZoneInfo(site.timezone)
             created: list[AppointmentPublic] = []
             skipped: list[str] = []
@@ -688,12 +690,14 @@ def purge_personal_data(db: Database, now: datetime) -> int:
 async def purge_periodically(
     db: Database, clock: Clock, interval_s: float = PURGE_INTERVAL_S
 ) -> None:
-    """Run the purge now and then every `interval_s` (started in the app's lifespan)."""
+    """Housekeeping now and then every `interval_s` (started in the app's lifespan): erase
+    expired personal data, forget old idempotency answers."""
     while True:
         try:
             erased = await to_thread.run_sync(purge_personal_data, db, clock.now())
             if erased:
                 log.info("erased personal data of %d appointment(s)", erased)
+            await to_thread.run_sync(idempotency.purge, db, clock.now())
         except Exception:  # a database hiccup must not end the task
             log.exception("purging personal data failed; will retry")
         await asyncio.sleep(interval_s)

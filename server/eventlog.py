@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
+from server.catalog import SiteLike
 from server.models import Event, Site
 
 NOTIFY_CHANNEL = "kolejka_events"
@@ -33,17 +34,19 @@ _NOTIFY = sa.select(sa.func.pg_notify(NOTIFY_CHANNEL, sa.bindparam("site")))
 
 
 def append_event(
-    session: Session, site: Site, type_: str, payload: dict[str, Any], at: datetime
+    session: Session, site: SiteLike, type_: str, payload: dict[str, Any], at: datetime
 ) -> int:
     """Append one event to `site`'s log in the session's transaction; returns its seq."""
     assert site.id is not None
-    seq = int(session.execute(_BUMP, {"site_id": site.id}).scalar_one())
-    set_committed_value(site, "last_seq", seq)  # already written: not dirty
-    session.execute(
+    conn = session.connection()
+    seq = int(conn.execute(_BUMP, {"site_id": site.id}).scalar_one())
+    if isinstance(site, Site):
+        set_committed_value(site, "last_seq", seq)  # already written: not dirty
+    conn.execute(
         _INSERT, {"site_id": site.id, "seq": seq, "type": type_, "at": at, "payload": payload}
     )
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(_NOTIFY, {"site": str(site.id)})
+    if conn.dialect.name == "postgresql":
+        conn.execute(_NOTIFY, {"site": str(site.id)})
     pending = session.info.setdefault("kolejka_events", set())
     pending.add(site.id)
     return seq

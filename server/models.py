@@ -48,6 +48,8 @@ class Site(SQLModel, table=True):
     epoch: str = Field(max_length=40)
     last_seq: int = 0
     settings: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+    # Bumped with every change to the site's or its services' rows (server/catalog.py).
+    config_rev: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
 
 class Service(SQLModel, table=True):

@@ -70,6 +70,7 @@ class ReadModels:
             day = local_now.date()
             data = []
             for service in repo.services_of(session, site):
+                assert service.id is not None
                 issued = repo.issued_today(session, site, day, service.code)
                 reason = availability(
                     opening_hours_from_json(service.hours),
@@ -78,8 +79,8 @@ class ReadModels:
                     service.daily_limit,
                     service.enabled,
                 )
-                waiting = repo.waiting_count(session, service)
-                counters = repo.open_counter_count(session, service)
+                waiting = repo.waiting_count(session, service.id)
+                counters = repo.open_counter_count(session, service.id)
                 data.append(
                     ServicePublic(
                         code=service.code,
@@ -90,11 +91,8 @@ class ReadModels:
                         available=reason is None,
                         unavailable_reason=reason.value if reason else None,
                         waiting=waiting,
-                        estimated_wait_s=estimate_wait_s(
-                            waiting,
-                            repo.recent_durations(session, service, self.recent_durations),
-                            counters,
-                            repo.queue_rate(session, service, now),
+                        estimated_wait_s=repo.estimated_wait(
+                            session, service.id, waiting, now, self.recent_durations
                         ),
                         open_counters=counters,
                         daily_limit=service.daily_limit,
@@ -135,11 +133,12 @@ class ReadModels:
         waiting_views: list[TicketPublic] = []
         queues = []
         for service in services:
-            rows = per_service.get(service.id or 0, [])
+            assert service.id is not None
+            rows = per_service.get(service.id, [])
             rows.sort(key=lambda t: queue_key(repo.candidate(t, service.code, None), now))
-            counters = repo.open_counter_count(session, service)
-            durations = repo.recent_durations(session, service, self.recent_durations)
-            rate = repo.queue_rate(session, service, now)
+            counters = repo.open_counter_count(session, service.id)
+            durations = repo.recent_durations(session, service.id, self.recent_durations)
+            rate = repo.queue_rate(session, service.id, now)
             for position, ticket in enumerate(rows):
                 view = ticket_public(
                     session, site, ticket, now, with_estimate=False, ahead=position

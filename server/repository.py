@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from kolejka.core.errors import NotFound
-from kolejka.core.estimates import RATE_WINDOW_S, observed_rate
+from kolejka.core.estimates import RATE_WINDOW_S, estimate_wait_s, observed_rate
 from kolejka.core.routing import (
     Candidate,
     CounterRouting,
@@ -20,6 +20,7 @@ from kolejka.core.routing import (
     queue_key,
 )
 from kolejka.core.states import CounterState, Priority, TicketStatus
+from server.catalog import SiteLike
 from server.models import (
     Clerk,
     Counter,
@@ -31,8 +32,11 @@ from server.models import (
     UTCDateTime,
 )
 
+# Reads take a Session or, on the hot paths, the Core connection under it (cheaper per query).
+Executes = Session | sa.Connection
 
-def local_day(site: Site, now: datetime) -> date:
+
+def local_day(site: SiteLike, now: datetime) -> date:
     return now.astimezone(ZoneInfo(site.timezone)).date()
 
 
@@ -53,7 +57,7 @@ def site_by_code(session: Session, code: str) -> Site:
     return site
 
 
-def service_by_code(session: Session, site: Site, code: str) -> Service:
+def service_by_code(session: Session, site: SiteLike, code: str) -> Service:
     service = (
         session.execute(_SERVICE_BY_CODE, {"site_id": site.id, "code": code}).scalars().first()
     )
@@ -62,7 +66,7 @@ def service_by_code(session: Session, site: Site, code: str) -> Service:
     return service
 
 
-def services_of(session: Session, site: Site) -> list[Service]:
+def services_of(session: Session, site: SiteLike) -> list[Service]:
     return list(
         session.exec(
             select(Service)
@@ -72,7 +76,9 @@ def services_of(session: Session, site: Site) -> list[Service]:
     )
 
 
-def counter_by_number(session: Session, site: Site, number: int, *, lock: bool = False) -> Counter:
+def counter_by_number(
+    session: Session, site: SiteLike, number: int, *, lock: bool = False
+) -> Counter:
     query = select(Counter).where(Counter.site_id == site.id, Counter.number == number)
     if lock and session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
@@ -82,7 +88,7 @@ def counter_by_number(session: Session, site: Site, number: int, *, lock: bool =
     return counter
 
 
-def counters_of(session: Session, site: Site) -> list[Counter]:
+def counters_of(session: Session, site: SiteLike) -> list[Counter]:
     return list(
         session.exec(
             select(Counter).where(Counter.site_id == site.id).order_by(col(Counter.number))
@@ -90,7 +96,7 @@ def counters_of(session: Session, site: Site) -> list[Counter]:
     )
 
 
-def ticket_by_id(session: Session, site: Site, ticket_id: int, *, lock: bool = False) -> Ticket:
+def ticket_by_id(session: Session, site: SiteLike, ticket_id: int, *, lock: bool = False) -> Ticket:
     query = select(Ticket).where(Ticket.id == ticket_id, Ticket.site_id == site.id)
     if lock and session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update()
@@ -154,14 +160,22 @@ def _next_sequence_statement(dialect: str) -> Any:
 _NEXT_SEQUENCE = {d: _next_sequence_statement(d) for d in ("postgresql", "sqlite")}
 
 
-def next_sequence(session: Session, site: Site, day: date, prefix: str) -> int:
+def next_sequence(db: Executes, site_id: int, day: date, prefix: str) -> int:
     """Bump and return the day's counter for `prefix`, creating the row on first use."""
-    stmt = _NEXT_SEQUENCE[session.get_bind().dialect.name]
-    params = {"site_id": site.id, "day": day, "prefix": prefix}
-    return int(session.execute(stmt, params).scalar_one())
+    conn = db.connection() if isinstance(db, Session) else db
+    stmt = _NEXT_SEQUENCE[conn.dialect.name]
+    return int(conn.execute(stmt, {"site_id": site_id, "day": day, "prefix": prefix}).scalar_one())
 
 
-def issued_today(session: Session, site: Site, day: date, prefix: str) -> int:
+_INSERT_TICKET = sa.insert(_T).returning(_T.c.id)
+
+
+def insert_ticket(conn: sa.Connection, **values: Any) -> int:
+    """Insert a ticket row without the ORM (issuing is the hottest write); returns its id."""
+    return int(conn.execute(_INSERT_TICKET, values).scalar_one())
+
+
+def issued_today(session: Session, site: SiteLike, day: date, prefix: str) -> int:
     row = session.get(DailySequence, (site.id, day, prefix))
     return row.last if row else 0
 
@@ -340,31 +354,52 @@ _AHEAD_DUE = _due_ahead_statement()
 _AHEAD_WALK_IN = _walk_in_ahead_statement()
 
 
-def ahead_count(session: Session, ticket: Ticket, now: datetime) -> int:
+def ahead_count(db: Executes, ticket: Ticket, now: datetime) -> int:
     """Waiting tickets of the same service that come before `ticket` (queue_key order)."""
-    mine_due = ticket.appointment_at is not None and ticket.appointment_at <= now
+    assert ticket.id is not None
+    return ahead_of(
+        db,
+        ticket.service_id,
+        ticket.id,
+        ticket.priority,
+        ticket.arrival_at,
+        ticket.appointment_at,
+        now,
+    )
+
+
+def ahead_of(
+    db: Executes,
+    service_id: int,
+    ticket_id: int,
+    priority: str,
+    arrival_at: datetime,
+    appointment_at: datetime | None,
+    now: datetime,
+) -> int:
+    """`ahead_count` from the ticket's routing fields (no ORM object needed)."""
     params: dict[str, object]
-    if mine_due:
+    if appointment_at is not None and appointment_at <= now:
         params = {
             "now": now,
-            "rank": 1 if ticket.priority == Priority.PRIORITY.value else 0,
-            "arrival": ticket.arrival_at,
-            "ticket_id": ticket.id,
-            "service_id": ticket.service_id,
-            "appointment": ticket.appointment_at,
+            "rank": 1 if priority == Priority.PRIORITY.value else 0,
+            "arrival": arrival_at,
+            "ticket_id": ticket_id,
+            "service_id": service_id,
+            "appointment": appointment_at,
         }
-        return int(session.execute(_AHEAD_DUE, params).scalar_one())
-    normal = ticket.priority == Priority.NORMAL.value
+        return int(db.execute(_AHEAD_DUE, params).scalar_one())
+    normal = priority == Priority.NORMAL.value
     params = {
         "now": now,
-        "service_id": ticket.service_id,
-        "my_class": ticket.priority,
+        "service_id": service_id,
+        "my_class": priority,
         # Only priority tickets outrank anyone; nothing outranks a priority ticket.
         "higher_class": Priority.PRIORITY.value if normal else "",
-        "arrival": ticket.arrival_at,
-        "ticket_id": ticket.id,
+        "arrival": arrival_at,
+        "ticket_id": ticket_id,
     }
-    return int(session.execute(_AHEAD_WALK_IN, params).scalar_one())
+    return int(db.execute(_AHEAD_WALK_IN, params).scalar_one())
 
 
 _WAITING_COUNT = (
@@ -374,8 +409,8 @@ _WAITING_COUNT = (
 )
 
 
-def waiting_count(session: Session, service: Service) -> int:
-    return int(session.execute(_WAITING_COUNT, {"service_id": service.id}).scalar_one())
+def waiting_count(db: Executes, service_id: int) -> int:
+    return int(db.execute(_WAITING_COUNT, {"service_id": service_id}).scalar_one())
 
 
 _RECENT_DURATIONS = (
@@ -391,8 +426,8 @@ _RECENT_DURATIONS = (
 )
 
 
-def recent_durations(session: Session, service: Service, limit: int) -> list[float]:
-    rows = session.execute(_RECENT_DURATIONS, {"service_id": service.id, "limit": limit}).all()
+def recent_durations(db: Executes, service_id: int, limit: int) -> list[float]:
+    rows = db.execute(_RECENT_DURATIONS, {"service_id": service_id, "limit": limit}).all()
     return [(end - start).total_seconds() for start, end in rows]
 
 
@@ -403,12 +438,10 @@ _RECENT_CALLS = sa.select(sa.func.count(), sa.func.min(_T.c.called_at)).where(
 )
 
 
-def queue_rate(session: Session, service: Service, now: datetime) -> float | None:
-    """Tickets of `service` called per second in the last half hour (None: too few)."""
+def queue_rate(db: Executes, service_id: int, now: datetime) -> float | None:
+    """Tickets of a service called per second in the last half hour (None: too few)."""
     since = now - timedelta(seconds=RATE_WINDOW_S)
-    count, first = session.execute(
-        _RECENT_CALLS, {"service_id": service.id, "since": since}
-    ).one()
+    count, first = db.execute(_RECENT_CALLS, {"service_id": service_id, "since": since}).one()
     if not count or first is None:
         return None
     if first.tzinfo is None:
@@ -425,8 +458,20 @@ _OPEN_COUNTERS = (
 )
 
 
-def open_counter_count(session: Session, service: Service) -> int:
-    return int(session.execute(_OPEN_COUNTERS, {"service_id": service.id}).scalar_one())
+def open_counter_count(db: Executes, service_id: int) -> int:
+    return int(db.execute(_OPEN_COUNTERS, {"service_id": service_id}).scalar_one())
+
+
+def estimated_wait(
+    db: Executes, service_id: int, ahead: int, now: datetime, limit: int
+) -> int | None:
+    """kolejka.core.estimates for a ticket with `ahead` before it; None where unknown."""
+    return estimate_wait_s(
+        ahead,
+        recent_durations(db, service_id, limit),
+        open_counter_count(db, service_id),
+        queue_rate(db, service_id, now),
+    )
 
 
 def clerk_name(session: Session, clerk_id: int | None) -> str | None:

@@ -11,7 +11,6 @@ import secrets
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
-from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel
 from sqlmodel import Session
@@ -34,13 +33,14 @@ from kolejka.schemas import (
     TicketPublic,
     TransferRequest,
 )
+from server import idempotency
 from server import repository as repo
 from server.actors import Actor, require_clerk, require_issuer, require_site
+from server.catalog import SiteCatalog, SiteInfo, SiteLike
 from server.clock import Clock
 from server.db import Database
 from server.eventlog import append_event
-from server.models import Counter, Device, IdempotencyRecord, Service, Site, Ticket
-from server.siteconfig import opening_hours_from_json
+from server.models import Counter, Device, Service, Ticket
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -50,6 +50,7 @@ class QueueService:
         self.db = db
         self.clock = clock
         self.recent_durations = recent_durations
+        self.catalog = SiteCatalog()
 
     # --- plumbing -----------------------------------------------------------------------
 
@@ -58,31 +59,22 @@ class QueueService:
         site_code: str,
         actor: Actor,
         model: type[M],
-        work: Callable[[Session, Site, datetime], M | None],
+        work: Callable[[Session, SiteInfo, datetime], M | None],
         idempotency_key: str | None = None,
     ) -> M | None:
         now = self.clock.now()
         with self.db.write() as session:
-            site = repo.site_by_code(session, site_code)
-            require_site(actor, site.id)  # type: ignore[arg-type]
+            conn = session.connection()
+            site = self.catalog.get(conn, site_code)
+            require_site(actor, site.id)
             if idempotency_key:
-                record = session.get(IdempotencyRecord, (site.id, idempotency_key))
-                if record is not None:
-                    if record.actor != actor.key:
-                        raise Conflict("idempotency_key_reused")
-                    return None if record.body is None else model.model_validate(record.body)
+                earlier = idempotency.earlier_answer(conn, site.id, idempotency_key, actor.key)
+                if earlier is not None:
+                    return None if earlier.body is None else model.model_validate(earlier.body)
             result = work(session, site, now)
             if idempotency_key:
-                session.add(
-                    IdempotencyRecord(
-                        site_id=site.id,  # type: ignore[arg-type]
-                        key=idempotency_key,
-                        actor=actor.key,
-                        status_code=200 if result is not None else 204,
-                        body=None if result is None else result.model_dump(mode="json"),
-                        created_at=now,
-                    )
-                )
+                body = None if result is None else result.model_dump(mode="json")
+                idempotency.remember(conn, site.id, idempotency_key, actor.key, body, now)
             return result
 
     def write(
@@ -90,27 +82,33 @@ class QueueService:
         site_code: str,
         actor: Actor,
         model: type[M],
-        work: Callable[[Session, Site, datetime], M | None],
+        work: Callable[[Session, SiteInfo, datetime], M | None],
         idempotency_key: str | None = None,
     ) -> M | None:
         """One idempotent write transaction, for use cases in other modules (appointments)."""
         return self._write(site_code, actor, model, work, idempotency_key)
 
     def _ticket_view(
-        self, session: Session, site: Site, ticket: Ticket, now: datetime
+        self, session: Session, site: SiteLike, ticket: Ticket, now: datetime
     ) -> TicketPublic:
         from server.views import ticket_public
 
         return ticket_public(session, site, ticket, now, recent_limit=self.recent_durations)
 
     def _event_payload(
-        self, session: Session, site: Site, ticket: Ticket, now: datetime, **extra: Any
+        self, session: Session, site: SiteInfo, ticket: Ticket, now: datetime, **extra: Any
     ) -> dict[str, Any]:
         view = self._ticket_view(session, site, ticket, now)
         return {"ticket": view.model_dump(mode="json"), **extra}
 
     def _log_ticket(
-        self, session: Session, site: Site, ticket: Ticket, type_: str, now: datetime, **extra: Any
+        self,
+        session: Session,
+        site: SiteInfo,
+        ticket: Ticket,
+        type_: str,
+        now: datetime,
+        **extra: Any,
     ) -> TicketPublic:
         session.flush()
         view = self._ticket_view(session, site, ticket, now)
@@ -129,7 +127,7 @@ class QueueService:
     ) -> TicketPublic:
         require_issuer(actor)
 
-        def work(session: Session, site: Site, now: datetime) -> TicketPublic:
+        def work(session: Session, site: SiteInfo, now: datetime) -> TicketPublic:
             return self.issue_in(session, site, now, actor, request, appointment_at)
 
         result = self._write(site_code, actor, TicketPublic, work, idempotency_key)
@@ -139,47 +137,69 @@ class QueueService:
     def issue_in(
         self,
         session: Session,
-        site: Site,
+        site: SiteInfo,
         now: datetime,
         actor: Actor,
         request: TicketCreate,
         appointment_at: datetime | None = None,
     ) -> TicketPublic:
         """Issue inside the caller's transaction (an appointment check-in changes the
-        appointment and issues its ticket in one); `appointment_at` skips hours and limits."""
+        appointment and issues its ticket in one); `appointment_at` skips hours and limits.
+
+        The hottest write of all, so it runs on the Core connection under the session
+        with the configuration from the catalog, not through ORM objects."""
         require_issuer(actor)
-        service = repo.service_by_code(session, site, request.service)
-        day = repo.local_day(site, now)
+        service = site.service(request.service)
         if request.priority != "normal" and not site.settings.get("priority_enabled", True):
             raise Conflict("priority_disabled")
+        local_now = now.astimezone(site.zone)
+        conn = session.connection()
         # Take the number first: a refusal below rolls it back with the transaction.
-        sequence = repo.next_sequence(session, site, day, service.code)
+        sequence = repo.next_sequence(conn, site.id, local_now.date(), service.code)
         reason = availability(
-            opening_hours_from_json(service.hours),
-            now.astimezone(ZoneInfo(site.timezone)),
-            sequence - 1,
-            service.daily_limit,
-            service.enabled,
+            service.hours, local_now, sequence - 1, service.daily_limit, service.enabled
         )
         if reason is not None and appointment_at is None:
             raise Conflict(reason.value, service=service.code)
-        ticket = Ticket(
-            site_id=site.id,  # type: ignore[arg-type]
-            public_id=secrets.token_urlsafe(16),
-            day=day,
-            number=format_number(service.code, sequence),
-            service_id=service.id,  # type: ignore[arg-type]
-            status=TicketStatus.WAITING.value,
+        ticket = {
+            "site_id": site.id,
+            "public_id": secrets.token_urlsafe(16),
+            "day": local_now.date(),
+            "number": format_number(service.code, sequence),
+            "service_id": service.id,
+            "status": TicketStatus.WAITING.value,
+            "language": request.language,
+            "priority": request.priority.value,
+            "issued_at": now,
+            "arrival_at": now,
+            "queued_at": now,
+            "appointment_at": appointment_at,
+            "device_id": actor.id if actor.kind == "kiosk" else None,
+            "recalls": 0,
+        }
+        ticket_id = repo.insert_ticket(conn, **ticket)
+        ahead = repo.ahead_of(
+            conn, service.id, ticket_id, request.priority.value, now, appointment_at, now
+        )
+        view = TicketPublic(
+            id=ticket_id,
+            public_id=ticket["public_id"],
+            site=site.code,
+            number=ticket["number"],
+            service=service.code,
+            status=TicketStatus.WAITING,
             language=request.language,
-            priority=request.priority.value,
+            priority=request.priority,
             issued_at=now,
             arrival_at=now,
-            queued_at=now,
             appointment_at=appointment_at,
-            device_id=actor.id if actor.kind == "kiosk" else None,
+            ahead=ahead,
+            estimated_wait_s=repo.estimated_wait(
+                conn, service.id, ahead, now, self.recent_durations
+            ),
         )
-        session.add(ticket)
-        return self._log_ticket(session, site, ticket, "ticket.issued", now)
+        append_event(session, site, "ticket.issued", {"ticket": view.model_dump(mode="json")}, now)
+        return view
 
     def get_ticket(self, site_code: str, actor: Actor, ticket_id: int) -> TicketPublic:
         now = self.clock.now()
@@ -193,7 +213,7 @@ class QueueService:
     def cancel_ticket(
         self, site_code: str, actor: Actor, ticket_id: int, idempotency_key: str | None = None
     ) -> TicketPublic:
-        def work(session: Session, site: Site, now: datetime) -> TicketPublic:
+        def work(session: Session, site: SiteInfo, now: datetime) -> TicketPublic:
             ticket = repo.ticket_by_id(session, site, ticket_id, lock=True)
             if actor.kind == "kiosk" and ticket.device_id != actor.id:
                 raise Forbidden("not_your_ticket")
@@ -210,7 +230,7 @@ class QueueService:
 
     # --- counter actions on tickets --------------------------------------------------------
 
-    def _my_counter(self, session: Session, site: Site, actor: Actor, number: int) -> Counter:
+    def _my_counter(self, session: Session, site: SiteInfo, actor: Actor, number: int) -> Counter:
         require_clerk(actor, "counter_action")
         counter = repo.counter_by_number(session, site, number, lock=True)
         if counter.clerk_id != actor.id and not actor.is_supervisor:
@@ -218,7 +238,7 @@ class QueueService:
         return counter
 
     def _ticket_at_my_counter(
-        self, session: Session, site: Site, actor: Actor, ticket_id: int
+        self, session: Session, site: SiteInfo, actor: Actor, ticket_id: int
     ) -> tuple[Ticket, Counter]:
         require_clerk(actor, "counter_action")
         ticket = repo.ticket_by_id(session, site, ticket_id, lock=True)
@@ -244,7 +264,7 @@ class QueueService:
     def call_next(
         self, site_code: str, actor: Actor, counter_number: int, idempotency_key: str | None = None
     ) -> TicketPublic | None:
-        def work(session: Session, site: Site, now: datetime) -> TicketPublic | None:
+        def work(session: Session, site: SiteInfo, now: datetime) -> TicketPublic | None:
             counter = self._my_counter(session, site, actor, counter_number)
             if counter.state == CounterState.PAUSED.value:
                 raise Conflict("counter_paused", counter=counter.number)
@@ -280,7 +300,7 @@ class QueueService:
     def recall_ticket(
         self, site_code: str, actor: Actor, ticket_id: int, idempotency_key: str | None = None
     ) -> TicketPublic:
-        def work(session: Session, site: Site, now: datetime) -> TicketPublic:
+        def work(session: Session, site: SiteInfo, now: datetime) -> TicketPublic:
             ticket, _counter = self._ticket_at_my_counter(session, site, actor, ticket_id)
             next_status(TicketStatus(ticket.status), TicketAction.RECALL)
             max_recalls = int(site.settings.get("max_recalls", 2))
@@ -310,7 +330,7 @@ class QueueService:
         event: str,
         idempotency_key: str | None,
     ) -> TicketPublic:
-        def work(session: Session, site: Site, now: datetime) -> TicketPublic:
+        def work(session: Session, site: SiteInfo, now: datetime) -> TicketPublic:
             ticket, _counter = self._ticket_at_my_counter(session, site, actor, ticket_id)
             ticket.status = next_status(TicketStatus(ticket.status), action).value
             if action is TicketAction.START:
@@ -354,7 +374,7 @@ class QueueService:
         request: TransferRequest,
         idempotency_key: str | None = None,
     ) -> TicketPublic:
-        def work(session: Session, site: Site, now: datetime) -> TicketPublic:
+        def work(session: Session, site: SiteInfo, now: datetime) -> TicketPublic:
             ticket, counter = self._ticket_at_my_counter(session, site, actor, ticket_id)
             new_status = next_status(TicketStatus(ticket.status), TicketAction.TRANSFER)
             from_service = session.get(Service, ticket.service_id)
@@ -410,7 +430,7 @@ class QueueService:
         if actor.kind != "kiosk":
             raise Forbidden("not_allowed", action="report_printer_status")
 
-        def work(session: Session, site: Site, now: datetime) -> None:
+        def work(session: Session, site: SiteInfo, now: datetime) -> None:
             device = session.get(Device, actor.id)
             assert device is not None
             if device.printer_status == report.status:
@@ -440,7 +460,7 @@ class QueueService:
     ) -> CounterPublic:
         from server.views import counter_public
 
-        def work(session: Session, site: Site, now: datetime) -> CounterPublic:
+        def work(session: Session, site: SiteInfo, now: datetime) -> CounterPublic:
             require_clerk(actor, "counter_state")
             counter = repo.counter_by_number(session, site, number, lock=True)
             state = CounterState(counter.state)

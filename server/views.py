@@ -6,11 +6,11 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from kolejka.core.estimates import estimate_wait_s
 from kolejka.core.states import CounterState, Priority, TicketStatus
 from kolejka.schemas import CounterPublic, CounterServicePublic, TicketPublic
 from server import repository as repo
-from server.models import Counter, Service, Site, Ticket
+from server.catalog import SiteLike
+from server.models import Counter, Service, Ticket
 
 
 def _counter_number(session: Session, counter_id: int | None) -> int | None:
@@ -22,7 +22,7 @@ def _counter_number(session: Session, counter_id: int | None) -> int | None:
 
 def ticket_public(
     session: Session,
-    site: Site,
+    site: SiteLike,
     ticket: Ticket,
     now: datetime,
     *,
@@ -40,12 +40,7 @@ def ticket_public(
     elif ahead is None:
         ahead = repo.ahead_count(session, ticket, now)
     if ahead is not None and with_estimate:
-        estimate = estimate_wait_s(
-            ahead,
-            repo.recent_durations(session, service, recent_limit),
-            repo.open_counter_count(session, service),
-            repo.queue_rate(session, service, now),
-        )
+        estimate = repo.estimated_wait(session, ticket.service_id, ahead, now, recent_limit)
     return TicketPublic(
         id=ticket.id,
         public_id=ticket.public_id,
@@ -70,7 +65,9 @@ def ticket_public(
     )
 
 
-def counter_public(session: Session, site: Site, counter: Counter, now: datetime) -> CounterPublic:
+def counter_public(
+    session: Session, site: SiteLike, counter: Counter, now: datetime
+) -> CounterPublic:
     current = None
     if counter.current_ticket_id is not None:
         ticket = session.get(Ticket, counter.current_ticket_id)

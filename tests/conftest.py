@@ -187,6 +187,32 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
 
 
 @pytest.fixture
+def site_db(database_url: str, password_hash: str) -> Iterator[Any]:
+    """The test office in a migrated database, for tests of the server's parts without HTTP."""
+    from server.db import Database
+    from server.provisioning import apply_config
+    from server.siteconfig import parse_config
+
+    db = Database(database_url)
+    db.upgrade()
+    apply_config(db, parse_config(site_config_dict(password_hash)))
+    yield db
+    db.dispose()
+
+
+def kiosk_actor(db: Any) -> Any:
+    """The test office's first kiosk, as the server sees it once its token is checked."""
+    from sqlmodel import select
+
+    from server.actors import Actor
+    from server.models import Device
+
+    with db.read() as session:
+        device = session.exec(select(Device).where(Device.kind == "kiosk")).first()
+    return Actor("kiosk", device.site_id, device.id, device.name)
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path) -> str:
     return f"sqlite:///{tmp_path / 'kolejka.sqlite3'}"
 

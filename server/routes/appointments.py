@@ -114,9 +114,7 @@ async def check_in(
     appointment_too_early or appointment_too_late (409); a refusal changes nothing.
     """
     limit_kiosk(services, actor)  # also slows down guessing codes
-    return await services.writer.run(
-        appointments.check_in, site, actor, body, idempotency_key
-    )
+    return await services.writer.run(appointments.check_in, site, actor, body, idempotency_key)
 
 
 @router.post(
