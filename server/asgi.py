@@ -12,4 +12,4 @@ from server.settings import Settings
 
 
 def create() -> FastAPI:
-    return create_app(Settings())
+    return create_app(Settings(), own_process=True)

@@ -54,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         settings = settings_from(args)
-        app = create_app(settings, demo=args.demo)
+        app = create_app(settings, demo=args.demo, own_process=True)
     except (ConfigError, ValidationError) as exc:
         print(f"kolejka server: {exc}", file=sys.stderr)
         return 2

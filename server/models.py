@@ -143,6 +143,18 @@ class Ticket(SQLModel, table=True):
     device_id: int | None = Field(default=None, foreign_key="device.id")
 
 
+class QueueLength(SQLModel, table=True):
+    """How many tickets wait in each service and priority class.
+
+    Kept by database triggers on `ticket` (migration 0006), so no code path can forget
+    it: SQLite counts an index range entry by entry, and at thousands waiting the count
+    cost more than issuing the ticket did."""
+
+    service_id: int = Field(foreign_key="service.id", primary_key=True)
+    priority: str = Field(primary_key=True, max_length=20)
+    waiting: int = 0
+
+
 class Event(SQLModel, table=True):
     """The append-only log: audit trail, statistics source and WebSocket replay."""
 

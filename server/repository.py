@@ -26,6 +26,7 @@ from server.models import (
     Counter,
     CounterService,
     DailySequence,
+    QueueLength,
     Service,
     Site,
     Ticket,
@@ -402,11 +403,66 @@ def ahead_of(
     return int(db.execute(_AHEAD_WALK_IN, params).scalar_one())
 
 
-_WAITING_COUNT = (
+_QL = QueueLength.__table__  # type: ignore[attr-defined]
+
+
+def _waiting_in(priority: Priority | None = None) -> Any:
+    """Waiting in the service: of one priority class, or of all (None)."""
+    where = [_QL.c.service_id == _P("service_id")]
+    if priority is not None:
+        where.append(_QL.c.priority == priority.value)
+    return (
+        sa.select(sa.func.coalesce(sa.func.sum(_QL.c.waiting), 0)).where(*where).scalar_subquery()
+    )
+
+
+def _latest_arrival(priority: Priority) -> Any:
+    return (
+        sa.select(sa.func.max(_T.c.arrival_at))
+        .where(
+            _T.c.service_id == _P("service_id"),
+            _T.c.status == TicketStatus.WAITING.value,
+            _T.c.priority == priority.value,
+        )
+        .scalar_subquery()
+    )
+
+
+_DUE_NORMAL = (
     sa.select(sa.func.count())
-    .select_from(_T)
-    .where(_T.c.service_id == _P("service_id"), _T.c.status == TicketStatus.WAITING.value)
+    .where(
+        _T.c.service_id == _P("service_id"),
+        _T.c.status == TicketStatus.WAITING.value,
+        _T.c.priority == Priority.NORMAL.value,
+        _T.c.appointment_at <= _P("now", type_=UTCDateTime()),
+    )
+    .scalar_subquery()
 )
+# For the newest ticket of a class: everyone waiting of that class and the classes above
+# it (the trigger-kept totals), plus the due appointments below it, which outrank it.
+_NEWEST_AHEAD = {
+    Priority.NORMAL: sa.select(_waiting_in(), _latest_arrival(Priority.NORMAL)),
+    Priority.PRIORITY: sa.select(
+        _waiting_in(Priority.PRIORITY) + _DUE_NORMAL, _latest_arrival(Priority.PRIORITY)
+    ),
+}
+
+
+def ahead_of_newest(
+    db: Executes, service_id: int, ticket_id: int, priority: Priority, now: datetime
+) -> int:
+    """`ahead_of` for a walk-in ticket just inserted with arrival `now`, without counting
+    the line: every waiting ticket of its class arrived before it (or at the same moment
+    with a smaller id), so all of them are ahead. Checked, not assumed: if the clock went
+    back and a ticket of the class arrived "later", the line is counted after all."""
+    params = {"service_id": service_id, "now": now}
+    including_me, latest = db.execute(_NEWEST_AHEAD[priority], params).one()
+    if latest is not None and latest > now:
+        return ahead_of(db, service_id, ticket_id, priority.value, now, None, now)
+    return int(including_me) - 1
+
+
+_WAITING_COUNT = sa.select(_waiting_in())
 
 
 def waiting_count(db: Executes, service_id: int) -> int:

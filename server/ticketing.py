@@ -39,6 +39,7 @@ from server.actors import Actor, require_clerk, require_issuer, require_site
 from server.catalog import SiteCatalog, SiteInfo, SiteLike
 from server.clock import Clock
 from server.db import Database
+from server.estimate_inputs import EstimateInputsCache
 from server.eventlog import append_event
 from server.models import Counter, Device, Service, Ticket
 
@@ -51,6 +52,7 @@ class QueueService:
         self.clock = clock
         self.recent_durations = recent_durations
         self.catalog = SiteCatalog()
+        self.estimates = EstimateInputsCache(recent_durations)
 
     # --- plumbing -----------------------------------------------------------------------
 
@@ -61,7 +63,10 @@ class QueueService:
         model: type[M],
         work: Callable[[Session, SiteInfo, datetime], M | None],
         idempotency_key: str | None = None,
+        *,
+        keeps_estimates: bool = False,
     ) -> M | None:
+        """`keeps_estimates`: the work cannot change an estimate's inputs (issuing)."""
         now = self.clock.now()
         with self.db.write() as session:
             conn = session.connection()
@@ -75,7 +80,9 @@ class QueueService:
             if idempotency_key:
                 body = None if result is None else result.model_dump(mode="json")
                 idempotency.remember(conn, site.id, idempotency_key, actor.key, body, now)
-            return result
+        if not keeps_estimates:
+            self.estimates.forget()
+        return result
 
     def write(
         self,
@@ -94,12 +101,6 @@ class QueueService:
         from server.views import ticket_public
 
         return ticket_public(session, site, ticket, now, recent_limit=self.recent_durations)
-
-    def _event_payload(
-        self, session: Session, site: SiteInfo, ticket: Ticket, now: datetime, **extra: Any
-    ) -> dict[str, Any]:
-        view = self._ticket_view(session, site, ticket, now)
-        return {"ticket": view.model_dump(mode="json"), **extra}
 
     def _log_ticket(
         self,
@@ -130,7 +131,9 @@ class QueueService:
         def work(session: Session, site: SiteInfo, now: datetime) -> TicketPublic:
             return self.issue_in(session, site, now, actor, request, appointment_at)
 
-        result = self._write(site_code, actor, TicketPublic, work, idempotency_key)
+        result = self._write(
+            site_code, actor, TicketPublic, work, idempotency_key, keeps_estimates=True
+        )
         assert result is not None
         return result
 
@@ -178,9 +181,12 @@ class QueueService:
             "recalls": 0,
         }
         ticket_id = repo.insert_ticket(conn, **ticket)
-        ahead = repo.ahead_of(
-            conn, service.id, ticket_id, request.priority.value, now, appointment_at, now
-        )
+        if appointment_at is None:
+            ahead = repo.ahead_of_newest(conn, service.id, ticket_id, request.priority, now)
+        else:
+            ahead = repo.ahead_of(
+                conn, service.id, ticket_id, request.priority.value, now, appointment_at, now
+            )
         view = TicketPublic(
             id=ticket_id,
             public_id=ticket["public_id"],
@@ -194,9 +200,7 @@ class QueueService:
             arrival_at=now,
             appointment_at=appointment_at,
             ahead=ahead,
-            estimated_wait_s=repo.estimated_wait(
-                conn, service.id, ahead, now, self.recent_durations
-            ),
+            estimated_wait_s=self.estimates.get(conn, service.id, now).wait_for(ahead),
         )
         append_event(session, site, "ticket.issued", {"ticket": view.model_dump(mode="json")}, now)
         return view
