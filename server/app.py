@@ -57,7 +57,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         broadcaster=broadcaster,
         kiosk_limiter=RateLimiter(settings.kiosk_rate_per_minute),
         admin=SiteAdmin(db, clock),
-        writer=Writer(single_thread=not db.is_postgres),
+        writer=Writer(db),
     )
 
 

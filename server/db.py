@@ -80,10 +80,38 @@ class Database:
         self._read_engine = self.engine.execution_options(kolejka_read_only=True)
         # Called with the ids of the sites whose event log grew, once the change is durable.
         self.after_commit: list[Callable[[set[int]], None]] = []
+        self._local = threading.local()
 
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """A write transaction: committed when the block ends, rolled back on error."""
+        """A write transaction: committed when the block ends, rolled back on error.
+
+        Inside `batch()` (the same thread) it is a savepoint of the batch's transaction
+        instead: rolled back alone on error, committed with the batch."""
+        batch: Session | None = getattr(self._local, "batch", None)
+        if batch is not None:
+            with batch.begin_nested():
+                yield batch
+            return
+        with self._transaction() as session:
+            yield session
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """One transaction for every `write()` this thread makes until the block ends.
+
+        A commit is the dearest part of a small write (the pages go to the WAL, the
+        transaction is set up and torn down); the writer thread groups the writes that
+        queued up meanwhile into one (server/writer.py)."""
+        with self._transaction() as session:
+            self._local.batch = session
+            try:
+                yield
+            finally:
+                self._local.batch = None
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
         lock = self._write_lock
         if lock is not None:
             lock.acquire()
