@@ -142,3 +142,26 @@ def test_the_writer_starts_again_after_close(db):
         )
         assert ticket.number == expected
         writer.close()
+
+
+def test_a_server_that_owns_its_process_freezes_start_up_objects_out_of_the_gc(sqlite_url):
+    """`kolejka server` (not the demo, not tests) takes start-up objects out of the
+    collector's full passes; without it a full pass stalled every request ~100 ms."""
+    import gc
+
+    from server.app import create_app
+    from server.settings import Settings
+    from tests.conftest import LiveServer
+
+    settings = Settings(environment="test", database_url=sqlite_url)
+    shared = LiveServer(lambda: create_app(settings)).start()
+    try:
+        assert gc.get_freeze_count() == 0
+    finally:
+        shared.stop()
+    owner = LiveServer(lambda: create_app(settings, own_process=True)).start()
+    try:
+        assert gc.get_freeze_count() > 10_000
+    finally:
+        owner.stop()
+        gc.unfreeze()
