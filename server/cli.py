@@ -20,7 +20,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="SQLAlchemy URL (default: SQLite under the user's data dir; "
         "postgresql+psycopg://… for PostgreSQL)",
     )
-    parser.add_argument("--config", type=Path, metavar="FILE", help="site configuration (TOML)")
+    parser.add_argument(
+        "--config", type=Path, metavar="FILE", help="site configuration (TOML, or .yaml/.yml)"
+    )
     parser.add_argument("--host", help="address to listen on (default 127.0.0.1)")
     parser.add_argument("--port", type=int, help="port (default 8420)")
     parser.add_argument("--demo", action="store_true", help="load the demo office")

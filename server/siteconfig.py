@@ -1,4 +1,6 @@
-"""A site's configuration file (TOML): services, counters, hours, limits, devices, clerks.
+"""A site's configuration file: services, counters, hours, limits, devices, clerks.
+
+TOML, or YAML with the same keys when the file name ends in .yaml or .yml:
 
     [[sites]]
     code = "demo"
@@ -22,6 +24,7 @@
     username = "anna"
     password = "…"         # or password_hash = "$argon2id$…"
 
+The same in YAML starts `sites: [{code: demo, name: …, services: [{code: A, …}]}]`.
 Validation errors name the field (`sites.0.services.2.code: …`), so a bad file is refused at
 start-up with a message an administrator can act on.
 """
@@ -34,6 +37,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from kolejka.core.hours import WEEKDAYS, Interval, OpeningHours
@@ -247,11 +251,25 @@ def parse_config(data: dict[str, Any], source: str = "configuration") -> Kolejka
         raise ConfigError(f"{source} is not valid:\n" + "\n".join(lines)) from None
 
 
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
 def load_config(path: Path) -> KolejkaConfig:
+    """A TOML file, or YAML where the name ends in .yaml/.yml (the same keys either way)."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"{path}: no such file") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    if path.suffix.lower() in YAML_SUFFIXES:
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{path}: not valid YAML: {exc}") from None
+        if not isinstance(data, dict):
+            raise ConfigError(f"{path}: expected a mapping with `sites` at the top")
+    else:
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     return parse_config(data, str(path))

@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -74,3 +75,55 @@ def test_broken_toml_is_reported_with_the_file_name(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_config(bad)
     assert "office.toml" in str(info.value) and "TOML" in str(info.value)
+
+
+def test_a_yaml_file_says_the_same_as_the_toml_one(tmp_path):
+    import tomllib
+
+    import yaml
+
+    as_yaml = tmp_path / "office.yaml"
+    as_yaml.write_text(
+        yaml.safe_dump(tomllib.loads(DEMO.read_text(encoding="utf-8")), allow_unicode=True),
+        encoding="utf-8",
+    )
+    assert load_config(as_yaml) == load_config(DEMO)
+
+
+def test_yaml_as_an_administrator_writes_it_by_hand(tmp_path):
+    office = tmp_path / "office.yml"
+    office.write_text(
+        """
+sites:
+  - code: hall
+    name: Wydział Spraw Cudzoziemców
+    services:
+      - code: A
+        names: {pl: Pobyt czasowy, en: Temporary residence, ru: Временное, uk: Тимчасове}
+        hours:
+          mon: ["08:00-15:00"]
+          special: {2026-12-24: []}   # a date, unquoted
+        daily_limit: 150
+    counters:
+      - number: 1
+        services: [{service: A}]
+""",
+        encoding="utf-8",
+    )
+    site = load_config(office).sites[0]
+    assert site.services[0].daily_limit == 150
+    hours = site.services[0].hours
+    assert hours is not None and hours.special == {date(2026, 12, 24): []}
+    assert hours.mon == ["08:00-15:00"]
+
+
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [("sites: [code: A", "not valid YAML"), ("- just\n- a list\n", "mapping")],
+)
+def test_broken_yaml_is_reported_with_the_file_name(tmp_path, text, said):
+    bad = tmp_path / "office.yaml"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as info:
+        load_config(bad)
+    assert "office.yaml" in str(info.value) and said in str(info.value)
