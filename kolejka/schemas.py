@@ -331,3 +331,6 @@ class TicketStatusPublic(Model):
     ahead: int | None = None
     estimated_wait_s: int | None = None
     counter: int | None = Field(None, description="Where to go, once called.")
+    poll_after_ms: int = Field(
+        3000, description="When to ask again: often near the front of the line, seldom far back."
+    )

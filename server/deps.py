@@ -69,6 +69,8 @@ class Services:
     admin: SiteAdmin
     writer: Writer
     actors: ActorCache = field(default_factory=lambda: ActorCache())
+    # A ticket's public page polls every 3 s or slower; 60 a minute leaves room for tabs.
+    status_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, burst=20))
 
 
 # The dependencies below are `async def` on purpose: FastAPI runs a plain `def` dependency

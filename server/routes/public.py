@@ -7,8 +7,12 @@ wait and, once called, the counter — no site, time, language or anything else.
 - `GET /t/{public_id}` — the page (server/web/status/), with its captions in all four
   languages and the ticket's current state baked in, so it shows at once;
 - `GET /api/v1/public/tickets/{public_id}` — the same state as JSON; the page polls it
-  every few seconds (plain HTTP survives mobile networks and proxies better than a
-  socket, and costs a handful of indexed reads).
+  (plain HTTP survives mobile networks and proxies better than a socket, and costs a
+  handful of indexed reads): every 3 s near the front of the line, every 15 s far back, as
+  each answer says, and at most 60 times a minute per ticket (429 beyond).
+
+A flood of page loads or of made-up ids is for the reverse proxy in front to stop
+(install/README.md); per address would be wrong here, a hall of phones shares one.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from kolejka.schemas import ErrorPublic, TicketStatusPublic
 from server.deps import Services, ServicesDep
 from server.models import Service, Site, Ticket
 from server.routes.assets import asset_response
+from server.routes.tickets import RateLimited
 from server.views import ticket_public
 
 router = APIRouter(include_in_schema=False)
@@ -80,20 +85,38 @@ def read_status(services: Services, public_id: str) -> tuple[TicketStatusPublic,
             ahead=view.ahead,
             estimated_wait_s=view.estimated_wait_s,
             counter=view.counter if view.status in AT_COUNTER else None,
+            poll_after_ms=poll_after_ms(view.status, view.ahead),
         )
         return status, ticket.language
+
+
+def poll_after_ms(status: TicketStatus, ahead: int | None) -> int:
+    """Often near the front, seldom far back. A hall of phones each asking every 3 s was
+    the server's largest steady load, and nobody ten places back is called within 15 s."""
+    if status is not TicketStatus.WAITING or ahead is None or ahead <= 3:
+        return POLL_MS
+    return 2 * POLL_MS if ahead <= 10 else 5 * POLL_MS
+
+
+def limit_page(services: Services, public_id: str) -> None:
+    """One ticket's page may ask only so often (a few open tabs are fine; a script is not).
+    Per ticket, not per address: a hall of phones may share one address on the guest Wi-Fi."""
+    wait = services.status_limiter.acquire(public_id)
+    if wait is not None:
+        raise RateLimited(retry_after=round(wait, 1))
 
 
 @api_router.get(
     "/tickets/{public_id}",
     operation_id="get_ticket_status",
     response_model=TicketStatusPublic,
-    responses={404: {"model": ErrorPublic}, 422: {"model": ErrorPublic}},
+    responses={code: {"model": ErrorPublic} for code in (404, 422, 429)},
 )
 def ticket_status(
     public_id: Annotated[str, Path(pattern=PUBLIC_ID)], services: ServicesDep
 ) -> JSONResponse:
     """A ticket's live state for the visitor's phone (no sign-in: the id is the secret)."""
+    limit_page(services, public_id)
     status, _language = read_status(services, public_id)
     return JSONResponse(status.model_dump(mode="json"), headers=API_HEADERS)
 

@@ -65,3 +65,23 @@ def test_rate_limiter_refills_over_time():
     assert limiter.acquire("k") == pytest.approx(1.0)
     now[0] += 1.0
     assert limiter.acquire("k") is None
+
+
+def test_rate_limiter_memory_stays_bounded_as_keys_come_and_go():
+    now = [0.0]
+    limiter = RateLimiter(per_minute=60, burst=2, monotonic=lambda: now[0], max_keys=100)
+    for n in range(1000):  # a day of tickets, each asking a few times then never again
+        now[0] += 0.5
+        limiter.acquire(f"ticket-{n}")
+        limiter.acquire(f"ticket-{n}")
+        assert len(limiter._buckets) <= 100
+    # A key still being limited keeps its state when the idle ones are forgotten.
+    assert limiter.acquire("ticket-999") == pytest.approx(1.0)
+
+
+def test_rate_limiter_survives_a_flood_of_new_keys():
+    now = [0.0]
+    limiter = RateLimiter(per_minute=60, burst=20, monotonic=lambda: now[0], max_keys=100)
+    for n in range(10_000):  # random ids, all within a second
+        limiter.acquire(f"forged-{n}")
+        assert len(limiter._buckets) <= 100

@@ -47,12 +47,43 @@ def test_the_public_state_reveals_only_what_the_page_shows(
     assert response.headers["referrer-policy"] == "no-referrer"
     body = response.json()
     assert set(body) == {
-        "number", "service_names", "status", "ahead", "estimated_wait_s", "counter"
+        "number", "service_names", "status", "ahead", "estimated_wait_s", "counter",
+        "poll_after_ms",
     }
     assert body["number"] == "A002" and body["status"] == "waiting"
     assert body["ahead"] == 1 and body["estimated_wait_s"] is None and body["counter"] is None
     assert body["service_names"]["pl"] == "Pobyt czasowy"
     assert kiosk.ticket_status(ticket.public_id).number == "A002"
+
+
+def test_the_page_asks_often_near_the_front_and_seldom_far_back(
+    sqlite_server: LiveServer, kiosk: KolejkaClient, clerk_client: Any
+) -> None:
+    tickets = [kiosk.issue_ticket("A") for _ in range(12)]
+
+    def poll_after(ticket: Any) -> int:
+        answer = httpx.get(status_url(sqlite_server, ticket.public_id)).json()
+        return int(answer["poll_after_ms"])
+
+    assert [poll_after(tickets[n]) for n in (0, 3, 4, 10, 11)] == [
+        3000, 3000, 6000, 6000, 15000
+    ]
+    clerk_client(sqlite_server, "clerk1", counter=1).call_next(1)
+    assert poll_after(tickets[0]) == 3000  # called: watch closely
+    assert poll_after(tickets[4]) == 3000  # now three ahead
+
+
+def test_one_tickets_page_may_ask_only_so_often(
+    sqlite_server: LiveServer, kiosk: KolejkaClient
+) -> None:
+    mine, other = kiosk.issue_ticket("A"), kiosk.issue_ticket("B")
+    answers = [httpx.get(status_url(sqlite_server, mine.public_id)) for _ in range(21)]
+    assert [a.status_code for a in answers[:20]] == [200] * 20  # a few open tabs are fine
+    refused = answers[20]
+    assert refused.status_code == 429 and refused.json()["code"] == "rate_limited"
+    assert int(refused.headers["Retry-After"]) >= 1
+    # Per ticket, not per address: the next phone on the same Wi-Fi is not held back.
+    assert httpx.get(status_url(sqlite_server, other.public_id)).status_code == 200
 
 
 def test_the_counter_appears_once_called_and_stays_while_served(
@@ -103,7 +134,8 @@ def test_the_page_carries_the_state_and_captions_but_nothing_else(
         "public_id", "language", "languages", "native_names", "captions", "poll_ms", "initial"
     }
     assert set(boot["initial"]) == {
-        "number", "service_names", "status", "ahead", "estimated_wait_s", "counter"
+        "number", "service_names", "status", "ahead", "estimated_wait_s", "counter",
+        "poll_after_ms",
     }
     for secret in ("Test Office", '"test"', ticket.issued_at.isoformat()[:16]):
         assert secret not in response.text

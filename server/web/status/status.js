@@ -177,7 +177,7 @@
       render();
       if (!data) { return; } // the ticket is gone: nothing more will change
       if (data.status === "called" && before !== "called") { notifyCalled(); }
-      schedule(FINAL[data.status] ? FINAL_POLL_MS : boot.poll_ms);
+      schedule(FINAL[data.status] ? FINAL_POLL_MS : (data.poll_after_ms || boot.poll_ms));
     }, function () {
       failures += 1;
       setOnline(failures < 2); // one lost answer on a phone is normal; two is an outage
@@ -194,7 +194,7 @@
 
   buildLanguageButtons();
   render();
-  if (state) { schedule(boot.poll_ms); }
+  if (state) { schedule(state.poll_after_ms || boot.poll_ms); }
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible") { pollSoon(); }
   });
