@@ -30,6 +30,7 @@ import websockets
 
 ROOT = Path(__file__).resolve().parents[1]
 KIOSKS, COUNTERS, SUBSCRIBERS = 32, 16, 200
+IDLE_REUSE_S = 4.0  # below uvicorn's keep-alive timeout
 PASSWORD = "bench-password"
 
 
@@ -90,8 +91,11 @@ class RawHttp:
         self.head = "".join(f"{k}: {v}\r\n" for k, v in headers.items())
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.used_at = 0.0
 
     async def post(self, path: str, payload: dict[str, object] | None = None) -> tuple[int, bytes]:
+        if self.writer is not None and time.monotonic() - self.used_at > IDLE_REUSE_S:
+            await self.close()  # the server drops idle connections (uvicorn: after 5 s)
         if self.writer is None:
             self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
         assert self.reader is not None
@@ -110,12 +114,15 @@ class RawHttp:
             name, _, value = line.partition(b":")
             if name.strip().lower() == b"content-length":
                 length = int(value)
-        return status, await self.reader.readexactly(length) if length else b""
+        answer = await self.reader.readexactly(length) if length else b""
+        self.used_at = time.monotonic()
+        return status, answer
 
     async def close(self) -> None:
         if self.writer is not None:
-            self.writer.close()
-            await self.writer.wait_closed()
+            writer, self.writer, self.reader = self.writer, None, None
+            writer.close()
+            await writer.wait_closed()
 
 
 def cpu_seconds(pid: int) -> float:

@@ -14,11 +14,11 @@ PostgreSQL writers run side by side in the pool, each in its own transaction.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import contextvars
 import queue
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -34,8 +34,8 @@ MAX_BATCH = 64
 class _Job:
     fn: Callable[..., Any]
     args: tuple[object, ...]
+    future: asyncio.Future[Any]
     context: contextvars.Context = field(default_factory=contextvars.copy_context)
-    future: Future[Any] = field(default_factory=Future)
 
 
 class Writer:
@@ -50,10 +50,10 @@ class Writer:
         """`fn(*args)` off the event loop, in the writer thread (SQLite) or the pool."""
         if not self.single_thread:
             return await to_thread.run_sync(fn, *args)
-        job = _Job(fn, args)
+        job = _Job(fn, args, asyncio.get_running_loop().create_future())
         self._start()
         self._jobs.put(job)
-        return await asyncio.wrap_future(job.future)
+        return await job.future
 
     def _start(self) -> None:
         with self._lock:
@@ -85,22 +85,21 @@ class Writer:
         try:
             with self.db.batch():
                 for job in jobs:
-                    if not job.future.set_running_or_notify_cancel():
+                    if job.future.cancelled():
                         continue  # the caller went away before we began
                     try:
                         outcomes.append((job, True, job.context.run(job.fn, *job.args)))
                     except BaseException as exc:  # the caller gets it, the batch goes on
                         outcomes.append((job, False, exc))
         except BaseException as exc:  # no transaction, or no commit: none of it happened
-            for job in jobs:
-                if not job.future.done():
-                    job.future.set_exception(exc)
-            return
-        for job, ok, value in outcomes:
-            if ok:
-                job.future.set_result(value)
-            else:
-                job.future.set_exception(value)
+            outcomes = [(job, False, exc) for job in jobs]
+        # One wake-up of each event loop for the whole batch, not one per answer.
+        by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Job, bool, Any]]] = {}
+        for outcome in outcomes:
+            by_loop.setdefault(outcome[0].future.get_loop(), []).append(outcome)
+        for loop, answers in by_loop.items():
+            with contextlib.suppress(RuntimeError):  # that loop has closed: nobody waits
+                loop.call_soon_threadsafe(_answer, answers)
 
     def close(self) -> None:
         """Finish the writes already taken, then stop the thread (a later write starts a
@@ -110,3 +109,14 @@ class Writer:
         if thread is not None:
             self._jobs.put(None)
             thread.join()
+
+
+def _answer(outcomes: list[tuple[_Job, bool, Any]]) -> None:
+    """In the event loop: hand each caller its result or exception."""
+    for job, ok, value in outcomes:
+        if job.future.done():  # cancelled meanwhile
+            continue
+        if ok:
+            job.future.set_result(value)
+        else:
+            job.future.set_exception(value)
