@@ -81,18 +81,16 @@ class Writer:
             self._run_batch(jobs)
 
     def _run_batch(self, jobs: list[_Job]) -> None:
+        jobs = [job for job in jobs if not job.future.cancelled()]  # callers gone before
         outcomes: list[tuple[_Job, bool, Any]] = []
-        try:
-            with self.db.batch():
-                for job in jobs:
-                    if job.future.cancelled():
-                        continue  # the caller went away before we began
-                    try:
-                        outcomes.append((job, True, job.context.run(job.fn, *job.args)))
-                    except BaseException as exc:  # the caller gets it, the batch goes on
-                        outcomes.append((job, False, exc))
-        except BaseException as exc:  # no transaction, or no commit: none of it happened
-            outcomes = [(job, False, exc) for job in jobs]
+        if len(jobs) == 1:  # alone: its own transaction, no savepoint needed
+            outcomes = [_outcome(jobs[0])]
+        elif jobs:
+            try:
+                with self.db.batch():
+                    outcomes = [_outcome(job) for job in jobs]
+            except BaseException as exc:  # no transaction, or no commit: none of it happened
+                outcomes = [(job, False, exc) for job in jobs]
         # One wake-up of each event loop for the whole batch, not one per answer.
         by_loop: dict[asyncio.AbstractEventLoop, list[tuple[_Job, bool, Any]]] = {}
         for outcome in outcomes:
@@ -109,6 +107,13 @@ class Writer:
         if thread is not None:
             self._jobs.put(None)
             thread.join()
+
+
+def _outcome(job: _Job) -> tuple[_Job, bool, Any]:
+    try:
+        return job, True, job.context.run(job.fn, *job.args)
+    except BaseException as exc:  # the caller gets it; a batch goes on without it
+        return job, False, exc
 
 
 def _answer(outcomes: list[tuple[_Job, bool, Any]]) -> None:
