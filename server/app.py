@@ -19,11 +19,11 @@ from kolejka import __version__
 from kolejka.core.errors import DomainError
 from kolejka.i18n import best_language
 from server.admin import SiteAdmin
-from server.appointments import purge_periodically
 from server.broadcast import Broadcaster
 from server.clock import Clock, SystemClock
 from server.db import Database
 from server.deps import Services
+from server.housekeeping import keep_house
 from server.messages import message_for
 from server.provisioning import apply_config
 from server.ratelimit import RateLimiter
@@ -89,7 +89,7 @@ def create_app(
         await services.broadcaster.start()
         if own_process:
             settle_garbage_collector()
-        purger = asyncio.create_task(purge_periodically(services.db, services.clock))
+        purger = asyncio.create_task(keep_house(services.db, services.clock))
         listener = None
         if services.db.is_postgres:
             from server.pglisten import listen_forever

@@ -17,17 +17,14 @@ changes nothing, an accepted one cannot leave a used appointment without its tic
 
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
-import logging
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from anyio import to_thread
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
@@ -44,7 +41,6 @@ from kolejka.schemas import (
     TicketCreate,
     TicketPublic,
 )
-from server import idempotency
 from server import repository as repo
 from server.actors import Actor, require_issuer, require_site
 from server.booking_codes import (
@@ -64,11 +60,8 @@ from server.models import Appointment, Service, Site, Ticket
 from server.siteconfig import opening_hours_from_json
 from server.ticketing import QueueService
 
-log = logging.getLogger(__name__)
-
 BOOKED, CHECKED_IN, CANCELLED = "booked", "checked_in", "cancelled"
 IMPORT_MAX_ROWS = 5000
-PURGE_INTERVAL_S = 3600.0
 
 
 class Unprocessable(DomainError):
@@ -686,18 +679,3 @@ def purge_personal_data(db: Database, now: datetime) -> int:
             erased += int(result.rowcount or 0)  # type: ignore[attr-defined]
     return erased
 
-
-async def purge_periodically(
-    db: Database, clock: Clock, interval_s: float = PURGE_INTERVAL_S
-) -> None:
-    """Housekeeping now and then every `interval_s` (started in the app's lifespan): erase
-    expired personal data, forget old idempotency answers."""
-    while True:
-        try:
-            erased = await to_thread.run_sync(purge_personal_data, db, clock.now())
-            if erased:
-                log.info("erased personal data of %d appointment(s)", erased)
-            await to_thread.run_sync(idempotency.purge, db, clock.now())
-        except Exception:  # a database hiccup must not end the task
-            log.exception("purging personal data failed; will retry")
-        await asyncio.sleep(interval_s)
