@@ -130,15 +130,9 @@ def _local_text(moment: datetime, today_ref: datetime | None) -> str:
 # --- queries ------------------------------------------------------------------------------
 
 
-def _lock(session: Session, query: Any) -> Any:
-    if session.get_bind().dialect.name == "postgresql":
-        return query.with_for_update()
-    return query
-
-
 def _service(session: Session, site: SiteLike, code: str, *, lock: bool = False) -> Service:
     query = select(Service).where(Service.site_id == site.id, Service.code == code)
-    service = session.exec(_lock(session, query) if lock else query).first()
+    service = session.exec(repo.for_update(session, query) if lock else query).first()
     if service is None:
         raise NotFound("service_not_found", service=code)
     return service
@@ -159,7 +153,7 @@ def _booked_in_slot(session: Session, service: Service, start: datetime) -> int:
 
 def _appointment(session: Session, site: SiteLike, appointment_id: int) -> Appointment:
     found = session.exec(
-        _lock(
+        repo.for_update(
             session,
             select(Appointment).where(
                 Appointment.id == appointment_id, Appointment.site_id == site.id
@@ -448,7 +442,7 @@ class AppointmentService:
                 query = select(Appointment).where(Appointment.ref == parsed.ref)
             else:
                 query = select(Appointment).where(Appointment.code == parsed.code)
-            appt = session.exec(_lock(session, query)).first()
+            appt = session.exec(repo.for_update(session, query)).first()
             if appt is None:
                 raise NotFound("appointment_unknown")
             if appt.site_id != site.id:
@@ -678,4 +672,3 @@ def purge_personal_data(db: Database, now: datetime) -> int:
             )
             erased += int(result.rowcount or 0)  # type: ignore[attr-defined]
     return erased
-

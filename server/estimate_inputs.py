@@ -1,4 +1,5 @@
-"""A service's estimate inputs, reused while tickets are issued within one second.
+"""A service's estimate inputs, read in one place for every view that shows a wait, and
+reused while tickets are issued within one second.
 
 Every issued ticket carries an estimated wait, worked out from the service's recent
 service durations, its open counters and its recent call rate: three queries whose answers

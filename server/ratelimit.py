@@ -11,6 +11,13 @@ import threading
 import time
 from collections.abc import Callable
 
+from kolejka.core.errors import DomainError
+
+
+class RateLimited(DomainError):
+    status = 429
+    default_code = "rate_limited"
+
 
 class RateLimiter:
     def __init__(
@@ -52,3 +59,9 @@ class RateLimiter:
                 return None
             self._buckets[key] = (tokens, now)
             return (1.0 - tokens) / self.rate
+
+    def check(self, key: str) -> None:
+        """Take one token, or refuse with RateLimited saying when to try again."""
+        wait = self.acquire(key)
+        if wait is not None:
+            raise RateLimited(retry_after=round(wait, 1))

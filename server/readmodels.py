@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from kolejka.core.estimates import estimate_wait_s
 from kolejka.core.hours import availability
 from kolejka.core.routing import queue_key
 from kolejka.core.states import TicketStatus
@@ -32,6 +31,7 @@ from server import repository as repo
 from server.actors import Actor, require_clerk, require_site
 from server.clock import Clock
 from server.db import Database
+from server.estimate_inputs import estimate_inputs
 from server.models import Device, Event, Site, Ticket
 from server.siteconfig import opening_hours_from_json
 from server.views import counter_public, ticket_public
@@ -80,7 +80,7 @@ class ReadModels:
                     service.enabled,
                 )
                 waiting = repo.waiting_count(session, service.id)
-                counters = repo.open_counter_count(session, service.id)
+                inputs = estimate_inputs(session, service.id, now, self.recent_durations)
                 data.append(
                     ServicePublic(
                         code=service.code,
@@ -91,10 +91,8 @@ class ReadModels:
                         available=reason is None,
                         unavailable_reason=reason.value if reason else None,
                         waiting=waiting,
-                        estimated_wait_s=repo.estimated_wait(
-                            session, service.id, waiting, now, self.recent_durations
-                        ),
-                        open_counters=counters,
+                        estimated_wait_s=inputs.wait_for(waiting),
+                        open_counters=inputs.open_counters,
                         daily_limit=service.daily_limit,
                         issued_today=issued,
                     )
@@ -136,14 +134,12 @@ class ReadModels:
             assert service.id is not None
             rows = per_service.get(service.id, [])
             rows.sort(key=lambda t: queue_key(repo.candidate(t, service.code, None), now))
-            counters = repo.open_counter_count(session, service.id)
-            durations = repo.recent_durations(session, service.id, self.recent_durations)
-            rate = repo.queue_rate(session, service.id, now)
+            inputs = estimate_inputs(session, service.id, now, self.recent_durations)
             for position, ticket in enumerate(rows):
                 view = ticket_public(
                     session, site, ticket, now, with_estimate=False, ahead=position
                 )
-                view.estimated_wait_s = estimate_wait_s(position, durations, counters, rate)
+                view.estimated_wait_s = inputs.wait_for(position)
                 waiting_views.append(view)
             longest = int((now - min(t.queued_at for t in rows)).total_seconds()) if rows else None
             queues.append(
@@ -152,8 +148,8 @@ class ReadModels:
                     names=service.names,
                     waiting=len(rows),
                     longest_wait_s=longest,
-                    estimated_wait_s=estimate_wait_s(len(rows), durations, counters, rate),
-                    open_counters=counters,
+                    estimated_wait_s=inputs.wait_for(len(rows)),
+                    open_counters=inputs.open_counters,
                 )
             )
         calls = session.exec(

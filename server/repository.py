@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from kolejka.core.errors import NotFound
-from kolejka.core.estimates import RATE_WINDOW_S, estimate_wait_s, observed_rate
+from kolejka.core.estimates import RATE_WINDOW_S, observed_rate
 from kolejka.core.routing import (
     Candidate,
     CounterRouting,
@@ -58,6 +58,14 @@ def site_by_code(session: Session, code: str) -> Site:
     return site
 
 
+def for_update(session: Session, query: Any) -> Any:
+    """`query` locking its rows on PostgreSQL; SQLite's write transaction already excludes
+    every other writer."""
+    if session.get_bind().dialect.name == "postgresql":
+        return query.with_for_update()
+    return query
+
+
 def service_by_code(session: Session, site: SiteLike, code: str) -> Service:
     service = (
         session.execute(_SERVICE_BY_CODE, {"site_id": site.id, "code": code}).scalars().first()
@@ -81,9 +89,7 @@ def counter_by_number(
     session: Session, site: SiteLike, number: int, *, lock: bool = False
 ) -> Counter:
     query = select(Counter).where(Counter.site_id == site.id, Counter.number == number)
-    if lock and session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    counter = session.exec(query).first()
+    counter = session.exec(for_update(session, query) if lock else query).first()
     if counter is None:
         raise NotFound("counter_not_found", counter=number)
     return counter
@@ -99,9 +105,7 @@ def counters_of(session: Session, site: SiteLike) -> list[Counter]:
 
 def ticket_by_id(session: Session, site: SiteLike, ticket_id: int, *, lock: bool = False) -> Ticket:
     query = select(Ticket).where(Ticket.id == ticket_id, Ticket.site_id == site.id)
-    if lock and session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update()
-    ticket = session.exec(query).first()
+    ticket = session.exec(for_update(session, query) if lock else query).first()
     if ticket is None:
         raise NotFound("ticket_not_found", ticket=ticket_id)
     return ticket
@@ -516,18 +520,6 @@ _OPEN_COUNTERS = (
 
 def open_counter_count(db: Executes, service_id: int) -> int:
     return int(db.execute(_OPEN_COUNTERS, {"service_id": service_id}).scalar_one())
-
-
-def estimated_wait(
-    db: Executes, service_id: int, ahead: int, now: datetime, limit: int
-) -> int | None:
-    """kolejka.core.estimates for a ticket with `ahead` before it; None where unknown."""
-    return estimate_wait_s(
-        ahead,
-        recent_durations(db, service_id, limit),
-        open_counter_count(db, service_id),
-        queue_rate(db, service_id, now),
-    )
 
 
 def clerk_name(session: Session, clerk_id: int | None) -> str | None:

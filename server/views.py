@@ -10,6 +10,7 @@ from kolejka.core.states import CounterState, Priority, TicketStatus
 from kolejka.schemas import CounterPublic, CounterServicePublic, TicketPublic
 from server import repository as repo
 from server.catalog import SiteLike
+from server.estimate_inputs import estimate_inputs
 from server.models import Counter, Service, Ticket
 
 
@@ -40,7 +41,7 @@ def ticket_public(
     elif ahead is None:
         ahead = repo.ahead_count(session, ticket, now)
     if ahead is not None and with_estimate:
-        estimate = repo.estimated_wait(session, ticket.service_id, ahead, now, recent_limit)
+        estimate = estimate_inputs(session, ticket.service_id, now, recent_limit).wait_for(ahead)
     return TicketPublic(
         id=ticket.id,
         public_id=ticket.public_id,

@@ -33,7 +33,6 @@ from kolejka.schemas import ErrorPublic, TicketStatusPublic
 from server.deps import Services, ServicesDep
 from server.models import Service, Site, Ticket
 from server.routes.assets import asset_response
-from server.routes.tickets import RateLimited
 from server.views import ticket_public
 
 router = APIRouter(include_in_schema=False)
@@ -101,9 +100,7 @@ def poll_after_ms(status: TicketStatus, ahead: int | None) -> int:
 def limit_page(services: Services, public_id: str) -> None:
     """One ticket's page may ask only so often (a few open tabs are fine; a script is not).
     Per ticket, not per address: a hall of phones may share one address on the guest Wi-Fi."""
-    wait = services.status_limiter.acquire(public_id)
-    if wait is not None:
-        raise RateLimited(retry_after=round(wait, 1))
+    services.status_limiter.check(public_id)
 
 
 @api_router.get(

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from kolejka.core.errors import DomainError
 from kolejka.schemas import ErrorPublic, TicketCreate, TicketPublic, TransferRequest
 from server.actors import Actor
 from server.deps import ActorDep, IdempotencyKey, Services, ServicesDep
@@ -16,17 +15,10 @@ ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 
-class RateLimited(DomainError):
-    status = 429
-    default_code = "rate_limited"
-
-
 def limit_kiosk(services: Services, actor: Actor) -> None:
     """A kiosk may issue (or check in) only so fast: a stuck key or a prankster."""
     if actor.kind == "kiosk":
-        wait = services.kiosk_limiter.acquire(actor.key)
-        if wait is not None:
-            raise RateLimited(retry_after=round(wait, 1))
+        services.kiosk_limiter.check(actor.key)
 
 
 @router.post(
