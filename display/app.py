@@ -108,10 +108,11 @@ def _speak_with(announcer: Any) -> Callable[[BoardCall], None]:
     def speak(call: BoardCall) -> None:
         announcer.announce(
             Announcement(
-                number=call.number, counter=call.counter, language=call.language,
+                number=call.number,
+                counter=call.counter,
+                language=call.language,
                 recall=call.recall,
             )
         )
 
     return speak
-

@@ -22,23 +22,40 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--server", metavar="URL", help="Kolejka server, e.g. http://host:8420")
     parser.add_argument("--site", metavar="CODE", help="site code, e.g. demo")
     parser.add_argument("--token", metavar="TOKEN", help="this display's device token")
-    parser.add_argument("--zone", metavar="COUNTERS",
-                        help="show only these counters, e.g. 5-8 or 1,2,5")
-    parser.add_argument("--fullscreen", action="store_true", default=None,
-                        help="fill the screen and hide the mouse pointer")
+    parser.add_argument(
+        "--zone", metavar="COUNTERS", help="show only these counters, e.g. 5-8 or 1,2,5"
+    )
+    parser.add_argument(
+        "--fullscreen",
+        action="store_true",
+        default=None,
+        help="fill the screen and hide the mouse pointer",
+    )
     layout = parser.add_mutually_exclusive_group()
-    layout.add_argument("--portrait", dest="portrait", action="store_true", default=None,
-                        help="portrait layout (default: follow the screen's shape)")
-    layout.add_argument("--landscape", dest="portrait", action="store_false",
-                        help="landscape layout")
-    parser.add_argument("--history", type=int, metavar="N",
-                        help="previous calls shown under the newest (default 6)")
-    parser.add_argument("--languages", metavar="LIST",
-                        help="languages rotating beside Polish, e.g. en,uk,ru")
-    parser.add_argument("--speech", choices=("tts", "clips", "off"),
-                        help="announce calls by speech synthesis, recorded clips, or not")
-    parser.add_argument("--clips", type=Path, metavar="DIR",
-                        help="folder of recorded clips (with --speech clips)")
+    layout.add_argument(
+        "--portrait",
+        dest="portrait",
+        action="store_true",
+        default=None,
+        help="portrait layout (default: follow the screen's shape)",
+    )
+    layout.add_argument(
+        "--landscape", dest="portrait", action="store_false", help="landscape layout"
+    )
+    parser.add_argument(
+        "--history", type=int, metavar="N", help="previous calls shown under the newest (default 6)"
+    )
+    parser.add_argument(
+        "--languages", metavar="LIST", help="languages rotating beside Polish, e.g. en,uk,ru"
+    )
+    parser.add_argument(
+        "--speech",
+        choices=("tts", "clips", "off"),
+        help="announce calls by speech synthesis, recorded clips, or not",
+    )
+    parser.add_argument(
+        "--clips", type=Path, metavar="DIR", help="folder of recorded clips (with --speech clips)"
+    )
     parser.add_argument("--sink", metavar="SINK", help="sound output: auto | null | wav:DIR")
 
 

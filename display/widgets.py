@@ -156,8 +156,9 @@ class Blinker(QObject):
     toggled = Signal(bool)
     finished = Signal()
 
-    def __init__(self, parent: QObject | None = None, *, interval_ms: int = 500,
-                 flashes: int = 8) -> None:
+    def __init__(
+        self, parent: QObject | None = None, *, interval_ms: int = 500, flashes: int = 8
+    ) -> None:
         super().__init__(parent)
         self.flashes = flashes
         self.lit = False

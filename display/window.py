@@ -44,7 +44,6 @@ ROTATE_MS = 8000
 ARROW = "➜"
 
 
-
 class Connection(StrEnum):
     CONNECTING = "connecting"
     ONLINE = "online"

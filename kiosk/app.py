@@ -56,9 +56,13 @@ from printers.config import PrinterConfig
 Clock = Callable[[], datetime]
 
 # What counts as the visitor doing something (restarts the idle countdown).
-ACTIVITY = frozenset({
-    QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin, QEvent.Type.KeyPress,
-})
+ACTIVITY = frozenset(
+    {
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.KeyPress,
+    }
+)
 
 
 class ActivityFilter(QObject):
@@ -299,12 +303,22 @@ def build_kiosk_window(
     scanner_gap_ms, languages, large_text, site_name, timezone). `timing` replaces all the
     timers at once, below the limits a configuration file may set (tests, demos).
     """
-    config = make_config({
-        "server": server_url, "site": site, "token": token,
-        "fullscreen": fullscreen, "idle_timeout_s": idle_timeout_s, **options,
-    })
+    config = make_config(
+        {
+            "server": server_url,
+            "site": site,
+            "token": token,
+            "fullscreen": fullscreen,
+            "idle_timeout_s": idle_timeout_s,
+            **options,
+        }
+    )
     return window_from_config(
-        config, printer_config=printer_config, printer=printer, language=language, clock=clock,
+        config,
+        printer_config=printer_config,
+        printer=printer,
+        language=language,
+        clock=clock,
         timing=timing,
     )
 
@@ -322,7 +336,10 @@ def window_from_config(
         printer = open_printer(printer_config or PrinterConfig.model_validate(config.printer))
     client = KolejkaClient(config.server, config.site, config.token, language="en")
     issuer = TicketIssuer(
-        client, printer, status_base=config.status_base, timezone=config.timezone,
+        client,
+        printer,
+        status_base=config.status_base,
+        timezone=config.timezone,
         site_name=config.site_name,
     )
     timing = timing or Timing(

@@ -24,25 +24,56 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--server", metavar="URL", help="Kolejka server, e.g. http://host:8420")
     parser.add_argument("--site", metavar="CODE", help="site code, e.g. demo")
     parser.add_argument("--token", metavar="TOKEN", help="this kiosk's device token")
-    parser.add_argument("--public-url", metavar="URL",
-                        help="base of the ticket status link in the QR (default: --server)")
-    parser.add_argument("--fullscreen", action="store_true", default=None,
-                        help="fill the screen and hide the mouse pointer")
-    parser.add_argument("--language", choices=LANGUAGES,
-                        help="open on the matters in this language instead of the start screen")
-    parser.add_argument("--idle-timeout", type=float, metavar="SECONDS",
-                        help="back to the start screen after this long untouched (default 45)")
+    parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="base of the ticket status link in the QR (default: --server)",
+    )
+    parser.add_argument(
+        "--fullscreen",
+        action="store_true",
+        default=None,
+        help="fill the screen and hide the mouse pointer",
+    )
+    parser.add_argument(
+        "--language",
+        choices=LANGUAGES,
+        help="open on the matters in this language instead of the start screen",
+    )
+    parser.add_argument(
+        "--idle-timeout",
+        type=float,
+        metavar="SECONDS",
+        help="back to the start screen after this long untouched (default 45)",
+    )
     priority = parser.add_mutually_exclusive_group()
-    priority.add_argument("--priority", dest="priority_enabled", action="store_true",
-                          default=None, help="offer priority tickets (default)")
-    priority.add_argument("--no-priority", dest="priority_enabled", action="store_false",
-                          help="do not offer priority tickets")
-    parser.add_argument("--large-text", action="store_true", default=None,
-                        help="start with larger text")
-    parser.add_argument("--printer", metavar="KIND",
-                        help="printer kind, e.g. preview, file, network, usb (default preview)")
-    parser.add_argument("--preview-dir", type=Path, metavar="DIR",
-                        help="where the preview printer writes ticket images")
+    priority.add_argument(
+        "--priority",
+        dest="priority_enabled",
+        action="store_true",
+        default=None,
+        help="offer priority tickets (default)",
+    )
+    priority.add_argument(
+        "--no-priority",
+        dest="priority_enabled",
+        action="store_false",
+        help="do not offer priority tickets",
+    )
+    parser.add_argument(
+        "--large-text", action="store_true", default=None, help="start with larger text"
+    )
+    parser.add_argument(
+        "--printer",
+        metavar="KIND",
+        help="printer kind, e.g. preview, file, network, usb (default preview)",
+    )
+    parser.add_argument(
+        "--preview-dir",
+        type=Path,
+        metavar="DIR",
+        help="where the preview printer writes ticket images",
+    )
 
 
 def config_from_args(args: argparse.Namespace) -> KioskConfig:
@@ -58,7 +89,8 @@ def config_from_args(args: argparse.Namespace) -> KioskConfig:
         "large_text": args.large_text,
     }
     printer = {
-        key: value for key, value in (("kind", args.printer), ("preview_dir", args.preview_dir))
+        key: value
+        for key, value in (("kind", args.printer), ("preview_dir", args.preview_dir))
         if value is not None
     }
     if args.config is not None:

@@ -200,9 +200,7 @@ class KioskController(QObject):
         if refreshed.site_name != self.site_name:
             self.site_name = refreshed.site_name
             self.siteNameChanged.emit(self.site_name)
-        if (refreshed.services, refreshed.priority_enabled) != (
-            self.services, self.site_priority
-        ):
+        if (refreshed.services, refreshed.priority_enabled) != (self.services, self.site_priority):
             self.services = refreshed.services
             self.site_priority = refreshed.priority_enabled
             self.servicesChanged.emit(self.services)

@@ -121,9 +121,20 @@ class TimedOut:
 
 
 Event = (
-    LanguageChosen | GroupOpened | Back | PriorityToggled | ServiceChosen | AppointmentOpened
-    | CodeEntered | TicketReady | WorkFailed | ServerDown | ServerUp | PrinterFailed
-    | PrinterRecovered | TimedOut
+    LanguageChosen
+    | GroupOpened
+    | Back
+    | PriorityToggled
+    | ServiceChosen
+    | AppointmentOpened
+    | CodeEntered
+    | TicketReady
+    | WorkFailed
+    | ServerDown
+    | ServerUp
+    | PrinterFailed
+    | PrinterRecovered
+    | TimedOut
 )
 
 
@@ -158,9 +169,7 @@ def start(state: KioskState, *, pending_code: str | None = None) -> KioskState:
 
 
 def _working(state: KioskState, activity: Literal["issue", "check_in"]) -> KioskState:
-    return replace(
-        state, screen=Screen.WORKING, activity=activity, pending_code=None, notice=None
-    )
+    return replace(state, screen=Screen.WORKING, activity=activity, pending_code=None, notice=None)
 
 
 def step(state: KioskState, event: Event) -> tuple[KioskState, list[Command]]:

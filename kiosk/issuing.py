@@ -103,7 +103,9 @@ class TicketIssuer:
         request = Unanswered(service, language, "priority" if priority else "normal")
         try:
             ticket = self.client.issue_ticket(
-                request.service, request.language, request.priority,
+                request.service,
+                request.language,
+                request.priority,
                 idempotency_key=request.key,
             )
         except ServerUnreachable as exc:
@@ -187,7 +189,9 @@ class TicketIssuer:
         for request in pending:
             try:
                 ticket = self.client.issue_ticket(
-                    request.service, request.language, request.priority,
+                    request.service,
+                    request.language,
+                    request.priority,
                     idempotency_key=request.key,
                 )
             except ServerUnreachable:

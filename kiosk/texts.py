@@ -48,8 +48,10 @@ NOTICES: dict[str, tuple[str, str]] = {
     ),
     "appointment_too_late": (
         _CHECKIN_TITLE,
-        N_("The time to check in for this appointment has passed. "
-           "Please ask at the information desk."),
+        N_(
+            "The time to check in for this appointment has passed. "
+            "Please ask at the information desk."
+        ),
     ),
     "appointment_used": (
         _CHECKIN_TITLE,

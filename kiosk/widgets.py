@@ -18,8 +18,13 @@ from PySide6.QtWidgets import (
 from kolejka.i18n import NATIVE_NAMES
 
 
-def label(text: str = "", role: str | None = None, *, wrap: bool = True,
-          align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft) -> QLabel:
+def label(
+    text: str = "",
+    role: str | None = None,
+    *,
+    wrap: bool = True,
+    align: Qt.AlignmentFlag = Qt.AlignmentFlag.AlignLeft,
+) -> QLabel:
     widget = QLabel(text)
     if role:
         widget.setProperty("role", role)
@@ -104,8 +109,9 @@ class CardButton(LayoutSized, QPushButton):
         for child in (self.title, self.meta, self.reason, self.mark):
             child.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
 
-    def set_content(self, title: str, meta: str, *, reason: str | None = None,
-                    opens_more: bool = False) -> None:
+    def set_content(
+        self, title: str, meta: str, *, reason: str | None = None, opens_more: bool = False
+    ) -> None:
         self.title.setText(title)
         self.meta.setText(meta)
         self.reason.setText(f"⊘  {reason}" if reason else "")

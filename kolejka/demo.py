@@ -27,15 +27,22 @@ DISPLAY_TOKEN = "demo-display-token-0001"
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=8420, help="server port (default 8420)")
-    parser.add_argument("--database", metavar="URL",
-                        help="database URL (default: SQLite file in the user's data dir)")
-    parser.add_argument("--fresh", action="store_true",
-                        help="start from an empty database (a new temporary file)")
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="database URL (default: SQLite file in the user's data dir)",
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="start from an empty database (a new temporary file)"
+    )
     parser.add_argument("--no-gui", action="store_true", help="run only the server")
-    parser.add_argument("--print-dir", type=Path,
-                        help="where the kiosk's ticket previews go (PNG)")
-    parser.add_argument("--quit-after", type=float, metavar="SECONDS",
-                        help="stop by itself (for smoke tests and screenshots)")
+    parser.add_argument("--print-dir", type=Path, help="where the kiosk's ticket previews go (PNG)")
+    parser.add_argument(
+        "--quit-after",
+        type=float,
+        metavar="SECONDS",
+        help="stop by itself (for smoke tests and screenshots)",
+    )
 
 
 class ServerThread:
@@ -44,8 +51,7 @@ class ServerThread:
 
         config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, name="kolejka-server",
-                                       daemon=True)
+        self.thread = threading.Thread(target=self.server.run, name="kolejka-server", daemon=True)
 
     def start(self, timeout: float = 30.0) -> None:
         self.thread.start()
@@ -90,8 +96,7 @@ def open_windows(url: str, print_dir: Path) -> list[Any]:
         windows.append(build_display(url, "demo", DISPLAY_TOKEN))
     build_counter = _builder("counter.app", "build_counter_window")
     if build_counter is not None:
-        windows.append(build_counter(url, "demo", username="anna", password="demo1234",
-                                     counter=1))
+        windows.append(build_counter(url, "demo", username="anna", password="demo1234", counter=1))
     return windows
 
 
@@ -105,8 +110,11 @@ def run(args: argparse.Namespace) -> int:
     server.start()
     url = f"http://127.0.0.1:{args.port}"
     print(f"Kolejka demo server on {url}  (database {settings.database_url})", flush=True)
-    print("  kiosk token demo-kiosk-token-0001, display token demo-display-token-0001,",
-          "clerks anna/piotr/olena/marek with password demo1234", flush=True)
+    print(
+        "  kiosk token demo-kiosk-token-0001, display token demo-display-token-0001,",
+        "clerks anna/piotr/olena/marek with password demo1234",
+        flush=True,
+    )
     try:
         if args.no_gui:
             _wait(args.quit_after)

@@ -34,19 +34,28 @@ SAMPLE_SERVICES = {
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m printers",
-                                     description="Read a ticket printer's status or print a "
-                                                 "specimen ticket.")
+    parser = argparse.ArgumentParser(
+        prog="python -m printers",
+        description="Read a ticket printer's status or print a specimen ticket.",
+    )
     parser.add_argument("command", choices=["status", "sample", "layout"])
     parser.add_argument("--config", type=Path, help="a TOML file with a [printer] table")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="one printer setting (repeatable)")
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="one printer setting (repeatable)",
+    )
     parser.add_argument("--language", default="pl", choices=sorted(SAMPLE_SERVICES))
     parser.add_argument("--number", default="A007")
     parser.add_argument("--site", default="Urząd Wojewódzki – Wydział Spraw Cudzoziemców")
     parser.add_argument("--url", default="https://kolejka.example.gov.pl/t/sample")
-    parser.add_argument("--issued-at", type=datetime.fromisoformat,
-                        help="ISO date and time with offset (default: now)")
+    parser.add_argument(
+        "--issued-at",
+        type=datetime.fromisoformat,
+        help="ISO date and time with offset (default: now)",
+    )
     parser.add_argument("--ahead", type=int, default=4)
     parser.add_argument("--wait-s", type=int, default=1500)
     parser.add_argument("--appointment-at", type=datetime.fromisoformat)
@@ -76,11 +85,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         ticket = TicketPrint(
-            site_name=args.site, number=args.number,
-            service_name=SAMPLE_SERVICES[args.language], language=args.language,
-            issued_at=args.issued_at or datetime.now().astimezone(), ahead=args.ahead,
-            estimated_wait_s=args.wait_s if args.wait_s >= 0 else None, status_url=args.url,
-            appointment_at=args.appointment_at, priority=args.priority,
+            site_name=args.site,
+            number=args.number,
+            service_name=SAMPLE_SERVICES[args.language],
+            language=args.language,
+            issued_at=args.issued_at or datetime.now().astimezone(),
+            ahead=args.ahead,
+            estimated_wait_s=args.wait_s if args.wait_s >= 0 else None,
+            status_url=args.url,
+            appointment_at=args.appointment_at,
+            priority=args.priority,
         )
     except ValueError as exc:
         print(f"sample ticket: {exc}", file=sys.stderr)

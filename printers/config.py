@@ -45,7 +45,7 @@ def _usb_id(value: object) -> object:
 
 
 def _whole_number(value: object) -> object:
-    """"80" from a command line or an environment variable is 80."""
+    """ "80" from a command line or an environment variable is 80."""
     if isinstance(value, str) and value.strip().isdigit():
         return int(value)
     return value
@@ -120,9 +120,7 @@ class PrinterConfig(BaseModel):
         }.get(self.kind, ())
         missing = [name for name in needed if getattr(self, name) is None]
         if missing:
-            raise ValueError(
-                f"{' and '.join(missing)} required when kind is {self.kind!r}"
-            )
+            raise ValueError(f"{' and '.join(missing)} required when kind is {self.kind!r}")
         return self
 
     @property

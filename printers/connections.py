@@ -220,8 +220,11 @@ class UsbConnection(_Answering):
         from escpos.printer import Usb
 
         self.device = Usb(
-            config.vendor_id, config.product_id, timeout=int(config.timeout_s * 1000),
-            in_ep=config.usb_in_ep, out_ep=config.usb_out_ep,
+            config.vendor_id,
+            config.product_id,
+            timeout=int(config.timeout_s * 1000),
+            in_ep=config.usb_in_ep,
+            out_ep=config.usb_out_ep,
         )
 
     @property
@@ -243,9 +246,11 @@ class UsbConnection(_Answering):
         import usb.core
 
         try:
-            return bytes(self.device.device.read(
-                self.config.usb_in_ep, 16, int(self.config.status_timeout_s * 1000)
-            ))
+            return bytes(
+                self.device.device.read(
+                    self.config.usb_in_ep, 16, int(self.config.status_timeout_s * 1000)
+                )
+            )
         except usb.core.USBTimeoutError:
             return b""
         except usb.core.USBError as exc:
@@ -263,8 +268,9 @@ class SerialConnection(_Answering):
             raise PrinterConfigError("kind: serial printing needs the pyserial package")
         from escpos.printer import Serial
 
-        self.device = Serial(config.device or "", baudrate=config.baudrate,
-                             timeout=config.timeout_s, dsrdtr=False)
+        self.device = Serial(
+            config.device or "", baudrate=config.baudrate, timeout=config.timeout_s, dsrdtr=False
+        )
 
     @property
     def name(self) -> str:
@@ -309,8 +315,13 @@ class CupsConnection(Connection):
     def status(self) -> PrinterStatus:
         queue = self.device.printer_name or self.config.queue or ""
         try:
-            answer = subprocess.run(["lpstat", "-p", queue], capture_output=True, text=True,
-                                    timeout=self.config.timeout_s, check=False)
+            answer = subprocess.run(
+                ["lpstat", "-p", queue],
+                capture_output=True,
+                text=True,
+                timeout=self.config.timeout_s,
+                check=False,
+            )
         except (OSError, subprocess.SubprocessError):
             return PrinterStatus.UNKNOWN
         return queue_status(answer.returncode, answer.stdout)

@@ -16,13 +16,25 @@ from escpos.magicencode import Encoder
 # Ukrainian і or ґ, so a Ukrainian line usually lands on CP1251 or CP1125).
 PREFERRED = ("CP852", "CP1250", "ISO_8859-2", "CP866", "CP1251", "CP1125", "ISO_8859-5", "CP855")
 
-_FOLD = str.maketrans({
-    "\u201e": '"', "\u201d": '"', "\u201c": '"', "\u00ab": '"', "\u00bb": '"',
-    "\u2018": "'", "\u2019": "'", "\u201a": "'",
-    "\u2013": "-", "\u2014": "-", "\u2212": "-",
-    "\u2026": "...",
-    "\u00a0": " ", "\u202f": " ", "\u2009": " ",
-})
+_FOLD = str.maketrans(
+    {
+        "\u201e": '"',
+        "\u201d": '"',
+        "\u201c": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2212": "-",
+        "\u2026": "...",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+    }
+)
 
 
 @dataclass(frozen=True)

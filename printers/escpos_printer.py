@@ -26,8 +26,12 @@ class EscposTicketPrinter(TicketPrinter):
     def render(self, ticket: TicketPrint) -> bytes:
         """The ESC/POS job for `ticket`, without sending it."""
         layout = ticket_layout(ticket, self.config.width_mm, columns=self.columns)
-        return build_job(layout, profile=self.config.profile, text_mode=self.config.text_mode,
-                         font_dir=self.config.font_dir)
+        return build_job(
+            layout,
+            profile=self.config.profile,
+            text_mode=self.config.text_mode,
+            font_dir=self.config.font_dir,
+        )
 
     def _print(self, ticket: TicketPrint) -> PrintResult:
         job = self.render(ticket)

@@ -28,8 +28,9 @@ INIT = b"\x1b@"  # ESC @: forget any state a previous job left behind
 
 
 class EscposWriter:
-    def __init__(self, printer: Escpos, *, text_mode: TextMode, font_dir: Path | None = None
-                 ) -> None:
+    def __init__(
+        self, printer: Escpos, *, text_mode: TextMode, font_dir: Path | None = None
+    ) -> None:
         self.printer = printer
         self.text_mode = text_mode
         self.font_dir = font_dir
@@ -37,8 +38,11 @@ class EscposWriter:
         self.chooser = CodePageChooser(code_pages(profile))
         self.native_qr = supports(profile, "qrCode")
         self.image_impl = next(
-            (impl for impl in ("bitImageRaster", "graphics", "bitImageColumn")
-             if supports(profile, impl)),
+            (
+                impl
+                for impl in ("bitImageRaster", "graphics", "bitImageColumn")
+                if supports(profile, impl)
+            ),
             "bitImageRaster",
         )
         self._fonts: FontFiles | None = None
@@ -77,8 +81,14 @@ class EscposWriter:
                 )
             self._image(render_text_line(line, dots, self.fonts))
             return
-        p.set(align=line.align, bold=line.bold, invert=line.invert, custom_size=True,
-              width=line.width, height=line.height)
+        p.set(
+            align=line.align,
+            bold=line.bold,
+            invert=line.invert,
+            custom_size=True,
+            width=line.width,
+            height=line.height,
+        )
         if encoded.page is None:
             p._raw(encoded.text.encode("ascii"))
         else:
@@ -102,8 +112,9 @@ class EscposWriter:
         self.printer.image(picture, impl=self.image_impl)
 
 
-def build_job(layout: Layout, *, profile: str, text_mode: TextMode,
-              font_dir: Path | None = None) -> bytes:
+def build_job(
+    layout: Layout, *, profile: str, text_mode: TextMode, font_dir: Path | None = None
+) -> bytes:
     """The ESC/POS bytes that print `layout` on a printer with python-escpos `profile`."""
     dummy = Dummy(profile=profile)
     dummy.profile = load_profile(profile, layout.dots)  # python-escpos takes names only

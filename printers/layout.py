@@ -137,8 +137,15 @@ def ticket_layout(ticket: TicketPrint, width_mm: int, *, columns: int | None = N
     return Layout(width_mm=width_mm, columns=cols, elements=tuple(out))
 
 
-def _wrapped(text: str, columns: int, *, width: int = 1, height: int = 1,
-             bold: bool = False, align: Align = "center") -> list[Element]:
+def _wrapped(
+    text: str,
+    columns: int,
+    *,
+    width: int = 1,
+    height: int = 1,
+    bold: bool = False,
+    align: Align = "center",
+) -> list[Element]:
     # One cell of margin each side where the paper is wide enough to spare it.
     room = columns // width
     room = room - 2 if room > 24 else room
@@ -158,8 +165,7 @@ def _wait_text(ticket: TicketPrint, _: Callable[[str], str]) -> str:
     if minutes < 60:
         wait = _("about {minutes} min").format(minutes=minutes)
     else:
-        wait = _("about {hours} h {minutes} min").format(hours=minutes // 60,
-                                                        minutes=minutes % 60)
+        wait = _("about {hours} h {minutes} min").format(hours=minutes // 60, minutes=minutes % 60)
     return _("Estimated wait: {wait}").format(wait=wait)
 
 
@@ -178,4 +184,3 @@ def _locale(language: str) -> str:
 def _plain(text: str) -> str:
     """CLDR puts no-break spaces in dates and times; a ticket line only needs spaces."""
     return text.replace("\u202f", " ").replace("\xa0", " ")
-

@@ -38,8 +38,9 @@ class PreviewTicketPrinter(TicketPrinter):
             with fh:
                 image.save(fh, format="PNG")
         except OSError as exc:
-            raise PrintFailed(f"cannot write the ticket preview into {self.directory}: {exc}"
-                              ) from exc
+            raise PrintFailed(
+                f"cannot write the ticket preview into {self.directory}: {exc}"
+            ) from exc
         return PrintResult(ticket.number, image_path=path)
 
     def _new_file(self, stem: str) -> tuple[Path, BinaryIO]:

@@ -51,8 +51,11 @@ class PrinterStatus(StrEnum):
     @property
     def can_print(self) -> bool:
         """False where a job would certainly not come out of the printer."""
-        return self not in (PrinterStatus.PAPER_OUT, PrinterStatus.COVER_OPEN,
-                            PrinterStatus.OFFLINE)
+        return self not in (
+            PrinterStatus.PAPER_OUT,
+            PrinterStatus.COVER_OPEN,
+            PrinterStatus.OFFLINE,
+        )
 
     def describe(self, language: str) -> str:
         return translator(language).gettext(self.message)
@@ -96,4 +99,3 @@ def decode_status(printer: bytes, offline_cause: bytes, paper: bytes) -> Printer
     if roll & _PAPER_NEAR_END:
         return PrinterStatus.PAPER_LOW
     return PrinterStatus.ONLINE
-

@@ -46,8 +46,9 @@ class DemoServer:
         from server.settings import Settings
 
         settings = Settings(database_url=f"sqlite:///{database}", kiosk_rate_per_minute=10_000)
-        config = uvicorn.Config(create_app(settings, demo=True), host="127.0.0.1", port=port,
-                                log_level="warning")
+        config = uvicorn.Config(
+            create_app(settings, demo=True), host="127.0.0.1", port=port, log_level="warning"
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
         self.url = f"http://127.0.0.1:{port}"
@@ -65,8 +66,28 @@ class DemoServer:
 def morning(url: str) -> None:
     """Tickets in four languages, counters open, a few calls done, one waiting call."""
     with KolejkaClient(url, SITE, "demo-kiosk-token-0001") as kiosk:
-        plan = ["A:uk", "A:pl", "B:en", "C:ru", "E:pl", "A:en", "C:pl", "B:pl", "D:pl", "A:pl",
-                "C:uk", "E:ru", "A:pl", "B:uk", "C:pl", "A:ru", "D:en", "E:pl", "A:uk", "C:pl"]
+        plan = [
+            "A:uk",
+            "A:pl",
+            "B:en",
+            "C:ru",
+            "E:pl",
+            "A:en",
+            "C:pl",
+            "B:pl",
+            "D:pl",
+            "A:pl",
+            "C:uk",
+            "E:ru",
+            "A:pl",
+            "B:uk",
+            "C:pl",
+            "A:ru",
+            "D:en",
+            "E:pl",
+            "A:uk",
+            "C:pl",
+        ]
         for item in plan:
             service, language = item.split(":")
             kiosk.issue_ticket(service, language, "normal")
@@ -129,12 +150,26 @@ def web_board(url: str, out: Path) -> None:
     raw = Path(profile) / "web.png"
     try:
         subprocess.run(
-            [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-             "--no-first-run", "--disable-background-networking", "--disable-component-update",
-             "--disable-sync", f"--user-data-dir={profile}", "--hide-scrollbars",
-             "--window-size=1920,1080", "--timeout=4000", f"--screenshot={raw}",
-             f"{url}/display/{SITE}?token={DISPLAY_TOKEN}&languages=uk,en,ru"],
-            check=True, capture_output=True, timeout=120,
+            [
+                chromium,
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                f"--user-data-dir={profile}",
+                "--hide-scrollbars",
+                "--window-size=1920,1080",
+                "--timeout=4000",
+                f"--screenshot={raw}",
+                f"{url}/display/{SITE}?token={DISPLAY_TOKEN}&languages=uk,en,ru",
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
         )
         image = QImage(str(raw)).scaledToWidth(1280, Qt.TransformationMode.SmoothTransformation)
         save_small(image, out)
@@ -151,8 +186,9 @@ def main() -> int:
     server.start()
     try:
         morning(server.url)
-        window = build_display_window(server.url, SITE, DISPLAY_TOKEN,
-                                      speech=SpeechSettings(engine="off"), now=lambda: NOW)
+        window = build_display_window(
+            server.url, SITE, DISPLAY_TOKEN, speech=SpeechSettings(engine="off"), now=lambda: NOW
+        )
         window.show()
         wait_until(app, lambda: window.board.loaded and window.connection is Connection.ONLINE)
         window.blinker.stop()

@@ -44,8 +44,7 @@ def start_server(database: Path, clock: Any) -> tuple[Any, str]:
     data = tomllib.loads(DEMO_CONFIG.read_text(encoding="utf-8"))
     for service in data["sites"][0]["services"]:
         if service["code"] == "D":
-            service["hours"] = {day: ["08:00-10:00"] for day in
-                                ("mon", "tue", "wed", "thu", "fri")}
+            service["hours"] = {day: ["08:00-10:00"] for day in ("mon", "tue", "wed", "thu", "fri")}
     settings = Settings(database_url=f"sqlite:///{database}", kiosk_rate_per_minute=100_000)
     app = create_app(settings, clock=clock, site_config=parse_config(data))
     port = free_port()
@@ -117,9 +116,12 @@ def main(out: Path) -> int:
 
     _app = QApplication.instance() or QApplication(sys.argv[:1])  # alive till the end
     window = build_kiosk_window(
-        url, "demo", KIOSK_TOKEN,
+        url,
+        "demo",
+        KIOSK_TOKEN,
         printer_config=PrinterConfig(kind="preview", preview_dir=work / "tickets"),
-        clock=clock.now, idle_timeout_s=600,
+        clock=clock.now,
+        idle_timeout_s=600,
     )
     window.resize(1280, 800)
     window.show()
@@ -147,8 +149,12 @@ def main(out: Path) -> int:
         path = out / f"kiosk-{name}.png"
         image = window.grab()
         if image.width() > 1280 or image.height() > 1280:
-            image = image.scaled(1280, 1280, Qt.AspectRatioMode.KeepAspectRatio,
-                                 Qt.TransformationMode.SmoothTransformation)
+            image = image.scaled(
+                1280,
+                1280,
+                Qt.AspectRatioMode.KeepAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
         image.save(str(path))
         print("saved", path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
 

@@ -32,8 +32,13 @@ def main() -> None:
                     kiosk.issue_ticket("A", "pl", "normal")
                 mine = kiosk.issue_ticket("A", "uk", "normal")
             with Browser(width=390, height=844) as phone:
-                phone.send("Emulation.setDeviceMetricsOverride", width=390, height=844,
-                           deviceScaleFactor=2, mobile=True)
+                phone.send(
+                    "Emulation.setDeviceMetricsOverride",
+                    width=390,
+                    height=844,
+                    deviceScaleFactor=2,
+                    mobile=True,
+                )
                 phone.open(f"{server.url}/t/{mine.public_id}?lang=uk")
                 phone.wait_for("document.body.dataset.status === 'waiting'")
                 phone.screenshot(out / "status-waiting-uk.png")

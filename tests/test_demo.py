@@ -4,16 +4,30 @@ import os
 import subprocess
 import sys
 
-from tests.conftest import free_port
+from tests.support import free_port
 
 
 def test_demo_runs_headless_and_quits_cleanly(tmp_path):
     port = free_port()
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     result = subprocess.run(
-        [sys.executable, "-m", "kolejka.cli", "demo", "--fresh", "--port", str(port),
-         "--quit-after", "5", "--print-dir", str(tmp_path)],
-        capture_output=True, text=True, timeout=180, env=env,
+        [
+            sys.executable,
+            "-m",
+            "kolejka.cli",
+            "demo",
+            "--fresh",
+            "--port",
+            str(port),
+            "--quit-after",
+            "5",
+            "--print-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=env,
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert f"http://127.0.0.1:{port}" in result.stdout
@@ -21,7 +35,8 @@ def test_demo_runs_headless_and_quits_cleanly(tmp_path):
 
 
 def test_cli_lists_every_role():
-    result = subprocess.run([sys.executable, "-m", "kolejka.cli", "--help"],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "kolejka.cli", "--help"], capture_output=True, text=True, timeout=60
+    )
     for role in ("server", "kiosk", "display", "demo"):
         assert role in result.stdout

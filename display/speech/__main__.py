@@ -1,9 +1,9 @@
 """Try the hall's voice without a server: `python -m display.speech ...`
 
-    python -m display.speech say A023 5 uk                 # play it (or say why not)
-    python -m display.speech say A023 5 uk --out /tmp/hall # write 0001-A023-5.wav there
-    python -m display.speech say A023 5 --clips /srv/kolejka/clips --recall
-    python -m display.speech clips /srv/kolejka/clips      # which recordings are missing
+python -m display.speech say A023 5 uk                 # play it (or say why not)
+python -m display.speech say A023 5 uk --out /tmp/hall # write 0001-A023-5.wav there
+python -m display.speech say A023 5 --clips /srv/kolejka/clips --recall
+python -m display.speech clips /srv/kolejka/clips      # which recordings are missing
 """
 
 from __future__ import annotations
@@ -20,8 +20,11 @@ from display.speech.words import CLIP_NAMES, LANGUAGES, clip_tokens, sentence
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m display.speech", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m display.speech",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     say = commands.add_parser("say", help="announce one call")
     say.add_argument("number", help='the ticket number, e.g. "A023"')
@@ -42,8 +45,11 @@ def main(argv: list[str] | None = None) -> int:
 def say_one(args: argparse.Namespace) -> int:
     announcement = Announcement(args.number, args.counter, args.language, args.recall)
     for language in announcement.languages:
-        words = (" ".join(clip_tokens(args.number, args.counter, args.recall)) if args.clips
-                 else sentence(args.number, args.counter, language, args.recall))
+        words = (
+            " ".join(clip_tokens(args.number, args.counter, args.recall))
+            if args.clips
+            else sentence(args.number, args.counter, language, args.recall)
+        )
         print(f"{language}: {words}")
     engine: Engine = ClipEngine(args.clips) if args.clips else Pyttsx3Engine()
     announcer = Announcer(engine, make_sink(f"wav:{args.out}" if args.out else "auto"))

@@ -68,8 +68,9 @@ _STOP = object()
 
 
 class Announcer:
-    def __init__(self, engine: Engine, sink: Sink, *, gap: float = 0.45,
-                 history: int = 200) -> None:
+    def __init__(
+        self, engine: Engine, sink: Sink, *, gap: float = 0.45, history: int = 200
+    ) -> None:
         self.engine = engine
         self.sink = sink
         self.gap = gap
@@ -91,8 +92,7 @@ class Announcer:
         """Queue `announcement`; returns at once."""
         with self._idle:  # never behind the stop sign that close() queues
             if self._closed:
-                log.warning("speech: %s not announced: the announcer is closed",
-                            announcement.label)
+                log.warning("speech: %s not announced: the announcer is closed", announcement.label)
                 return
             self._pending += 1
             self._queue.put(announcement)
@@ -146,8 +146,11 @@ class Announcer:
             self.engine.start()
         except Exception as exc:
             self.engine_error = str(exc)
-            log.error("speech: the %s engine did not start, calls get the chime only: %s",
-                      type(self.engine).__name__, exc)
+            log.error(
+                "speech: the %s engine did not start, calls get the chime only: %s",
+                type(self.engine).__name__,
+                exc,
+            )
         try:
             self.sink.prepare()
         except Exception:
@@ -193,18 +196,21 @@ class Announcer:
                 if not self.engine.speaks(language) and language != "pl":
                     if language not in self._unspoken:
                         self._unspoken.add(language)
-                        log.warning("speech: no %s speech here; those calls are said in Polish",
-                                    language)
+                        log.warning(
+                            "speech: no %s speech here; those calls are said in Polish", language
+                        )
                     continue
                 try:
-                    parts.append(self.engine.render(announcement.number, announcement.counter,
-                                                    language, announcement.recall))
+                    parts.append(
+                        self.engine.render(
+                            announcement.number, announcement.counter, language, announcement.recall
+                        )
+                    )
                     said.append(language)
                 except SpeechError as exc:
                     errors.append(f"{language}: {exc}")
                 except Exception as exc:  # an engine's own failure: logged with its trace
-                    log.exception("speech: rendering %s in %s failed", announcement.label,
-                                  language)
+                    log.exception("speech: rendering %s in %s failed", announcement.label, language)
                     errors.append(f"{language}: {type(exc).__name__}: {exc}")
         for error in errors:
             log.error("speech: %s: %s", announcement.label, error)
@@ -216,5 +222,6 @@ class Announcer:
         except Exception as exc:
             log.error("speech: %s not played: %s", announcement.label, exc)
             errors.append(f"playback: {exc}")
-        self._history.append(Spoken(announcement, tuple(said), audio.seconds,
-                                    "; ".join(errors) or None))
+        self._history.append(
+            Spoken(announcement, tuple(said), audio.seconds, "; ".join(errors) or None)
+        )

@@ -92,8 +92,10 @@ def _to_int16(frames: bytes, width: int) -> array:
     if width == 3:  # 24-bit little-endian: keep the two high bytes
         return array(
             "h",
-            (int.from_bytes(frames[i + 1 : i + 3], "little", signed=True)
-             for i in range(0, len(frames) - 2, 3)),
+            (
+                int.from_bytes(frames[i + 1 : i + 3], "little", signed=True)
+                for i in range(0, len(frames) - 2, 3)
+            ),
         )
     wide = array("i", frames[: len(frames) - len(frames) % 4])
     if sys.byteorder == "big":
@@ -173,11 +175,15 @@ def chime(rate: int = DEFAULT_RATE, level: float = 0.35) -> Audio:
         for i in range(count - first):
             t = i / rate
             envelope = min(1.0, i / attack) * math.exp(-3.5 * t)
-            mix[first + i] += envelope * (
-                math.sin(2 * math.pi * frequency * t)
-                + 0.3 * math.sin(2 * math.pi * 2 * frequency * t)
-                + 0.1 * math.sin(2 * math.pi * 3 * frequency * t)
-            ) / 1.4
+            mix[first + i] += (
+                envelope
+                * (
+                    math.sin(2 * math.pi * frequency * t)
+                    + 0.3 * math.sin(2 * math.pi * 2 * frequency * t)
+                    + 0.1 * math.sin(2 * math.pi * 3 * frequency * t)
+                )
+                / 1.4
+            )
     for i in range(release):
         mix[count - 1 - i] *= i / release
     peak = max(abs(v) for v in mix) or 1.0

@@ -96,6 +96,8 @@ def _forget_tts() -> None:
         user._tts = None
     _TTS_ENGINES.clear()
     gc.collect()
+
+
 RENDER_TIMEOUT = 20.0  # seconds for one sentence; espeak-ng needs a few milliseconds
 
 
@@ -185,8 +187,9 @@ class Pyttsx3Engine(Engine):
     `words_per_minute` is slower than pyttsx3's 200: a hall is noisy and numbers matter.
     """
 
-    def __init__(self, driver: str | None = None, *, words_per_minute: int = 150,
-                 volume: float = 1.0) -> None:
+    def __init__(
+        self, driver: str | None = None, *, words_per_minute: int = 150, volume: float = 1.0
+    ) -> None:
         self.driver = driver or default_driver()
         self.words_per_minute = words_per_minute
         self.volume = volume
@@ -205,16 +208,23 @@ class Pyttsx3Engine(Engine):
             if voice is not None:
                 self.voices[language] = voice.id
         if "pl" not in self.voices:
-            log.warning("speech: no Polish voice in %s; calls are said in its default voice",
-                        self.driver)
+            log.warning(
+                "speech: no Polish voice in %s; calls are said in its default voice", self.driver
+            )
         missing = [language for language in LANGUAGES if language not in self.voices]
         if missing:
-            log.warning("speech: no %s voice for %s; those visitors hear Polish only",
-                        self.driver, ", ".join(missing))
+            log.warning(
+                "speech: no %s voice for %s; those visitors hear Polish only",
+                self.driver,
+                ", ".join(missing),
+            )
         self._folder = Path(tempfile.mkdtemp(prefix="kolejka-tts-"))
         self.render("A001", 1, "pl")  # warm up: the first render loads the voice data
-        log.info("speech: %s ready, voices %s", self.driver,
-                 ", ".join(f"{k}={v}" for k, v in self.voices.items()))
+        log.info(
+            "speech: %s ready, voices %s",
+            self.driver,
+            ", ".join(f"{k}={v}" for k, v in self.voices.items()),
+        )
 
     def speaks(self, language: str) -> bool:
         return language in self.voices
@@ -239,8 +249,9 @@ class Pyttsx3Engine(Engine):
             finished = self.driver != "espeak" or _TTS_FINISHED.wait(RENDER_TIMEOUT)
         if not finished:
             path.unlink(missing_ok=True)
-            raise SpeechError(f"the {self.driver} engine did not finish {text!r} in "
-                              f"{RENDER_TIMEOUT:.0f} s")
+            raise SpeechError(
+                f"the {self.driver} engine did not finish {text!r} in {RENDER_TIMEOUT:.0f} s"
+            )
         try:
             audio = read_wav(path)
         finally:
@@ -281,8 +292,13 @@ class ClipEngine(Engine):
         for language in sorted(self.languages):
             missing = self.missing(language)
             if missing:
-                log.warning("speech: %s/%s lacks %d clips: %s", self.folder, language,
-                            len(missing), ", ".join(missing))
+                log.warning(
+                    "speech: %s/%s lacks %d clips: %s",
+                    self.folder,
+                    language,
+                    len(missing),
+                    ", ".join(missing),
+                )
 
     def missing(self, language: str) -> list[str]:
         """The clip names (CLIP_NAMES) not recorded in `language`'s folder."""

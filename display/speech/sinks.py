@@ -56,8 +56,11 @@ class WavSink(Sink):
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        taken = [int(m.group(1)) for p in self.folder.glob("*.wav")
-                 if (m := re.match(r"^(\d{4,})-", p.name))]
+        taken = [
+            int(m.group(1))
+            for p in self.folder.glob("*.wav")
+            if (m := re.match(r"^(\d{4,})-", p.name))
+        ]
         self._next = max(taken, default=0) + 1
         self.written: list[Path] = []
 
@@ -90,7 +93,9 @@ class PlayerSink(Sink):
             try:
                 self._process = subprocess.Popen(
                     [*self.command, str(path)],
-                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                    stdin=subprocess.DEVNULL,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.PIPE,
                 )
             except OSError as exc:
                 raise PlaybackError(f"cannot run {self.command[0]}: {exc}") from exc

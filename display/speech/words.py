@@ -42,9 +42,9 @@ LETTER_NAMES: dict[str, dict[str, str]] = {
         "pl": "a be ce de e ef gie ha i jot ka el em en o pe ku er es te u fau wu iks igrek zet",
         "en": " ".join(string.ascii_uppercase),
         "ru": "а бэ цэ дэ э эф гэ ха и йот ка эль эм эн о пэ ку эр эс тэ у вэ дубль-вэ икс "
-              f"игре{_ACUTE}к зэт",
+        f"игре{_ACUTE}к зэт",
         "uk": "а бе це де е еф ґе ха і йот ка ель ем ен о пе ку ер ес те у ве дубль-ве ікс "
-              f"ігре{_ACUTE}к зет",
+        f"ігре{_ACUTE}к зет",
     }.items()
 }
 

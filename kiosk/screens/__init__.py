@@ -11,8 +11,13 @@ from kiosk.screens.working import WorkingScreen
 
 # Every screen class; each has `show_view(view: View) -> None`.
 AnyScreen = (
-    AppointmentScreen | LanguageScreen | NoticeScreen | ServicesScreen | TicketScreen
-    | UnavailableScreen | WorkingScreen
+    AppointmentScreen
+    | LanguageScreen
+    | NoticeScreen
+    | ServicesScreen
+    | TicketScreen
+    | UnavailableScreen
+    | WorkingScreen
 )
 
 __all__ = [

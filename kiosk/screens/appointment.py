@@ -54,7 +54,7 @@ def scan_picture(size: int = 160) -> QPixmap:
 
 def grouped(code: str) -> str:
     """'ABCDEF12' as 'ABCD-EF12', the way the confirmation prints it."""
-    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 class AppointmentScreen(ScreenBase):
@@ -135,9 +135,7 @@ class AppointmentScreen(ScreenBase):
     def show_view(self, view: View) -> None:
         _ = view._
         self.title.setText(_("I have an appointment"))
-        self.scan_hint.setText(
-            _("Show the QR code of your booking confirmation to the scanner.")
-        )
+        self.scan_hint.setText(_("Show the QR code of your booking confirmation to the scanner."))
         self.type_hint.setText(_("Or type the booking code printed under the QR code:"))
         self.back.setText("‹  " + _("Back"))
         self.submit.setText(_("Check in") + "  ›")

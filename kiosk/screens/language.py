@@ -21,7 +21,7 @@ CENTER = Qt.AlignmentFlag.AlignHCenter
 def in_pairs(languages: tuple[str, ...], message: str) -> str:
     """The message in every language, two to a line."""
     texts = [gettext(language, message) for language in languages]
-    return "\n".join("  ·  ".join(texts[i:i + 2]) for i in range(0, len(texts), 2))
+    return "\n".join("  ·  ".join(texts[i : i + 2]) for i in range(0, len(texts), 2))
 
 
 class LanguageScreen(ScreenBase):
@@ -34,9 +34,11 @@ class LanguageScreen(ScreenBase):
         self.banner.setObjectName("pendingCode")
         self.banner.setText(in_pairs(languages, "Code read. Now choose your language."))
         self.hint = label(role="hint", align=CENTER)
-        self.hint.setText("\n".join(
-            gettext(lang, "Have a booking? Scan its QR code at any time.") for lang in languages
-        ))
+        self.hint.setText(
+            "\n".join(
+                gettext(lang, "Have a booking? Scan its QR code at any time.") for lang in languages
+            )
+        )
         self.grid = QGridLayout()
         self.grid.setSpacing(28)
         self.buttons: list[LanguageButton] = []

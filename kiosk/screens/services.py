@@ -56,15 +56,17 @@ def cards_for(view: View) -> list[Card]:
             members = [s for s in services if s.group == service.group]
             waiting = sum(s.waiting for s in members)
             available = [s for s in members if s.available]
-            cards.append(Card(
-                key=f"group-{service.group}",
-                title=pick_name(service.group_names, lang, service.group),
-                meta=waiting_text(lang, waiting),
-                reason=None if available else unavailable_label(
-                    lang, members[0].unavailable_reason
-                ),
-                group=service.group,
-            ))
+            cards.append(
+                Card(
+                    key=f"group-{service.group}",
+                    title=pick_name(service.group_names, lang, service.group),
+                    meta=waiting_text(lang, waiting),
+                    reason=None
+                    if available
+                    else unavailable_label(lang, members[0].unavailable_reason),
+                    group=service.group,
+                )
+            )
             continue
         cards.append(_service_card(service, lang))
     return cards
@@ -157,8 +159,9 @@ class ServicesScreen(ScreenBase):
             self.grid.setColumnStretch(column, 1 if column < columns else 0)
         for index, card in enumerate(cards):
             widget = CardButton(card.key)
-            widget.set_content(card.title, card.meta, reason=card.reason,
-                               opens_more=card.group is not None)
+            widget.set_content(
+                card.title, card.meta, reason=card.reason, opens_more=card.group is not None
+            )
             event = GroupOpened(card.group) if card.group else ServiceChosen(card.service or "")
             widget.clicked.connect(lambda _checked=False, ev=event: self.intent.emit(ev))
             self.grid.addWidget(widget, index // columns, index % columns)

@@ -105,17 +105,19 @@ class TicketScreen(ScreenBase):
         )
         badges = []
         if ticket.appointment_at is not None:
-            badges.append(_("Appointment at {time}").format(
-                time=local_time(ticket.appointment_at, view.timezone)
-            ))
+            badges.append(
+                _("Appointment at {time}").format(
+                    time=local_time(ticket.appointment_at, view.timezone)
+                )
+            )
         if ticket.priority == "priority":
             badges.append(_("Priority ticket"))
         self.badge.setText("  ·  ".join(badges))
         self.badge.setVisible(bool(badges))
         self.ahead.setText(ahead_text(lang, ticket.ahead))
-        self.wait.setText(_("Estimated wait: {wait}").format(
-            wait=ticket_wait_text(lang, ticket.estimated_wait_s)
-        ))
+        self.wait.setText(
+            _("Estimated wait: {wait}").format(wait=ticket_wait_text(lang, ticket.estimated_wait_s))
+        )
         self.wait.setVisible(bool(ticket.ahead))
         link = status_url(view.status_base, ticket.public_id)
         if link != self._qr_for:

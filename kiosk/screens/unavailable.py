@@ -45,8 +45,12 @@ class UnavailableScreen(ScreenBase):
         )
         self.ask.setText(gettext(lang, "Please ask at the information desk."))
         self.retry.setText(gettext(lang, "We are trying again automatically."))
-        self.others.setText("\n".join(
-            gettext(other, "Tickets cannot be issued right now.") + " "
-            + gettext(other, "Please ask at the information desk.")
-            for other in view.languages if other != lang
-        ))
+        self.others.setText(
+            "\n".join(
+                gettext(other, "Tickets cannot be issued right now.")
+                + " "
+                + gettext(other, "Please ask at the information desk.")
+                for other in view.languages
+                if other != lang
+            )
+        )

@@ -10,7 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from kolejka.client import EventStream
 from kolejka.client.qt import EventStreamThread
-from tests.conftest import DISPLAY_TOKEN, LiveServer
+from tests.support import DISPLAY_TOKEN, LiveServer
 
 pytestmark = pytest.mark.gui
 

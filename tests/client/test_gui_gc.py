@@ -56,6 +56,7 @@ def test_garbage_made_in_a_worker_thread_is_freed_by_the_gui_thread(
 
     collector.pin()
     try:
+
         def make_garbage() -> None:
             Watched()
             for _ in range(10_000):  # would trip an automatic collection right here

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from counter.app import build_counter_window
 from counter.state import Action
 from kolejka.client import KolejkaClient
-from tests.conftest import KIOSK_TOKEN, PASSWORD
+from tests.support import KIOSK_TOKEN, PASSWORD
 
 pytestmark = pytest.mark.gui
 

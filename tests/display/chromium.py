@@ -50,8 +50,13 @@ class Browser:
         self._stack = contextlib.ExitStack()
         self._profile = Path(tempfile.mkdtemp(prefix="kolejka-chromium-"))
         self._process = subprocess.Popen(
-            [CHROMIUM, *FLAGS, f"--user-data-dir={self._profile}",
-             f"--window-size={width},{height}", "about:blank"],
+            [
+                CHROMIUM,
+                *FLAGS,
+                f"--user-data-dir={self._profile}",
+                f"--window-size={width},{height}",
+                "about:blank",
+            ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -55,8 +55,13 @@ def measure(path: Path) -> Measured:
         return float(match.group(1))
 
     return Measured(
-        seconds=frames / rate, rate=rate, channels=channels, width=width, rms=rms,
-        sox_seconds=info, sox_rms=field("RMS     amplitude"),
+        seconds=frames / rate,
+        rate=rate,
+        channels=channels,
+        width=width,
+        rms=rms,
+        sox_seconds=info,
+        sox_rms=field("RMS     amplitude"),
         sox_max=field("Maximum amplitude"),
     )
 
@@ -65,13 +70,25 @@ def espeak_seconds(text: str, voice: str, words_per_minute: int, folder: Path) -
     """How long espeak-ng's own command line takes to say `text` (a reference length)."""
     assert ESPEAK, "espeak-ng is missing: run scripts/setup.sh"
     out = folder / f"reference-{voice.replace('/', '_')}.wav"
-    subprocess.run([ESPEAK, "-v", voice, "-s", str(words_per_minute), "-w", str(out), text],
-                   check=True, capture_output=True, timeout=60)
+    subprocess.run(
+        [ESPEAK, "-v", voice, "-s", str(words_per_minute), "-w", str(out), text],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     return measure(out).seconds
 
 
-def tone_wav(path: Path, frequency: float, seconds: float, *, rate: int = 22050,
-             channels: int = 1, width: int = 2, level: float = 0.5) -> None:
+def tone_wav(
+    path: Path,
+    frequency: float,
+    seconds: float,
+    *,
+    rate: int = 22050,
+    channels: int = 1,
+    width: int = 2,
+    level: float = 0.5,
+) -> None:
     """A sine tone written as a PCM WAV in the given format (8-bit is unsigned)."""
     count = round(rate * seconds)
     values = [level * math.sin(2 * math.pi * frequency * i / rate) for i in range(count)]
@@ -91,8 +108,9 @@ def tone_wav(path: Path, frequency: float, seconds: float, *, rate: int = 22050,
         handle.writeframes(bytes(frames))
 
 
-def segments(samples: array, rate: int, *, window: float = 0.005,
-             threshold: float = 0.02) -> list[tuple[int, int]]:
+def segments(
+    samples: array, rate: int, *, window: float = 0.005, threshold: float = 0.02
+) -> list[tuple[int, int]]:
     """(start, end) sample indexes of the sounding stretches, split at silences."""
     size = max(1, round(rate * window))
     found: list[tuple[int, int]] = []

@@ -18,8 +18,8 @@ from display.config import SpeechSettings
 from display.window import Connection, DisplayWindow
 from kolejka.client import KolejkaClient
 from kolejka.schemas import TicketPublic
-from tests.conftest import DISPLAY_TOKEN, KIOSK_TOKEN, LiveServer
 from tests.display.netcut import NetworkCut
+from tests.support import DISPLAY_TOKEN, KIOSK_TOKEN, LiveServer
 
 pytestmark = pytest.mark.gui
 SILENT = SpeechSettings(engine="off")
@@ -72,8 +72,9 @@ def kiosk(sqlite_server: LiveServer) -> Iterator[KolejkaClient]:
         yield client
 
 
-def issue(kiosk: KolejkaClient, count: int, service: str = "A",
-          language: str = "pl") -> list[TicketPublic]:
+def issue(
+    kiosk: KolejkaClient, count: int, service: str = "A", language: str = "pl"
+) -> list[TicketPublic]:
     return [kiosk.issue_ticket(service, language, "normal") for _ in range(count)]
 
 
@@ -87,8 +88,11 @@ def call_after(clerk: KolejkaClient, counter: int, previous: TicketPublic | None
 
 
 def test_events_from_the_server_update_the_board(
-    sqlite_server: LiveServer, kiosk: KolejkaClient, clerk_client: Any,
-    open_display: Callable[..., Hall], qtbot: QtBot,
+    sqlite_server: LiveServer,
+    kiosk: KolejkaClient,
+    clerk_client: Any,
+    open_display: Callable[..., Hall],
+    qtbot: QtBot,
 ) -> None:
     issue(kiosk, 2, "A", "uk")
     hall = open_display(sqlite_server.url)
@@ -110,8 +114,11 @@ def test_events_from_the_server_update_the_board(
 
 
 def test_a_burst_of_five_calls_is_announced_five_times_in_order(
-    sqlite_server: LiveServer, kiosk: KolejkaClient, clerk_client: Any,
-    open_display: Callable[..., Hall], qtbot: QtBot,
+    sqlite_server: LiveServer,
+    kiosk: KolejkaClient,
+    clerk_client: Any,
+    open_display: Callable[..., Hall],
+    qtbot: QtBot,
 ) -> None:
     issue(kiosk, 5)
     hall = open_display(sqlite_server.url)
@@ -126,8 +133,11 @@ def test_a_burst_of_five_calls_is_announced_five_times_in_order(
 
 
 def test_a_recall_is_announced_again(
-    sqlite_server: LiveServer, kiosk: KolejkaClient, clerk_client: Any,
-    open_display: Callable[..., Hall], qtbot: QtBot,
+    sqlite_server: LiveServer,
+    kiosk: KolejkaClient,
+    clerk_client: Any,
+    open_display: Callable[..., Hall],
+    qtbot: QtBot,
 ) -> None:
     issue(kiosk, 2)
     hall = open_display(sqlite_server.url)
@@ -144,8 +154,11 @@ def test_a_recall_is_announced_again(
 
 
 def test_a_fresh_display_shows_earlier_calls_without_announcing_them(
-    sqlite_server: LiveServer, kiosk: KolejkaClient, clerk_client: Any,
-    open_display: Callable[..., Hall], qtbot: QtBot,
+    sqlite_server: LiveServer,
+    kiosk: KolejkaClient,
+    clerk_client: Any,
+    open_display: Callable[..., Hall],
+    qtbot: QtBot,
 ) -> None:
     issue(kiosk, 3)
     clerk = clerk_client(sqlite_server, "clerk1", counter=1)
@@ -162,8 +175,12 @@ def test_a_fresh_display_shows_earlier_calls_without_announcing_them(
 
 @pytest.mark.parametrize("refuse", [True, False], ids=["refused", "hung-up"])
 def test_a_network_cut_misses_no_call_and_repeats_none(
-    sqlite_server: LiveServer, kiosk: KolejkaClient, clerk_client: Any,
-    open_display: Callable[..., Hall], qtbot: QtBot, refuse: bool,
+    sqlite_server: LiveServer,
+    kiosk: KolejkaClient,
+    clerk_client: Any,
+    open_display: Callable[..., Hall],
+    qtbot: QtBot,
+    refuse: bool,
 ) -> None:
     issue(kiosk, 4)
     cable = NetworkCut(sqlite_server.port)
@@ -197,8 +214,11 @@ def test_a_network_cut_misses_no_call_and_repeats_none(
 
 
 def test_a_server_restart_misses_no_call(
-    sqlite_server: LiveServer, kiosk: KolejkaClient, clerk_client: Any,
-    open_display: Callable[..., Hall], qtbot: QtBot,
+    sqlite_server: LiveServer,
+    kiosk: KolejkaClient,
+    clerk_client: Any,
+    open_display: Callable[..., Hall],
+    qtbot: QtBot,
 ) -> None:
     issue(kiosk, 2)
     hall = open_display(sqlite_server.url)
@@ -214,8 +234,11 @@ def test_a_server_restart_misses_no_call(
 
 
 def test_a_zone_display_shows_and_announces_only_its_counters(
-    sqlite_server: LiveServer, kiosk: KolejkaClient, clerk_client: Any,
-    open_display: Callable[..., Hall], qtbot: QtBot,
+    sqlite_server: LiveServer,
+    kiosk: KolejkaClient,
+    clerk_client: Any,
+    open_display: Callable[..., Hall],
+    qtbot: QtBot,
 ) -> None:
     issue(kiosk, 1, "A")
     issue(kiosk, 1, "C")
@@ -232,7 +255,8 @@ def test_a_zone_display_shows_and_announces_only_its_counters(
 
 
 def test_a_refused_token_says_so_on_the_board(
-    sqlite_server: LiveServer, qtbot: QtBot,
+    sqlite_server: LiveServer,
+    qtbot: QtBot,
 ) -> None:
     window = build_display_window(sqlite_server.url, "test", "not-a-token", speech=SILENT)
     qtbot.addWidget(window)

@@ -92,8 +92,7 @@ def test_waiting_counts_follow_issue_transfer_cancel_and_no_show() -> None:
     moved = {**ticket(1, "A001"), "service": "B"}
     board.apply(event(4, "ticket.transferred", {"ticket": moved, "from_service": "A"}))
     assert {s.code: s.waiting for s in board.services} == {"A": 0, "B": 1, "C": 0}
-    board.apply(event(5, "ticket.called", {"ticket": {**moved, "status": "called",
-                                                      "counter": 2}}))
+    board.apply(event(5, "ticket.called", {"ticket": {**moved, "status": "called", "counter": 2}}))
     board.apply(event(6, "ticket.no_show", {"ticket": {**moved, "status": "no_show"}}))
     assert {s.code: s.waiting for s in board.services} == {"A": 0, "B": 0, "C": 0}
 
@@ -110,9 +109,16 @@ def test_counter_events_change_which_services_a_zone_shows() -> None:
 def test_a_new_epoch_event_is_applied_even_with_a_lower_sequence_number() -> None:
     board = Board()
     board.apply(reset(50))
-    update = board.apply(EventPublic(
-        seq=1, epoch="e2", site="test", type="ticket.called", at=T0,
-        payload={"ticket": ticket(1, "A001", "called", 1)}))
+    update = board.apply(
+        EventPublic(
+            seq=1,
+            epoch="e2",
+            site="test",
+            type="ticket.called",
+            at=T0,
+            payload={"ticket": ticket(1, "A001", "called", 1)},
+        )
+    )
     assert len(update.announce) == 1 and board.epoch == "e2" and board.seq == 1
 
 
@@ -131,8 +137,9 @@ def test_unrelated_events_only_advance_the_sequence() -> None:
         ({"ticket": {**ticket(1, "A001"), "status": "lost"}}, "status"),
     ],
 )
-def test_a_malformed_ticket_event_raises_a_board_error(payload: dict[str, Any],
-                                                      reason: str) -> None:
+def test_a_malformed_ticket_event_raises_a_board_error(
+    payload: dict[str, Any], reason: str
+) -> None:
     board = Board()
     board.apply(reset(0))
     with pytest.raises(BoardError, match=reason) as info:
@@ -142,14 +149,21 @@ def test_a_malformed_ticket_event_raises_a_board_error(payload: dict[str, Any],
 
 def test_a_malformed_snapshot_raises_a_board_error() -> None:
     with pytest.raises(BoardError, match="site_name: Field required"):
-        Board().apply(EventPublic(seq=0, epoch="e", site="t", type="reset", at=T0,
-                                  payload={"site": "t"}))
+        Board().apply(
+            EventPublic(seq=0, epoch="e", site="t", type="reset", at=T0, payload={"site": "t"})
+        )
 
 
 @pytest.mark.parametrize(
     ("text", "zone"),
-    [("5,6,7,8", {5, 6, 7, 8}), ("5-8", {5, 6, 7, 8}), (" 1, 3-4 ,", {1, 3, 4}),
-     ("", None), (None, None), ([2, 3], {2, 3})],
+    [
+        ("5,6,7,8", {5, 6, 7, 8}),
+        ("5-8", {5, 6, 7, 8}),
+        (" 1, 3-4 ,", {1, 3, 4}),
+        ("", None),
+        (None, None),
+        ([2, 3], {2, 3}),
+    ],
 )
 def test_parse_zone(text: Any, zone: set[int] | None) -> None:
     assert parse_zone(text) == (frozenset(zone) if zone else None)

@@ -18,28 +18,53 @@ def parse(*argv: str) -> argparse.Namespace:
 
 
 def test_options_alone_make_a_configuration() -> None:
-    config = config_from_args(parse(
-        "--server", "http://h:8420", "--site", "demo", "--token", "t", "--zone", "5-8",
-        "--fullscreen", "--portrait", "--history", "3", "--languages", "uk,ru",
-        "--speech", "clips", "--clips", "/srv/clips", "--sink", "null",
-    ))
+    config = config_from_args(
+        parse(
+            "--server",
+            "http://h:8420",
+            "--site",
+            "demo",
+            "--token",
+            "t",
+            "--zone",
+            "5-8",
+            "--fullscreen",
+            "--portrait",
+            "--history",
+            "3",
+            "--languages",
+            "uk,ru",
+            "--speech",
+            "clips",
+            "--clips",
+            "/srv/clips",
+            "--sink",
+            "null",
+        )
+    )
     assert config.zone == frozenset({5, 6, 7, 8})
     assert config.fullscreen and config.portrait is True and config.history == 3
     assert config.languages == ("uk", "ru")
     assert (config.speech.engine, config.speech.clips, config.speech.sink) == (
-        "clips", Path("/srv/clips"), "null")
+        "clips",
+        Path("/srv/clips"),
+        "null",
+    )
 
 
 def test_landscape_and_unset_flags() -> None:
-    config = config_from_args(parse("--server", "http://h", "--site", "s", "--token", "t",
-                                    "--landscape"))
+    config = config_from_args(
+        parse("--server", "http://h", "--site", "s", "--token", "t", "--landscape")
+    )
     assert config.portrait is False and not config.fullscreen
 
 
 def test_the_file_is_read_and_options_win(tmp_path: Path) -> None:
     path = tmp_path / "d.toml"
-    path.write_text('server = "http://a"\nsite = "demo"\ntoken = "t"\nfullscreen = true\n'
-                    'zone = "1-2"\n', encoding="utf-8")
+    path.write_text(
+        'server = "http://a"\nsite = "demo"\ntoken = "t"\nfullscreen = true\nzone = "1-2"\n',
+        encoding="utf-8",
+    )
     config = config_from_args(parse("--config", str(path), "--zone", "7"))
     assert config.zone == frozenset({7}) and config.fullscreen
 

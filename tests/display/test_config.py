@@ -26,14 +26,18 @@ def test_a_full_file_is_read(tmp_path: Path) -> None:
     assert (config.fullscreen, config.portrait, config.history) == (True, True, 4)
     assert config.languages == ("uk", "en")
     assert config.ticker == {"pl": "Kasa na parterze"}
-    assert config.speech == SpeechSettings(engine="clips", clips=Path("/srv/clips"),
-                                           sink="wav:/tmp/said")
+    assert config.speech == SpeechSettings(
+        engine="clips", clips=Path("/srv/clips"), sink="wav:/tmp/said"
+    )
 
 
 def test_options_win_over_the_file_and_speech_options_merge(tmp_path: Path) -> None:
     path = tmp_path / "display.toml"
-    path.write_text('server = "http://a:1"\nsite = "demo"\ntoken = "t"\nzone = [1]\n'
-                    '[speech]\nengine = "clips"\nclips = "/c"\n', encoding="utf-8")
+    path.write_text(
+        'server = "http://a:1"\nsite = "demo"\ntoken = "t"\nzone = [1]\n'
+        '[speech]\nengine = "clips"\nclips = "/c"\n',
+        encoding="utf-8",
+    )
     config = load_config(path, zone="2,3", token=None, speech={"sink": "null"})
     assert config.zone == frozenset({2, 3}) and config.token == "t"
     assert config.speech.engine == "clips" and config.speech.sink == "null"
@@ -63,8 +67,7 @@ def test_defaults() -> None:
         ({"ticker": {"de": "Hallo"}}, "ticker"),
     ],
 )
-def test_bad_settings_are_refused_with_the_reason(change: dict[str, object],
-                                                  message: str) -> None:
+def test_bad_settings_are_refused_with_the_reason(change: dict[str, object], message: str) -> None:
     with pytest.raises(DisplayConfigError, match=message):
         make_config({**BASE, **change})
 

@@ -35,8 +35,8 @@ from display.speech.sinks import AutoSink, PlayerSink, detect_player
 from display.speech.words import CLIP_NAMES
 from display.window import Connection
 from kolejka.client import KolejkaClient
-from tests.conftest import DISPLAY_TOKEN, KIOSK_TOKEN, LiveServer
 from tests.display.soundcheck import measure, tone_wav
+from tests.support import DISPLAY_TOKEN, KIOSK_TOKEN, LiveServer
 
 WAIT = 60.0  # seconds; waits end as soon as the condition holds (shared test machine)
 GAP = 0.45  # Announcer's default pause between the chime and each language
@@ -77,15 +77,15 @@ def test_each_announcement_is_a_chime_polish_and_the_visitors_language(
 
     path = tmp_path / "hall" / "0001-A023-5.wav"
     measured = measure(path)
-    print(f"announcement in {language}: {measured.sox_seconds:.2f} s, "
-          f"RMS {measured.sox_rms:.3f}")
+    print(f"announcement in {language}: {measured.sox_seconds:.2f} s, RMS {measured.sox_rms:.3f}")
     assert 0.5 < measured.sox_seconds < 20
     assert measured.sox_rms > 0.02 and measured.rms > 0.02
     assert measured.sox_seconds == pytest.approx(measured.seconds, abs=0.01)
     # Exactly the parts it is made of, said one after another:
     tts = announcer.engine
     parts = [chime(tts.rate).seconds] + [
-        tts.render("A023", 5, lang).seconds for lang in spoken.languages]
+        tts.render("A023", 5, lang).seconds for lang in spoken.languages
+    ]
     expected = sum(parts) + GAP * (len(parts) - 1)
     assert measured.seconds == pytest.approx(expected, abs=0.05)
 
@@ -94,15 +94,20 @@ def test_a_burst_of_five_calls_gives_five_announcements_in_order(
     speaker: Callable[..., Announcer], tmp_path: Path
 ) -> None:
     announcer = speaker()
-    calls = [Announcement(f"A{n:03d}", c, lang)
-             for n, c, lang in [(1, 1, "pl"), (2, 2, "uk"), (3, 4, "en"), (4, 5, "ru"),
-                                (5, 6, "pl")]]
+    calls = [
+        Announcement(f"A{n:03d}", c, lang)
+        for n, c, lang in [(1, 1, "pl"), (2, 2, "uk"), (3, 4, "en"), (4, 5, "ru"), (5, 6, "pl")]
+    ]
     for call in calls:  # all at once, from one thread, as the controller does
         announcer.announce(call)
     assert announcer.wait_idle(WAIT)
     assert wav_names(tmp_path / "hall") == [
-        "0001-A001-1.wav", "0002-A002-2.wav", "0003-A003-4.wav", "0004-A004-5.wav",
-        "0005-A005-6.wav"]
+        "0001-A001-1.wav",
+        "0002-A002-2.wav",
+        "0003-A003-4.wav",
+        "0004-A004-5.wav",
+        "0005-A005-6.wav",
+    ]
     assert [s.announcement for s in announcer.history] == calls
     assert all(s.error is None for s in announcer.history)
     lengths = [measure(p).seconds for p in sorted((tmp_path / "hall").glob("*.wav"))]
@@ -116,7 +121,10 @@ def test_a_recall_is_announced_again(speaker: Callable[..., Announcer], tmp_path
     announcer.announce(Announcement("B007", 2, "pl", recall=True))
     assert announcer.wait_idle(WAIT)
     assert wav_names(tmp_path / "hall") == [
-        "0001-B007-2.wav", "0002-C011-3.wav", "0003-B007-2-again.wav"]
+        "0001-B007-2.wav",
+        "0002-C011-3.wav",
+        "0003-B007-2-again.wav",
+    ]
     first, _, again = (measure(p) for p in sorted((tmp_path / "hall").glob("*.wav")))
     assert again.seconds > first.seconds + 0.3  # "Ponownie: numer …"
     assert again.sox_rms > 0.02
@@ -129,8 +137,7 @@ def test_announce_never_waits_for_the_sound(speaker: Callable[..., Announcer]) -
         def speaks(self, language: str) -> bool:
             return True
 
-        def render(self, number: str, counter: int, language: str,
-                   recall: bool = False) -> Audio:
+        def render(self, number: str, counter: int, language: str, recall: bool = False) -> Audio:
             release.wait(WAIT)
             return silence(self.rate, 0.1)
 
@@ -141,7 +148,12 @@ def test_announce_never_waits_for_the_sound(speaker: Callable[..., Announcer]) -
     release.set()
     assert announcer.wait_idle(WAIT)
     assert [s.announcement.number for s in announcer.history] == [
-        "A001", "A002", "A003", "A004", "A005"]
+        "A001",
+        "A002",
+        "A003",
+        "A004",
+        "A005",
+    ]
 
 
 def test_one_failed_announcement_does_not_stop_the_next(
@@ -239,8 +251,9 @@ def test_a_clip_engine_that_cannot_start_still_chimes(
     assert announcer.wait_idle(WAIT)
     [spoken] = announcer.history
     assert spoken.error is not None and "no speech" in spoken.error
-    assert measure(tmp_path / "hall" / "0001-A001-1.wav").sox_seconds == pytest.approx(1.4,
-                                                                                       abs=0.01)
+    assert measure(tmp_path / "hall" / "0001-A001-1.wav").sox_seconds == pytest.approx(
+        1.4, abs=0.01
+    )
 
 
 # --- sinks -------------------------------------------------------------------------------
@@ -271,8 +284,9 @@ def test_a_player_command_plays_each_announcement_in_turn(
 def test_a_failing_player_is_reported_per_announcement(
     speaker: Callable[..., Announcer],
 ) -> None:
-    announcer = speaker(Engine(), PlayerSink([sys.executable, "-c",
-                                             "import sys; sys.exit('no device')"]))
+    announcer = speaker(
+        Engine(), PlayerSink([sys.executable, "-c", "import sys; sys.exit('no device')"])
+    )
     announcer.announce(Announcement("A001", 1))
     announcer.announce(Announcement("A002", 1))
     assert announcer.wait_idle(WAIT)
@@ -295,9 +309,11 @@ def fake_run(outputs: dict[str, tuple[int, str]]) -> Callable[..., Any]:
     ("present", "outputs", "expected"),
     [
         (("paplay", "pactl", "aplay"), {"pactl": (0, "Server Name: PulseAudio")}, ["paplay"]),
-        (("paplay", "pactl", "aplay"),
-         {"pactl": (1, ""), "aplay": (0, "card 0: PCH [HDA Intel PCH], device 0")},
-         ["aplay", "-q"]),
+        (
+            ("paplay", "pactl", "aplay"),
+            {"pactl": (1, ""), "aplay": (0, "card 0: PCH [HDA Intel PCH], device 0")},
+            ["aplay", "-q"],
+        ),
         (("aplay",), {"aplay": (0, "")}, None),  # "no soundcards found" (on stderr)
         ((), {}, None),
     ],
@@ -346,12 +362,18 @@ def test_a_call_at_the_counter_is_heard_in_the_hall(
     hall = tmp_path / "hall"
     with KolejkaClient(sqlite_server.url, "test", KIOSK_TOKEN) as kiosk:
         ticket = kiosk.issue_ticket("A", "uk", "normal")
-    window = build_display_window(sqlite_server.url, "test", DISPLAY_TOKEN,
-                                  speech=SpeechSettings(engine="tts", sink=f"wav:{hall}"))
+    window = build_display_window(
+        sqlite_server.url,
+        "test",
+        DISPLAY_TOKEN,
+        speech=SpeechSettings(engine="tts", sink=f"wav:{hall}"),
+    )
     qtbot.addWidget(window)
     try:
-        qtbot.waitUntil(lambda: window.board.loaded and window.connection is Connection.ONLINE,
-                        timeout=int(WAIT * 1000))
+        qtbot.waitUntil(
+            lambda: window.board.loaded and window.connection is Connection.ONLINE,
+            timeout=int(WAIT * 1000),
+        )
         clerk = clerk_client(sqlite_server, "clerk1", counter=1)
         called = clerk.call_next(1)
         assert called is not None and called.number == ticket.number

@@ -18,8 +18,9 @@ from tests.display.soundcheck import frequency, measure, tone_wav
     [(22050, 1, 2), (44100, 2, 2), (8000, 1, 1), (48000, 2, 3), (16000, 1, 4)],
     ids=["16bit-mono", "16bit-stereo", "8bit", "24bit-stereo", "32bit"],
 )
-def test_any_pcm_wav_reads_as_mono_16_bit(tmp_path: Path, rate: int, channels: int,
-                                          width: int) -> None:
+def test_any_pcm_wav_reads_as_mono_16_bit(
+    tmp_path: Path, rate: int, channels: int, width: int
+) -> None:
     path = tmp_path / "tone.wav"
     tone_wav(path, 440.0, 0.5, rate=rate, channels=channels, width=width, level=0.5)
     audio = read_wav(path)
@@ -40,8 +41,10 @@ def test_a_file_that_is_not_a_wav_names_itself(tmp_path: Path) -> None:
 
 def test_resampling_keeps_length_and_pitch() -> None:
     rate = 44100
-    source = Audio(array("h", (round(16000 * math.sin(2 * math.pi * 500 * i / rate))
-                               for i in range(rate))), rate)
+    source = Audio(
+        array("h", (round(16000 * math.sin(2 * math.pi * 500 * i / rate)) for i in range(rate))),
+        rate,
+    )
     down = resample(source, 16000)
     assert down.rate == 16000
     assert down.seconds == pytest.approx(source.seconds, abs=0.001)

@@ -35,6 +35,8 @@ def test_clips_lists_what_an_office_has_not_recorded(
     (tmp_path / "uk" / "7.wav").write_bytes((tmp_path / "pl" / "7.wav").read_bytes())
     (tmp_path / "uk" / "Q.wav").write_bytes((tmp_path / "pl" / "Q.wav").read_bytes())
     assert main(["clips", str(tmp_path)]) == 0
-    assert main(["say", "Q007", "3", "uk", "--clips", str(tmp_path),
-                 "--out", str(tmp_path / "out")]) == 0
+    assert (
+        main(["say", "Q007", "3", "uk", "--clips", str(tmp_path), "--out", str(tmp_path / "out")])
+        == 0
+    )
     assert (tmp_path / "out" / "0001-Q007-3.wav").exists()

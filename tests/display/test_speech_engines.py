@@ -29,7 +29,11 @@ def tts() -> Iterator[Pyttsx3Engine]:
 
 def test_every_language_has_its_espeak_voice(tts: Pyttsx3Engine) -> None:
     assert {lang: voice.rsplit("/", 1)[-1] for lang, voice in tts.voices.items()} == {
-        "pl": "pl", "en": "en", "ru": "ru", "uk": "uk"}
+        "pl": "pl",
+        "en": "en",
+        "ru": "ru",
+        "uk": "uk",
+    }
     assert all(tts.speaks(language) for language in LANGUAGES)
 
 
@@ -47,8 +51,9 @@ def test_a_call_renders_to_a_complete_audible_wav(
     assert measured.rms > 0.02 and measured.sox_rms > 0.02
     # The whole sentence was said with this language's voice: espeak-ng's own command line
     # takes about as long for the same words (a cut-short or wrong-voice render does not).
-    reference = espeak_seconds(sentence("A023", 5, language), tts.voices[language],
-                               tts.words_per_minute, tmp_path)
+    reference = espeak_seconds(
+        sentence("A023", 5, language), tts.voices[language], tts.words_per_minute, tmp_path
+    )
     assert measured.seconds == pytest.approx(reference, rel=0.12)
 
 
@@ -78,8 +83,12 @@ def test_pick_voice_prefers_the_language_and_british_english() -> None:
             self.id = id
             self.languages = languages
 
-    voices = [Voice("gmw/en-us", ["en-us"]), Voice("gmw/en", ["en-gb"]),
-              Voice("HKEY\\TTS_PL-PL_PAULINA", ["pl_PL"]), Voice("zle/ru", ["ru"])]
+    voices = [
+        Voice("gmw/en-us", ["en-us"]),
+        Voice("gmw/en", ["en-gb"]),
+        Voice("HKEY\\TTS_PL-PL_PAULINA", ["pl_PL"]),
+        Voice("zle/ru", ["ru"]),
+    ]
     assert pick_voice(voices, "en") is voices[1]
     assert pick_voice(voices, "pl") is voices[2]  # SAPI: "pl_PL"
     assert pick_voice(voices, "ru") is voices[3]
@@ -128,8 +137,10 @@ def said_tones(path: Path) -> list[float]:
 
     audio = read_wav(path)
     margin = round(audio.rate * 0.01)
-    return [frequency(audio.samples[a + margin : b - margin], audio.rate)
-            for a, b in segments(audio.samples, audio.rate)]
+    return [
+        frequency(audio.samples[a + margin : b - margin], audio.rate)
+        for a, b in segments(audio.samples, audio.rate)
+    ]
 
 
 def test_clips_are_said_in_order_at_one_rate(clip_engine: ClipEngine, tmp_path: Path) -> None:

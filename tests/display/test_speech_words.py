@@ -64,8 +64,12 @@ def test_the_sentence_comes_from_the_catalogue(language: str, expected: str) -> 
 
 @pytest.mark.parametrize(
     ("language", "start"),
-    [("pl", "Ponownie: numer a,"), ("en", "Again: number A,"), ("ru", "Повторно: номер а,"),
-     ("uk", "Повторно: номер а,")],
+    [
+        ("pl", "Ponownie: numer a,"),
+        ("en", "Again: number A,"),
+        ("ru", "Повторно: номер а,"),
+        ("uk", "Повторно: номер а,"),
+    ],
 )
 def test_a_recall_says_again(language: str, start: str) -> None:
     said = sentence("A023", 12, language, recall=True)
@@ -126,5 +130,13 @@ def test_every_number_up_to_9999_needs_only_the_listed_clips() -> None:
 def test_clip_tokens_for_a_call_and_a_recall() -> None:
     assert clip_tokens("A023", 5) == ["number", "A", "20", "3", "counter", "5"]
     assert clip_tokens("BC105", 12, recall=True) == [
-        "again", "number", "B", "C", "100", "5", "counter", "12"]
+        "again",
+        "number",
+        "B",
+        "C",
+        "100",
+        "5",
+        "counter",
+        "12",
+    ]
     assert set(clip_tokens("Z999", 19, recall=True)) <= set(CLIP_NAMES)

@@ -11,8 +11,8 @@ import httpx
 import pytest
 
 from server.routes.web_display import render_page
-from tests.conftest import DISPLAY_TOKEN, KIOSK_TOKEN, LiveServer
 from tests.display.chromium import Browser
+from tests.support import DISPLAY_TOKEN, KIOSK_TOKEN, LiveServer
 
 
 def boot_data(html: str) -> dict[str, Any]:
@@ -87,8 +87,10 @@ def test_unknown_pages_and_files_are_refused(
 
 @pytest.mark.parametrize(
     ("name", "media_type", "marker"),
-    [("display.js", "text/javascript", "Board.prototype.apply"),
-     ("display.css", "text/css", "#current-panel")],
+    [
+        ("display.js", "text/javascript", "Board.prototype.apply"),
+        ("display.css", "text/css", "#current-panel"),
+    ],
 )
 def test_the_assets_are_served_with_their_types(
     sqlite_server: LiveServer, name: str, media_type: str, marker: str
@@ -105,8 +107,13 @@ def test_the_assets_are_served_with_their_types(
 @pytest.fixture
 def browser() -> Iterator[Browser]:
     with Browser() as chromium:
-        chromium.send("Emulation.setDeviceMetricsOverride", width=1920, height=1080,
-                      deviceScaleFactor=1, mobile=False)
+        chromium.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=1920,
+            height=1080,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
         yield chromium
 
 
@@ -162,8 +169,9 @@ def test_the_web_board_resumes_after_a_server_restart_without_missing_a_call(
 
     sqlite_server.stop()
     browser.wait_for("document.body.dataset.connection === 'offline'")
-    assert "Brak połączenia z serwerem" in str(browser.evaluate(
-        "document.getElementById('banner').textContent"))
+    assert "Brak połączenia z serwerem" in str(
+        browser.evaluate("document.getElementById('banner').textContent")
+    )
     assert browser.evaluate(NUMBER) == first.number  # the last known call stays up
     sqlite_server.start()
     clerk.mark_no_show(first.id)
@@ -173,10 +181,14 @@ def test_the_web_board_resumes_after_a_server_restart_without_missing_a_call(
     browser.wait_for("document.body.dataset.connection === 'online'")
     assert browser.evaluate("document.getElementById('banner').hidden")
     previous = browser.evaluate(
-        "Array.from(document.querySelectorAll('#recent-list .number')).map(e => e.textContent)")
+        "Array.from(document.querySelectorAll('#recent-list .number')).map(e => e.textContent)"
+    )
     assert previous == [first.number]
     # It resumed with after=<seq> in the same epoch: the only reset was the first load.
     assert browser.evaluate("kolejkaDisplay.ui.resets") == 1
     assert browser.evaluate("kolejkaDisplay.board.seq") == int(
-        httpx.get(f"{sqlite_server.url}/api/v1/sites/test/events?after=0",
-                  headers={"Authorization": f"Bearer {DISPLAY_TOKEN}"}).json()["last_seq"])
+        httpx.get(
+            f"{sqlite_server.url}/api/v1/sites/test/events?after=0",
+            headers={"Authorization": f"Bearer {DISPLAY_TOKEN}"},
+        ).json()["last_seq"]
+    )

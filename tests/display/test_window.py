@@ -20,10 +20,14 @@ pytestmark = pytest.mark.gui
 
 def loaded_board(history: int = 6, calls: int = 4) -> Board:
     board = Board(history=history)
-    entries = [call_entry(n, f"A{n:03d}", n, T0 - timedelta(minutes=n))
-               for n in range(1, calls + 1)]
-    board.apply(reset(10, calls=entries, waiting=[ticket(50, "A050"), ticket(51, "B051"),
-                                                  ticket(52, "B052")]))
+    entries = [
+        call_entry(n, f"A{n:03d}", n, T0 - timedelta(minutes=n)) for n in range(1, calls + 1)
+    ]
+    board.apply(
+        reset(
+            10, calls=entries, waiting=[ticket(50, "A050"), ticket(51, "B051"), ticket(52, "B052")]
+        )
+    )
     return board
 
 
@@ -46,10 +50,12 @@ def test_it_shows_the_newest_call_the_previous_calls_and_the_waiting_counts(
     make_window: Callable[..., DisplayWindow],
 ) -> None:
     window = make_window()
-    assert window.shown_calls() == [("A001", "1"), ("A002", "2"), ("A003", "3"),
-                                    ("A004", "4")]
+    assert window.shown_calls() == [("A001", "1"), ("A002", "2"), ("A003", "3"), ("A004", "4")]
     assert {code: row.count.text() for code, row in window.service_rows.items()} == {
-        "A": "1", "B": "2", "C": "0"}
+        "A": "1",
+        "B": "2",
+        "C": "0",
+    }
     assert window.service_rows["B"].name.text() == "B pl"
     assert window.service_rows["B"].translation.text() == "B en"
     assert window.site_name.text() == "Test Office"
@@ -109,8 +115,12 @@ def test_the_second_language_rotates_through_the_others(
     for _ in range(4):
         shown.append((window.language, window.waiting_caption.secondary.text()))
         window.rotate_language()
-    assert shown == [("en", "In the queue"), ("uk", "У черзі"), ("ru", "В очереди"),
-                     ("en", "In the queue")]
+    assert shown == [
+        ("en", "In the queue"),
+        ("uk", "У черзі"),
+        ("ru", "В очереди"),
+        ("en", "In the queue"),
+    ]
     assert window.waiting_caption.primary.text() == "W kolejce"
 
 
@@ -134,8 +144,10 @@ def test_portrait_stacks_the_panels_and_lists_calls_in_one_column(
     landscape_font = window.number_label.font().pixelSize()
     window.resize(1080, 1920)
     assert window.portrait
-    positions = [window.recent_grid.getItemPosition(window.recent_grid.indexOf(row))
-                 for row in window.recent_rows]
+    positions = [
+        window.recent_grid.getItemPosition(window.recent_grid.indexOf(row))
+        for row in window.recent_rows
+    ]
     assert {column for _, column, _, _ in positions} == {0}
     assert window.number_label.font().pixelSize() < landscape_font
 
@@ -173,7 +185,8 @@ def test_a_long_number_shrinks_to_fit_its_place(qtbot: QtBot) -> None:
 
 
 def test_the_ticker_runs_the_office_messages_polish_first(
-    make_window: Callable[..., DisplayWindow], qtbot: QtBot,
+    make_window: Callable[..., DisplayWindow],
+    qtbot: QtBot,
 ) -> None:
     window = make_window()
     assert window.ticker.text.split("•")[0].strip() == "Witamy"

@@ -25,7 +25,8 @@ from kiosk.theme import MIN_TOUCH_MM, mm_to_px
 from kolejka.client import KolejkaClient
 from kolejka.gui_gc import collector
 from printers.config import PrinterConfig
-from tests.conftest import (
+from tests.kiosk.thermal import PAPER_OUT, READY, RollRunsOut, network, printed_numbers
+from tests.support import (
     KIOSK2_TOKEN,
     KIOSK_TOKEN,
     PASSWORD,
@@ -33,12 +34,10 @@ from tests.conftest import (
     LiveServer,
     site_config_dict,
 )
-from tests.kiosk.thermal import PAPER_OUT, READY, RollRunsOut, network, printed_numbers
 
 pytestmark = pytest.mark.gui
 
-FAST = Timing(idle_timeout_s=60, confirmation_s=60, refresh_s=60, retry_s=0.2,
-              printer_poll_s=60)
+FAST = Timing(idle_timeout_s=60, confirmation_s=60, refresh_s=60, retry_s=0.2, printer_poll_s=60)
 MakeKiosk = Callable[..., KioskWindow]
 
 
@@ -48,8 +47,9 @@ def make_kiosk(qtbot: QtBot, sqlite_server: LiveServer, tmp_path: Path) -> Itera
     collector().pin()  # held until the windows are gone, see below
 
     def make(server: LiveServer | None = None, **options: Any) -> KioskWindow:
-        options.setdefault("printer_config",
-                           PrinterConfig(kind="preview", preview_dir=tmp_path / "tickets"))
+        options.setdefault(
+            "printer_config", PrinterConfig(kind="preview", preview_dir=tmp_path / "tickets")
+        )
         options.setdefault("timing", FAST)
         url = (server or sqlite_server).url
         window = build_kiosk_window(url, "test", KIOSK_TOKEN, **options)
@@ -169,8 +169,11 @@ def test_the_server_going_away_is_said_and_the_kiosk_comes_back_by_itself(
 def test_an_idle_kiosk_returns_to_the_start_and_forgets_the_visitor(
     qtbot: QtBot, make_kiosk: MakeKiosk
 ) -> None:
-    window = make_kiosk(timing=Timing(idle_timeout_s=0.3, confirmation_s=0.3, refresh_s=60,
-                                      retry_s=0.2, printer_poll_s=60))
+    window = make_kiosk(
+        timing=Timing(
+            idle_timeout_s=0.3, confirmation_s=0.3, refresh_s=60, retry_s=0.2, printer_poll_s=60
+        )
+    )
     tap(qtbot, window, "language-en")
     tap(qtbot, window, "priority")
     assert window.state.priority
@@ -191,16 +194,18 @@ def printer_reports(server: LiveServer) -> list[str]:
     with KolejkaClient(server.url, "test") as boss:
         boss.login("boss", PASSWORD)
         events = boss.list_events().data
-    return [e.payload["status"] for e in events
-            if e.type == "printer.status" and e.payload["device"] == "k1"]
+    return [
+        e.payload["status"]
+        for e in events
+        if e.type == "printer.status" and e.payload["device"] == "k1"
+    ]
 
 
 def ticket_events(server: LiveServer) -> list[tuple[str, str]]:
     with KolejkaClient(server.url, "test") as boss:
         boss.login("boss", PASSWORD)
         events = boss.list_events().data
-    return [(e.type, e.payload["ticket"]["number"]) for e in events
-            if e.type.startswith("ticket.")]
+    return [(e.type, e.payload["ticket"]["number"]) for e in events if e.type.startswith("ticket.")]
 
 
 def wait_for_printer_read(qtbot: QtBot, window: KioskWindow, printer: RollRunsOut) -> None:
@@ -212,7 +217,9 @@ def wait_for_printer_read(qtbot: QtBot, window: KioskWindow, printer: RollRunsOu
 
 
 def test_paper_running_out_as_a_ticket_is_printed_takes_the_ticket_back_and_says_so(
-    qtbot: QtBot, make_kiosk: MakeKiosk, sqlite_server: LiveServer,
+    qtbot: QtBot,
+    make_kiosk: MakeKiosk,
+    sqlite_server: LiveServer,
     thermal_printer: RollRunsOut,
 ) -> None:
     window = make_kiosk(printer_config=network(thermal_printer))
@@ -230,8 +237,7 @@ def test_paper_running_out_as_a_ticket_is_printed_takes_the_ticket_back_and_says
     assert printed_numbers(thermal_printer) == []
     # The server issued A001, heard why it was not printed, and has it cancelled:
     # nobody waits for a number that never reached paper.
-    assert ticket_events(sqlite_server) == [("ticket.issued", "A001"),
-                                            ("ticket.cancelled", "A001")]
+    assert ticket_events(sqlite_server) == [("ticket.issued", "A001"), ("ticket.cancelled", "A001")]
     assert printer_reports(sqlite_server) == ["online", "paper_out"]
     with KolejkaClient(sqlite_server.url, "test", KIOSK_TOKEN) as client:
         assert client.queue_snapshot().waiting == []
@@ -248,7 +254,9 @@ def test_paper_running_out_as_a_ticket_is_printed_takes_the_ticket_back_and_says
 
 
 def test_an_empty_printer_stops_tickets_before_any_is_issued(
-    qtbot: QtBot, make_kiosk: MakeKiosk, sqlite_server: LiveServer,
+    qtbot: QtBot,
+    make_kiosk: MakeKiosk,
+    sqlite_server: LiveServer,
     thermal_printer: RollRunsOut,
 ) -> None:
     window = make_kiosk(printer_config=network(thermal_printer))
@@ -264,13 +272,15 @@ def test_an_empty_printer_stops_tickets_before_any_is_issued(
     assert printer_reports(sqlite_server) == ["online", "paper_out"]
     # Nothing left to tap but the language and the larger text.
     assert {b.objectName() for b in visible_buttons(window)} == {
-        "largeText", *(f"footer-language-{lang}" for lang in ("pl", "en", "uk", "ru"))
+        "largeText",
+        *(f"footer-language-{lang}" for lang in ("pl", "en", "uk", "ru")),
     }
 
     thermal_printer.set(**READY)
     on_screen(qtbot, window, Screen.LANGUAGE)
-    qtbot.waitUntil(lambda: printer_reports(sqlite_server) == ["online", "paper_out", "online"],
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: printer_reports(sqlite_server) == ["online", "paper_out", "online"], timeout=10_000
+    )
 
 
 # --- what the cards offer ------------------------------------------------------------------
@@ -291,8 +301,7 @@ def grouped_server(sqlite_url: str, clock: Any, password_hash: str) -> Iterator[
             service["group"] = "residence"
             service["group_names"] = RESIDENCE
     config = parse_config(data)
-    settings = Settings(environment="test", database_url=sqlite_url,
-                        kiosk_rate_per_minute=100_000)
+    settings = Settings(environment="test", database_url=sqlite_url, kiosk_rate_per_minute=100_000)
     server = LiveServer(lambda: create_app(settings, clock=clock, site_config=config)).start()
     yield server
     server.stop()
@@ -308,8 +317,9 @@ def test_grouped_services_open_in_two_levels(
 ) -> None:
     window = make_kiosk(server=grouped_server)
     tap(qtbot, window, "language-uk")
-    qtbot.waitUntil(lambda: cards(window) == {"group-residence", "service-C", "service-D"},
-                    timeout=10_000)
+    qtbot.waitUntil(
+        lambda: cards(window) == {"group-residence", "service-C", "service-D"}, timeout=10_000
+    )
     group = window.findChild(QPushButton, "group-residence")
     assert group is not None and group.accessibleName().startswith("Проживання")
 
@@ -344,6 +354,7 @@ def test_a_service_out_of_tickets_for_today_says_so_and_cannot_be_chosen(
     assert text_of(window, "noticeBody") == "Талоны на эту услугу на сегодня закончились."
 
     tap(qtbot, window, "noticeOk")
+
     def c_closed() -> bool:
         card = window.findChild(QPushButton, "service-C")
         return card is not None and not card.isEnabled()
@@ -363,7 +374,7 @@ def test_a_service_out_of_tickets_for_today_says_so_and_cannot_be_chosen(
 @pytest.fixture
 def no_priority_server(sqlite_url: str, clock: Any, password_hash: str) -> Iterator[LiveServer]:
     """The test office with priority tickets turned off by the office (not the kiosk)."""
-    from tests.conftest import make_server
+    from tests.support import make_server
 
     server = make_server(sqlite_url, clock, password_hash, rules={"priority_enabled": False})
     server.start()

@@ -18,10 +18,21 @@ def parse(*argv: str) -> argparse.Namespace:
 
 
 def test_options_alone_make_a_configuration() -> None:
-    config = config_from_args(parse(
-        "--server", "http://127.0.0.1:8420", "--site", "demo", "--token", "t",
-        "--no-priority", "--printer", "file", "--preview-dir", "/tmp/tickets",
-    ))
+    config = config_from_args(
+        parse(
+            "--server",
+            "http://127.0.0.1:8420",
+            "--site",
+            "demo",
+            "--token",
+            "t",
+            "--no-priority",
+            "--printer",
+            "file",
+            "--preview-dir",
+            "/tmp/tickets",
+        )
+    )
     assert (config.site, config.priority_enabled) == ("demo", False)
     assert config.printer == {"kind": "file", "preview_dir": Path("/tmp/tickets")}
 
@@ -33,8 +44,9 @@ def test_options_win_over_the_file_and_keep_its_printer_section(tmp_path: Path) 
         '[printer]\nkind = "network"\nhost = "10.0.0.7"\n',
         encoding="utf-8",
     )
-    config = config_from_args(parse("--config", str(path), "--token", "cli-token",
-                                    "--printer", "usb"))
+    config = config_from_args(
+        parse("--config", str(path), "--token", "cli-token", "--printer", "usb")
+    )
     assert config.token == "cli-token"
     assert config.printer == {"kind": "usb", "host": "10.0.0.7"}
 

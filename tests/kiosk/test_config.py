@@ -37,10 +37,13 @@ def test_a_good_file_is_read_with_its_printer_section(tmp_path: Path) -> None:
 def test_options_win_over_the_file(tmp_path: Path) -> None:
     path = tmp_path / "kiosk.toml"
     path.write_text(GOOD, encoding="utf-8")
-    config = load_config(path, token="other-token", public_url="https://q.example.pl",
-                         fullscreen=None)
+    config = load_config(
+        path, token="other-token", public_url="https://q.example.pl", fullscreen=None
+    )
     assert (config.token, config.status_base, config.fullscreen) == (
-        "other-token", "https://q.example.pl", False
+        "other-token",
+        "https://q.example.pl",
+        False,
     )
 
 

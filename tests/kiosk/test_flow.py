@@ -32,8 +32,17 @@ from kolejka.schemas import TicketPublic
 
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 TICKET = TicketPublic(
-    id=1, public_id="p1", site="test", number="A001", service="A", status="waiting",
-    language="uk", priority="normal", issued_at=NOW, arrival_at=NOW, ahead=0,
+    id=1,
+    public_id="p1",
+    site="test",
+    number="A001",
+    service="A",
+    status="waiting",
+    language="uk",
+    priority="normal",
+    issued_at=NOW,
+    arrival_at=NOW,
+    ahead=0,
 )
 START = KioskState()
 SERVICES_UK = KioskState(screen=Screen.SERVICES, language="uk")
@@ -111,7 +120,10 @@ def test_work_failures_lead_to_their_screen(
     working, _ = step(SERVICES_UK, ServiceChosen("A"))
     state, _ = step(working, WorkFailed(kind, code))  # type: ignore[arg-type]
     assert (state.screen, state.server_up, state.printer_fault, state.notice) == (
-        screen, server_up, fault, notice
+        screen,
+        server_up,
+        fault,
+        notice,
     )
     assert state.language == "uk"  # the message is in the visitor's language
 

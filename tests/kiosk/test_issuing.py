@@ -12,9 +12,9 @@ from kiosk.errors import TicketNotPrinted
 from kiosk.issuing import TicketIssuer
 from kolejka.client import KolejkaClient, ServerUnreachable
 from printers import open_printer
-from tests.conftest import KIOSK_TOKEN, PASSWORD, LiveServer
 from tests.display.netcut import NetworkCut
 from tests.kiosk.thermal import RollRunsOut, network, printed_numbers
+from tests.support import KIOSK_TOKEN, PASSWORD, LiveServer
 
 
 @pytest.fixture
@@ -33,9 +33,12 @@ def staff_view(server: LiveServer) -> list[tuple[str, str]]:
         boss.login("boss", PASSWORD)
         events = boss.list_events().data
     return [
-        (e.type, e.payload["ticket"]["number"] if e.type.startswith("ticket.")
-         else e.payload["status"])
-        for e in events if e.type.startswith(("ticket.", "printer."))
+        (
+            e.type,
+            e.payload["ticket"]["number"] if e.type.startswith("ticket.") else e.payload["status"],
+        )
+        for e in events
+        if e.type.startswith(("ticket.", "printer."))
     ]
 
 
@@ -59,8 +62,10 @@ def test_a_ticket_that_could_not_be_taken_back_is_cancelled_when_the_server_retu
     issuer.refresh()  # the next background refresh takes the ticket back…
     assert issuer.printer_status() == "paper_out"  # …and the next look reports the fault
     assert staff_view(sqlite_server) == [
-        ("printer.status", "online"), ("ticket.issued", "A001"),
-        ("ticket.cancelled", "A001"), ("printer.status", "paper_out"),
+        ("printer.status", "online"),
+        ("ticket.issued", "A001"),
+        ("ticket.cancelled", "A001"),
+        ("printer.status", "paper_out"),
     ]
     with KolejkaClient(sqlite_server.url, "test", KIOSK_TOKEN) as client:
         assert client.queue_snapshot().waiting == []
@@ -100,7 +105,8 @@ def test_a_ticket_whose_answer_was_lost_is_taken_back_when_the_server_answers_ag
         relay.steal = False
         issuer.refresh()  # the next background refresh asks again with the same key…
         assert staff_view(sqlite_server) == [
-            ("printer.status", "online"), ("ticket.issued", "A001"),
+            ("printer.status", "online"),
+            ("ticket.issued", "A001"),
             ("ticket.cancelled", "A001"),  # …gets A001 back, not a second ticket, and cancels it
         ]
         issuer.refresh()

@@ -77,6 +77,12 @@ def test_the_on_screen_qr_code_reads_back_as_the_status_link(qtbot: QtBot) -> No
     assert link == "https://kolejka.example.gov.pl/t/Zx81_pub-ID"
     image = qr_pixmap(link).toImage()
     buffer = image.convertToFormat(image.Format.Format_Grayscale8)
-    pil = Image.frombytes("L", (buffer.width(), buffer.height()),
-                          bytes(buffer.constBits()), "raw", "L", buffer.bytesPerLine())
+    pil = Image.frombytes(
+        "L",
+        (buffer.width(), buffer.height()),
+        bytes(buffer.constBits()),
+        "raw",
+        "L",
+        buffer.bytesPerLine(),
+    )
     assert [code.data.decode() for code in pyzbar.decode(pil)] == [link]

@@ -11,8 +11,11 @@ from tests.printers.emulator import OK, NetworkPrinter
 from tests.printers.escpos_reader import read_job
 
 # The real-time status bytes (DLE EOT 1, 2, 4) of an empty printer and of a ready one.
-PAPER_OUT = {"printer": bytes([OK | 0x08]), "cause": bytes([OK | 0x20]),
-             "paper": bytes([OK | 0x60])}
+PAPER_OUT = {
+    "printer": bytes([OK | 0x08]),
+    "cause": bytes([OK | 0x20]),
+    "paper": bytes([OK | 0x60]),
+}
 READY = {"printer": bytes([OK]), "cause": bytes([OK]), "paper": bytes([OK])}
 
 
@@ -40,8 +43,7 @@ class RollRunsOut(NetworkPrinter):
 
 
 def network(printer: NetworkPrinter) -> PrinterConfig:
-    return PrinterConfig(kind="network", host="127.0.0.1", port=printer.port,
-                         status_timeout_s=2.0)
+    return PrinterConfig(kind="network", host="127.0.0.1", port=printer.port, status_timeout_s=2.0)
 
 
 def printed_numbers(printer: NetworkPrinter) -> list[str]:

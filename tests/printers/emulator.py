@@ -23,8 +23,13 @@ class StatusAnswers:
         self.lock = threading.Lock()
         self._state = 0  # bytes of a DLE EOT seen so far
 
-    def set(self, *, printer: bytes | None = None, cause: bytes | None = None,
-            paper: bytes | None = None) -> None:
+    def set(
+        self,
+        *,
+        printer: bytes | None = None,
+        cause: bytes | None = None,
+        paper: bytes | None = None,
+    ) -> None:
         with self.lock:
             self.by_query = {1: printer, 2: cause, 4: paper}
 

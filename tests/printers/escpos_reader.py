@@ -13,8 +13,15 @@ from PIL import Image, ImageOps
 
 # ESC t n → Python codec, for the pages the tests meet (Epson numbering).
 CODE_PAGES = {
-    0: "cp437", 2: "cp850", 16: "cp1252", 17: "cp866", 18: "cp852",
-    39: "iso8859_2", 44: "cp1125", 45: "cp1250", 46: "cp1251",
+    0: "cp437",
+    2: "cp850",
+    16: "cp1252",
+    17: "cp866",
+    18: "cp852",
+    39: "iso8859_2",
+    44: "cp1125",
+    45: "cp1250",
+    46: "cp1251",
 }
 
 
@@ -52,8 +59,9 @@ def read_job(data: bytes) -> Job:
     qr_data = b""
 
     def end_line() -> None:
-        job.lines.append(Line(bytes(text).decode(CODE_PAGES[page]), page, width, height, bold,
-                              align, invert))
+        job.lines.append(
+            Line(bytes(text).decode(CODE_PAGES[page]), page, width, height, bold, align, invert)
+        )
         job.order.append("text")
         text.clear()
 
@@ -90,14 +98,14 @@ def read_job(data: bytes) -> Job:
             x_bytes = data[i + 4] + 256 * data[i + 5]
             rows = data[i + 6] + 256 * data[i + 7]
             start = i + 8
-            raster = data[start:start + x_bytes * rows]
+            raster = data[start : start + x_bytes * rows]
             dots = Image.frombytes("1", (x_bytes * 8, rows), raster)  # 1 = a burnt dot
             job.images.append(ImageOps.invert(dots.convert("L")).convert("1"))
             job.order.append("image")
             i = start + x_bytes * rows
         elif data.startswith(b"\x1d(k", i):
             length = data[i + 3] + 256 * data[i + 4]
-            body = data[i + 5:i + 5 + length]
+            body = data[i + 5 : i + 5 + length]
             cn, fn = body[0], body[1]
             if cn == 0x31 and fn == 0x43:
                 job.qr_sizes.append(body[2])
@@ -110,11 +118,11 @@ def read_job(data: bytes) -> Job:
         elif data.startswith(b"\x1dV", i):
             mode = data[i + 2]
             size = 4 if mode in (65, 66) else 3
-            job.cuts.append(data[i:i + size])
+            job.cuts.append(data[i : i + size])
             job.order.append("cut")
             i += size
         elif b < 0x20:
-            raise ValueError(f"unexpected control byte {b:#04x} at {i}: {data[i:i + 8]!r}")
+            raise ValueError(f"unexpected control byte {b:#04x} at {i}: {data[i : i + 8]!r}")
         else:
             text.append(b)
             i += 1

@@ -12,9 +12,13 @@ from PIL import Image
 def decode_qr(path: Path) -> list[str]:
     zbarimg = shutil.which("zbarimg")
     if zbarimg is not None:
-        done = subprocess.run([zbarimg, "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable",
-                               str(path)], capture_output=True, text=True, timeout=60,
-                              check=False)
+        done = subprocess.run(
+            [zbarimg, "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(path)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
         return done.stdout.splitlines()
     from pyzbar.pyzbar import ZBarSymbol, decode
 

@@ -11,14 +11,19 @@ from printers.config import PrinterConfig
 def test_defaults_fit_an_80mm_epson():
     config = PrinterConfig(kind="dummy")
     assert (config.profile, config.width_mm, config.text_mode, config.port) == (
-        "TM-T20II", 80, "auto", 9100)
+        "TM-T20II",
+        80,
+        "auto",
+        9100,
+    )
     assert config.dots == 576
     assert PrinterConfig(kind="dummy", width_mm=58).dots == 384
 
 
 def test_settings_given_as_text_are_read_as_numbers():
-    config = PrinterConfig.model_validate({"kind": "network", "host": "printer.local",
-                                           "port": "9101", "width_mm": "58"})
+    config = PrinterConfig.model_validate(
+        {"kind": "network", "host": "printer.local", "port": "9101", "width_mm": "58"}
+    )
     assert (config.port, config.width_mm) == (9101, 58)
 
 

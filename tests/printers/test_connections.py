@@ -21,9 +21,9 @@ from printers import (
 )
 from printers.connections import DummyConnection, queue_status
 from printers.escpos_printer import EscposTicketPrinter
-from tests.printers.conftest import STATUS_URL, ticket
 from tests.printers.emulator import NetworkPrinter, SerialPrinter
 from tests.printers.escpos_reader import read_job
+from tests.printers.support import STATUS_URL, ticket
 
 OK, OFFLINE, COVER, PAPER_STOP, NEAR_END, END = b"\x12", b"\x1a", b"\x16", b"\x32", b"\x1e", b"\x72"
 STATES = [
@@ -37,8 +37,9 @@ STATES = [
 
 
 def network(printer: NetworkPrinter, **options: object) -> EscposTicketPrinter:
-    config = PrinterConfig(kind="network", host="127.0.0.1", port=printer.port,
-                           status_timeout_s=0.3, **options)
+    config = PrinterConfig(
+        kind="network", host="127.0.0.1", port=printer.port, status_timeout_s=0.3, **options
+    )
     opened = open_printer(config)
     assert isinstance(opened, EscposTicketPrinter)
     return opened
@@ -121,8 +122,11 @@ def test_nobody_listening_is_offline():
 
 def test_printer_back_after_a_fault_prints_again():
     port = free_port()
-    printer = open_printer(PrinterConfig(kind="network", host="127.0.0.1", port=port,
-                                         timeout_s=1, status_timeout_s=0.3))
+    printer = open_printer(
+        PrinterConfig(
+            kind="network", host="127.0.0.1", port=port, timeout_s=1, status_timeout_s=0.3
+        )
+    )
     with pytest.raises(PrinterOffline):
         printer.print_ticket(ticket())
     emulator = NetworkPrinter(port=port)
@@ -137,8 +141,9 @@ def test_printer_back_after_a_fault_prints_again():
 
 
 def serial(printer: SerialPrinter) -> EscposTicketPrinter:
-    opened = open_printer(PrinterConfig(kind="serial", device=printer.device, baudrate=115200,
-                                        status_timeout_s=0.3))
+    opened = open_printer(
+        PrinterConfig(kind="serial", device=printer.device, baudrate=115200, status_timeout_s=0.3)
+    )
     assert isinstance(opened, EscposTicketPrinter)
     return opened
 

@@ -39,9 +39,11 @@ def test_the_base_error_takes_its_code():
 
 
 def test_fault_codes_match_the_status_codes():
-    for error, status in [(PrinterOffline, PrinterStatus.OFFLINE),
-                          (PaperOut, PrinterStatus.PAPER_OUT),
-                          (CoverOpen, PrinterStatus.COVER_OPEN)]:
+    for error, status in [
+        (PrinterOffline, PrinterStatus.OFFLINE),
+        (PaperOut, PrinterStatus.PAPER_OUT),
+        (CoverOpen, PrinterStatus.COVER_OPEN),
+    ]:
         assert error("x").reason_code == status.value
         for language in ("pl", "en", "ru", "uk"):
             assert error("x").describe(language) == status.describe(language)

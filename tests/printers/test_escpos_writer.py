@@ -10,8 +10,8 @@ from printers.escpos_writer import build_job
 from printers.fonts import find_fonts
 from printers.layout import Cut, Layout, QRCode, TextLine, ticket_layout
 from printers.raster import render_text_line
-from tests.printers.conftest import STATUS_URL, ticket
 from tests.printers.escpos_reader import read_job
+from tests.printers.support import STATUS_URL, ticket
 
 POLISH = "Zażółć gęślą jaźń"
 RUSSIAN = "Ваш номер талона"
@@ -40,8 +40,9 @@ def test_the_number_is_printed_magnified_and_bold():
 
 
 def test_the_number_on_58mm_paper_is_six_times_normal():
-    number = next(line for line in read_job(job_for(ticket_layout(ticket(), 58))).lines
-                  if line.text == "A007")
+    number = next(
+        line for line in read_job(job_for(ticket_layout(ticket(), 58))).lines if line.text == "A007"
+    )
     assert (number.width, number.height) == (6, 6)
 
 

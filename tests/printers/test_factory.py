@@ -5,7 +5,7 @@ import pytest
 from printers import PrinterConfig, PrinterConfigError, TicketPrinter, open_printer
 from printers.escpos_printer import EscposTicketPrinter
 from printers.preview import PreviewTicketPrinter
-from tests.printers.conftest import ticket
+from tests.printers.support import ticket
 
 
 @pytest.mark.parametrize(

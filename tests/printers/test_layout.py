@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 
 from printers.layout import Cut, Feed, QRCode, Separator, TextLine, ticket_layout, wait_minutes
-from tests.printers.conftest import STATUS_URL, WARSAW, ticket
+from tests.printers.support import STATUS_URL, WARSAW, ticket
 
 
 def texts(language: str, width: int = 80, **changes: object) -> list[str]:
@@ -131,8 +131,11 @@ def test_every_line_fits_the_paper(width, columns):
 
 
 def test_a_long_number_is_magnified_less():
-    number = next(e for e in ticket_layout(ticket(number="ABC1234"), 58)
-                  if isinstance(e, TextLine) and e.text == "ABC1234")
+    number = next(
+        e
+        for e in ticket_layout(ticket(number="ABC1234"), 58)
+        if isinstance(e, TextLine) and e.text == "ABC1234"
+    )
     assert number.width == 4 and len("ABC1234") * 12 * number.width <= 384
 
 

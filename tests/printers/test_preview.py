@@ -7,8 +7,8 @@ from PIL import Image
 
 from printers import PrinterConfig, PrinterStatus, PrintFailed, open_printer
 from printers.preview import PreviewTicketPrinter
-from tests.printers.conftest import STATUS_URL, ticket
 from tests.printers.qr_reader import decode_qr
+from tests.printers.support import STATUS_URL, ticket
 
 
 @pytest.mark.parametrize("language", ["pl", "en", "ru", "uk"])
@@ -33,12 +33,16 @@ def test_tickets_never_overwrite_each_other(tmp_path):
     assert first is not None and second is not None and first != second
     assert first.name == "20261124-103100-A007.png"
     assert sorted(p.name for p in (tmp_path / "new").iterdir()) == [
-        "20261124-103100-A007-2.png", "20261124-103100-A007.png"]
+        "20261124-103100-A007-2.png",
+        "20261124-103100-A007.png",
+    ]
 
 
 def test_preview_is_online_while_it_can_write(tmp_path):
-    assert open_printer(PrinterConfig(kind="preview", preview_dir=tmp_path / "a" / "b")
-                        ).status() is PrinterStatus.ONLINE
+    assert (
+        open_printer(PrinterConfig(kind="preview", preview_dir=tmp_path / "a" / "b")).status()
+        is PrinterStatus.ONLINE
+    )
 
 
 def test_preview_that_cannot_write_is_offline_and_fails_typed(tmp_path):

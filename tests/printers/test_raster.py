@@ -6,8 +6,8 @@ from PIL import Image
 from printers.fonts import find_fonts
 from printers.layout import TextLine, ticket_layout
 from printers.raster import CELL_H, LINE_GAP, render_layout, render_qr, render_text_line
-from tests.printers.conftest import STATUS_URL, ticket
 from tests.printers.qr_reader import decode_qr
+from tests.printers.support import STATUS_URL, ticket
 
 FONTS = find_fonts()
 

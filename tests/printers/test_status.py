@@ -70,4 +70,7 @@ def test_every_status_has_its_own_message():
 
 def test_only_faults_stop_printing():
     assert {s for s in PrinterStatus if not s.can_print} == {
-        PrinterStatus.PAPER_OUT, PrinterStatus.COVER_OPEN, PrinterStatus.OFFLINE}
+        PrinterStatus.PAPER_OUT,
+        PrinterStatus.COVER_OPEN,
+        PrinterStatus.OFFLINE,
+    }

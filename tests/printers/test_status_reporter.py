@@ -9,11 +9,21 @@ from tests.printers.emulator import NetworkPrinter
 def test_reports_the_first_reading_and_then_only_changes():
     heard: list[PrinterStatus] = []
     reporter = StatusReporter(heard.append)
-    readings = [PrinterStatus.ONLINE, PrinterStatus.ONLINE, PrinterStatus.PAPER_LOW,
-                PrinterStatus.PAPER_LOW, PrinterStatus.PAPER_OUT, PrinterStatus.ONLINE]
+    readings = [
+        PrinterStatus.ONLINE,
+        PrinterStatus.ONLINE,
+        PrinterStatus.PAPER_LOW,
+        PrinterStatus.PAPER_LOW,
+        PrinterStatus.PAPER_OUT,
+        PrinterStatus.ONLINE,
+    ]
     changed = [reporter.update(status) for status in readings]
-    assert heard == [PrinterStatus.ONLINE, PrinterStatus.PAPER_LOW, PrinterStatus.PAPER_OUT,
-                     PrinterStatus.ONLINE]
+    assert heard == [
+        PrinterStatus.ONLINE,
+        PrinterStatus.PAPER_LOW,
+        PrinterStatus.PAPER_OUT,
+        PrinterStatus.ONLINE,
+    ]
     assert changed == [True, False, True, False, True, True]
     assert reporter.last is PrinterStatus.ONLINE
 
@@ -37,8 +47,11 @@ def test_a_failed_report_is_tried_again_with_the_next_reading():
 
 
 def test_poll_reads_the_printer_and_reports_its_changes(network_printer: NetworkPrinter):
-    printer = open_printer(PrinterConfig(kind="network", host="127.0.0.1",
-                                         port=network_printer.port, status_timeout_s=0.3))
+    printer = open_printer(
+        PrinterConfig(
+            kind="network", host="127.0.0.1", port=network_printer.port, status_timeout_s=0.3
+        )
+    )
     heard: list[str] = []
     reporter = StatusReporter(lambda status: heard.append(status.value))
     reporter.poll(printer)

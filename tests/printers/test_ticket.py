@@ -4,7 +4,7 @@ from datetime import datetime
 
 import pytest
 
-from tests.printers.conftest import ticket
+from tests.printers.support import ticket
 
 
 def test_a_valid_ticket_is_kept_as_given():

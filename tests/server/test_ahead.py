@@ -27,7 +27,7 @@ from server.models import Clerk, QueueLength, Service, Site, Ticket
 from server.provisioning import apply_config
 from server.siteconfig import load_config
 from server.ticketing import QueueService
-from tests.conftest import kiosk_actor
+from tests.support import kiosk_actor
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 

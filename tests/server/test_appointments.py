@@ -16,7 +16,7 @@ import pytest
 from kolejka.client import ConflictError, InvalidRequest, KolejkaClient, NotFoundError, Refused
 from server.booking_codes import make_token, new_ref, new_short_code
 from server.settings import DEV_SECRET
-from tests.conftest import (
+from tests.support import (
     DISPLAY_TOKEN,
     KIOSK2_TOKEN,
     KIOSK_TOKEN,
@@ -140,8 +140,7 @@ def test_a_full_slot_refuses_and_a_cancellation_frees_a_place(portal: KolejkaCli
     with pytest.raises(ConflictError) as info:
         portal.create_appointment("A", at(25, 10))
     assert info.value.code == "slot_full" and info.value.params["capacity"] == 2
-    slot = next(s for s in portal.list_slots("A", date(2026, 11, 25)).data
-                if s.start == at(25, 10))
+    slot = next(s for s in portal.list_slots("A", date(2026, 11, 25)).data if s.start == at(25, 10))
     assert (slot.capacity, slot.booked, slot.free) == (2, 2, 0)
     cancelled = portal.cancel_appointment(first.id)
     assert cancelled.status == "cancelled" and cancelled.cancelled_at is not None
@@ -230,9 +229,7 @@ def test_list_filters_by_day_service_and_status(portal: KolejkaClient) -> None:
     assert portal.list_appointments().count == 0  # today (the 24th) has none
 
 
-def test_appointments_are_scoped_to_their_site(
-    server: LiveServer, portal: KolejkaClient
-) -> None:
+def test_appointments_are_scoped_to_their_site(server: LiveServer, portal: KolejkaClient) -> None:
     booked = portal.create_appointment("A", at(25, 10))
     with KolejkaClient(server.url, "other", OTHER_BOOKING_TOKEN) as other:
         with pytest.raises(NotFoundError) as info:
@@ -337,8 +334,11 @@ def test_every_refusal_has_its_own_code_and_changes_nothing(
         ("hello", InvalidRequest, "appointment_forged"),
         ("KA1.ABC", InvalidRequest, "appointment_forged"),
         (tampered(early.token), InvalidRequest, "appointment_forged"),
-        (early.code[:-1] + ("0" if early.code[-1] != "0" else "1"),
-         InvalidRequest, "appointment_forged"),
+        (
+            early.code[:-1] + ("0" if early.code[-1] != "0" else "1"),
+            InvalidRequest,
+            "appointment_forged",
+        ),
         (make_token(DEV_SECRET, new_ref()), NotFoundError, "appointment_unknown"),
         (new_short_code(DEV_SECRET), NotFoundError, "appointment_unknown"),
         (early.token, ConflictError, "appointment_too_early"),
@@ -359,7 +359,9 @@ def test_every_refusal_has_its_own_code_and_changes_nothing(
     assert [t.id for t in after.waiting] == [t.id for t in before.waiting]
     assert after.seq == before.seq  # not one event
     assert [portal.get_appointment(a.id).status for a in (early, late, cancelled)] == [
-        "booked", "booked", "cancelled"
+        "booked",
+        "booked",
+        "cancelled",
     ]
     assert kiosk.issue_ticket("A").number == "A001"  # no number was consumed
     clock.advance(minutes=14)  # 10:30: now `early` opens

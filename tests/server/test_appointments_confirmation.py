@@ -18,8 +18,8 @@ from pyzbar.pyzbar import decode
 from kolejka.client import ConflictError, KolejkaClient
 from server.appointments import Confirmation
 from server.confirmations import blocks, render_pdf, render_png, sample
-from tests.conftest import KIOSK_TOKEN, LiveServer
 from tests.server.test_appointments import BOOKING_TOKEN, at, start_server
+from tests.support import KIOSK_TOKEN, LiveServer
 
 ZBARIMG = shutil.which("zbarimg")
 GHOSTSCRIPT = shutil.which("gs")
@@ -37,7 +37,10 @@ def zbarimg(path: Path) -> list[str]:
     assert ZBARIMG is not None, "zbarimg (Debian: zbar-tools) is needed for this test"
     result = subprocess.run(
         [ZBARIMG, "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(path)],
-        capture_output=True, text=True, timeout=60, check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     return result.stdout.split()
 
@@ -73,9 +76,19 @@ def test_a_pdf_confirmation_scans_once_printed(server: LiveServer, tmp_path: Pat
     source, page = tmp_path / "c.pdf", tmp_path / "page.png"
     source.write_bytes(pdf)
     subprocess.run(
-        [GHOSTSCRIPT, "-q", "-dNOPAUSE", "-dBATCH", "-dSAFER", "-sDEVICE=pnggray", "-r200",
-         f"-sOutputFile={page}", str(source)],
-        check=True, timeout=60,
+        [
+            GHOSTSCRIPT,
+            "-q",
+            "-dNOPAUSE",
+            "-dBATCH",
+            "-dSAFER",
+            "-sDEVICE=pnggray",
+            "-r200",
+            f"-sOutputFile={page}",
+            str(source),
+        ],
+        check=True,
+        timeout=60,
     )
     assert zbarimg(page) == [booked.token]
     with KolejkaClient(server.url, "test", KIOSK_TOKEN) as kiosk:

@@ -10,8 +10,8 @@ import httpx
 import pytest
 
 from kolejka.client import InvalidRequest, KolejkaClient
-from tests.conftest import LiveServer
 from tests.server.test_appointments import BOOKING_TOKEN, at, start_server
+from tests.support import LiveServer
 
 DAY = date(2026, 11, 25)
 
@@ -120,7 +120,7 @@ def test_files_that_are_not_exports_are_refused(
 
 def test_only_the_booking_side_may_import(server: LiveServer) -> None:
     from kolejka.client import Refused
-    from tests.conftest import KIOSK_TOKEN
+    from tests.support import KIOSK_TOKEN
 
     with KolejkaClient(server.url, "test", KIOSK_TOKEN) as kiosk, pytest.raises(Refused):
         kiosk.import_appointments("service,date,time\nA,2026-11-25,09:00\n")

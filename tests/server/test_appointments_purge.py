@@ -10,8 +10,8 @@ import pytest
 
 from kolejka.client import KolejkaClient
 from server.appointments import purge_personal_data
-from tests.conftest import LiveServer
 from tests.server.test_appointments import BOOKING_TOKEN, at, start_server
+from tests.support import LiveServer
 
 
 @pytest.fixture

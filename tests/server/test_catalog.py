@@ -15,7 +15,7 @@ from server.clock import ManualClock
 from server.db import Database
 from server.models import Service, Site
 from server.ticketing import QueueService
-from tests.conftest import T0, kiosk_actor
+from tests.support import T0, kiosk_actor
 
 
 def _site_rev(db: Database) -> int:

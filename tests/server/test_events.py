@@ -8,7 +8,7 @@ import websockets
 
 from kolejka.client import AuthError, ConflictError, EventStream
 from kolejka.client.events import ws_url
-from tests.conftest import DISPLAY_TOKEN, make_server
+from tests.support import DISPLAY_TOKEN, make_server
 
 
 async def next_event(agen, timeout=10.0):
@@ -84,7 +84,7 @@ async def test_too_old_after_gets_a_reset(sqlite_url, clock, password_hash):
     server = make_server(sqlite_url, clock, password_hash, event_backlog_limit=10).start()
     try:
         from kolejka.client import KolejkaClient
-        from tests.conftest import KIOSK_TOKEN
+        from tests.support import KIOSK_TOKEN
 
         with KolejkaClient(server.url, "test", KIOSK_TOKEN) as kiosk:
             for _ in range(12):
@@ -128,7 +128,7 @@ async def test_bad_token_is_refused_with_a_close_code(live_server):
 
 async def test_two_hundred_subscribers_each_get_every_event_once(sqlite_server):
     from kolejka.client import KolejkaClient
-    from tests.conftest import KIOSK_TOKEN
+    from tests.support import KIOSK_TOKEN
 
     url = ws_url(sqlite_server.url, "test") + f"?token={DISPLAY_TOKEN}"
     sockets = [await websockets.connect(url) for _ in range(200)]

@@ -6,7 +6,7 @@ from kolejka.schemas import TicketCreate
 from server import idempotency
 from server.clock import ManualClock
 from server.ticketing import QueueService
-from tests.conftest import T0, kiosk_actor
+from tests.support import T0, kiosk_actor
 
 
 def test_idempotency_answers_are_kept_two_days_then_forgotten(site_db):

@@ -5,14 +5,14 @@ import asyncio
 import pytest
 
 from kolejka.client import EventStream, KolejkaClient
-from tests.conftest import DISPLAY_TOKEN, KIOSK_TOKEN, _postgres_database, make_server
+from tests.support import DISPLAY_TOKEN, KIOSK_TOKEN, make_server, postgres_database
 
 pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
 def pg_url():
-    yield from _postgres_database()
+    yield from postgres_database()
 
 
 async def test_event_committed_by_one_instance_reaches_a_client_of_the_other(

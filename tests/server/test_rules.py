@@ -7,7 +7,7 @@ import pytest
 
 from kolejka.client import ConflictError, KolejkaClient
 from server.ratelimit import RateLimiter
-from tests.conftest import KIOSK_TOKEN, LiveServer, make_server
+from tests.support import KIOSK_TOKEN, LiveServer, make_server
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from server.siteconfig import ConfigError, load_config, parse_config
-from tests.conftest import site_config_dict
+from tests.support import site_config_dict
 
 DEMO = Path(__file__).resolve().parents[2] / "server" / "demo_site.toml"
 

@@ -13,8 +13,8 @@ import pytest
 
 from kolejka.client import KolejkaClient
 from server.ratelimit import RateLimiter
-from tests.conftest import KIOSK_TOKEN, LiveServer
 from tests.display.chromium import Browser
+from tests.support import KIOSK_TOKEN, LiveServer
 
 
 @pytest.fixture
@@ -48,7 +48,12 @@ def test_the_public_state_reveals_only_what_the_page_shows(
     assert response.headers["referrer-policy"] == "no-referrer"
     body = response.json()
     assert set(body) == {
-        "number", "service_names", "status", "ahead", "estimated_wait_s", "counter",
+        "number",
+        "service_names",
+        "status",
+        "ahead",
+        "estimated_wait_s",
+        "counter",
         "poll_after_ms",
     }
     assert body["number"] == "A002" and body["status"] == "waiting"
@@ -66,9 +71,7 @@ def test_the_page_asks_often_near_the_front_and_seldom_far_back(
         answer = httpx.get(status_url(sqlite_server, ticket.public_id)).json()
         return int(answer["poll_after_ms"])
 
-    assert [poll_after(tickets[n]) for n in (0, 3, 4, 10, 11)] == [
-        3000, 3000, 6000, 6000, 15000
-    ]
+    assert [poll_after(tickets[n]) for n in (0, 3, 4, 10, 11)] == [3000, 3000, 6000, 6000, 15000]
     clerk_client(sqlite_server, "clerk1", counter=1).call_next(1)
     assert poll_after(tickets[0]) == 3000  # called: watch closely
     assert poll_after(tickets[4]) == 3000  # now three ahead
@@ -134,13 +137,26 @@ def test_the_page_carries_the_state_and_captions_but_nothing_else(
     assert set(boot["captions"]) == {"pl", "en", "ru", "uk"}
     assert boot["captions"]["uk"]["go_to"] == "Пройдіть до вікна"
     assert boot["captions"]["pl"]["ahead"] == [
-        "{n} osoba przed Tobą", "{n} osoby przed Tobą", "{n} osób przed Tobą"
+        "{n} osoba przed Tobą",
+        "{n} osoby przed Tobą",
+        "{n} osób przed Tobą",
     ]
     assert set(boot) == {
-        "public_id", "language", "languages", "native_names", "captions", "poll_ms", "initial"
+        "public_id",
+        "language",
+        "languages",
+        "native_names",
+        "captions",
+        "poll_ms",
+        "initial",
     }
     assert set(boot["initial"]) == {
-        "number", "service_names", "status", "ahead", "estimated_wait_s", "counter",
+        "number",
+        "service_names",
+        "status",
+        "ahead",
+        "estimated_wait_s",
+        "counter",
         "poll_after_ms",
     }
     for secret in ("Test Office", '"test"', ticket.issued_at.isoformat()[:16]):
@@ -180,8 +196,12 @@ def test_an_unknown_ticket_gets_the_page_saying_so(sqlite_server: LiveServer) ->
 
 @pytest.mark.parametrize(
     ("name", "status", "media_type"),
-    [("status.js", 200, "text/javascript"), ("status.css", 200, "text/css"),
-     ("status.html", 404, "application/json"), ("..%2Fdisplay.js", 404, "application/json")],
+    [
+        ("status.js", 200, "text/javascript"),
+        ("status.css", 200, "text/css"),
+        ("status.html", 404, "application/json"),
+        ("..%2Fdisplay.js", 404, "application/json"),
+    ],
 )
 def test_only_the_pages_assets_are_served(
     sqlite_server: LiveServer, name: str, status: int, media_type: str
@@ -197,8 +217,13 @@ def test_only_the_pages_assets_are_served(
 @pytest.fixture
 def phone() -> Iterator[Browser]:
     with Browser(width=390, height=844) as chromium:
-        chromium.send("Emulation.setDeviceMetricsOverride", width=390, height=844,
-                      deviceScaleFactor=2, mobile=True)
+        chromium.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=390,
+            height=844,
+            deviceScaleFactor=2,
+            mobile=True,
+        )
         yield chromium
 
 

@@ -12,7 +12,7 @@ from kolejka.client import (
     NotFoundError,
     Refused,
 )
-from tests.conftest import DISPLAY_TOKEN, KIOSK2_TOKEN, KIOSK_TOKEN
+from tests.support import DISPLAY_TOKEN, KIOSK2_TOKEN, KIOSK_TOKEN
 
 
 def test_ticket_numbers_are_per_service_and_sequential(kiosk):
@@ -187,7 +187,7 @@ def test_the_snapshot_places_every_ticket_where_the_ticket_itself_says(
     """The snapshot sorts each queue once; a ticket read alone counts who is before it.
     Both must agree through priority, a transfer that keeps its arrival, and an
     appointment that becomes due."""
-    from tests.conftest import PASSWORD, T0
+    from tests.support import PASSWORD, T0
 
     with KolejkaClient(live_server.url, "test") as boss:
         boss.login("boss", PASSWORD)

@@ -18,14 +18,14 @@ from server.db import Database
 from server.models import DailySequence, Event, Site, Ticket
 from server.ticketing import QueueService
 from server.writer import Writer
-from tests.conftest import T0, kiosk_actor
+from tests.support import T0, kiosk_actor
 
 
 @pytest.fixture
 def db(sqlite_url: str, password_hash: str):
     from server.provisioning import apply_config
     from server.siteconfig import parse_config
-    from tests.conftest import site_config_dict
+    from tests.support import site_config_dict
 
     database = Database(sqlite_url)
     database.upgrade()
@@ -151,7 +151,7 @@ def test_a_server_that_owns_its_process_freezes_start_up_objects_out_of_the_gc(s
 
     from server.app import create_app
     from server.settings import Settings
-    from tests.conftest import LiveServer
+    from tests.support import LiveServer
 
     settings = Settings(environment="test", database_url=sqlite_url)
     shared = LiveServer(lambda: create_app(settings)).start()
