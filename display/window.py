@@ -28,13 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from display import labels
 from display.board import Board, BoardCall, ServiceRow
-from display.labels import gettext
 from display.theme import THEME, current_panel_style, stylesheet
 from display.widgets import Blinker, ClockWidget, FitLabel, TickerWidget, board_font
 from kolejka.gui_gc import collector
 from kolejka.i18n import LANGUAGES
+from kolejka.i18n import board as labels
+from kolejka.i18n.board import gettext
 
 if TYPE_CHECKING:
     from display.controller import DisplayController

@@ -18,9 +18,9 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse, HTMLResponse
 
-from display.labels import captions_by_language
 from kolejka.core.errors import DomainError
 from kolejka.i18n import LANGUAGES
+from kolejka.i18n.board import captions_by_language
 from server import repository as repo
 from server.deps import Services, ServicesDep, resolve_token
 from server.models import Device
