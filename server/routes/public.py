@@ -11,8 +11,10 @@ wait and, once called, the counter — no site, time, language or anything else.
   handful of indexed reads): every 3 s near the front of the line, every 15 s far back, as
   each answer says, and at most 60 times a minute per ticket (429 beyond).
 
-A flood of page loads or of made-up ids is for the reverse proxy in front to stop
-(install/README.md); per address would be wrong here, a hall of phones shares one.
+Both are limited per ticket (60 asks a minute, shared by the page and its polls), and the
+ids that match no ticket per client address (20 a minute): a hall of phones may share one
+address on the guest Wi-Fi, so the misses are counted there, never the hits. A flood of
+page loads is for the reverse proxy in front to stop (install/nginx/).
 """
 
 from __future__ import annotations
@@ -49,14 +51,27 @@ API_HEADERS = {
 }
 
 
-def read_status(services: Services, public_id: str) -> tuple[TicketStatusPublic, str]:
-    """The ticket's public state and its language; NotFound for an unknown id."""
-    return read_ticket_status(
-        services.db,
-        public_id,
-        services.clock.now(),
-        recent_limit=services.settings.recent_durations,
-    )
+def read_status(
+    services: Services, request: Request, public_id: str
+) -> tuple[TicketStatusPublic, str]:
+    """The ticket's public state and its language; NotFound for an unknown id, or
+    RateLimited when the caller's address has missed too often."""
+    try:
+        return read_ticket_status(
+            services.db,
+            public_id,
+            services.clock.now(),
+            recent_limit=services.settings.recent_durations,
+        )
+    except NotFound:
+        services.miss_limiter.check(client_address(request))
+        raise
+
+
+def client_address(request: Request) -> str:
+    """The caller's address (behind the proxy, the one it forwards: uvicorn reads
+    X-Forwarded-For from the trusted proxy addresses)."""
+    return request.client.host if request.client else "unknown"
 
 
 def limit_page(services: Services, public_id: str) -> None:
@@ -72,11 +87,11 @@ def limit_page(services: Services, public_id: str) -> None:
     responses={code: {"model": ErrorPublic} for code in (404, 422, 429)},
 )
 def ticket_status(
-    public_id: Annotated[str, Path(pattern=PUBLIC_ID)], services: ServicesDep
+    public_id: Annotated[str, Path(pattern=PUBLIC_ID)], request: Request, services: ServicesDep
 ) -> JSONResponse:
     """A ticket's live state for the visitor's phone (no sign-in: the id is the secret)."""
     limit_page(services, public_id)
-    status, _language = read_status(services, public_id)
+    status, _language = read_status(services, request, public_id)
     return JSONResponse(status.model_dump(mode="json"), headers=API_HEADERS)
 
 
@@ -151,8 +166,9 @@ def status_page(
     public_id: Annotated[str, Path(pattern=PUBLIC_ID)], request: Request, services: ServicesDep
 ) -> HTMLResponse:
     """The live page; an unknown ticket gets the same page saying so (404)."""
+    limit_page(services, public_id)
     try:
-        initial, ticket_language = read_status(services, public_id)
+        initial, ticket_language = read_status(services, request, public_id)
     except NotFound:
         language = page_language(request, None)
         return HTMLResponse(
