@@ -48,21 +48,22 @@ def build_display_window(
     is no sound device) and closed by `window.shutdown()`.
     """
     board = Board(zone=parse_zone(zone), history=history)
+    owned = announcer is None
+    if announcer is None:
+        announcer = make_announcer(speech or SpeechSettings())
+    stream = EventStreamThread(EventStream(server_url, site, token))
+    speak = None if announcer is None else _speak_with(announcer)
+    controller = DisplayController(board, stream, speak=speak)
     window = DisplayWindow(
         board,
+        controller=controller,
         portrait=portrait,
         primary=language,
         languages=languages,
         ticker=ticker,
         now=now,
     )
-    owned = announcer is None
-    if announcer is None:
-        announcer = make_announcer(speech or SpeechSettings())
-    stream = EventStreamThread(EventStream(server_url, site, token))
-    speak = None if announcer is None else _speak_with(announcer)
-    controller = DisplayController(board, window, stream, speak=speak, parent=window)
-    window.controller = controller
+    controller.setParent(window)
 
     def stop() -> None:
         controller.stop()

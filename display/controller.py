@@ -1,8 +1,9 @@
-"""Wires the live event stream to the board, the window and the announcer.
+"""Feeds the live event stream to the board and the announcer; tells the window by signals.
 
 Runs in the GUI thread: `EventStreamThread` delivers events through queued signals, the
-board decides what changed and what to say, the window redraws and blinks, and every
-call to announce goes to `speak` in order (the announcer queues them, never overlapping).
+board decides what changed and what to say, every call to announce goes to `speak` in
+order (the announcer queues them, never overlapping), and the signals below tell the
+window to redraw, blink or show the connection. This class never touches a widget.
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal, Slot
 
 from display.board import Board, BoardCall, BoardError
-from display.window import Connection, DisplayWindow
 from kolejka.client.qt import EventStreamThread
 from kolejka.schemas import EventPublic
 
@@ -21,13 +21,16 @@ log = logging.getLogger(__name__)
 
 
 class DisplayController(QObject):
+    boardChanged = Signal()  # the board's state changed: redraw it
     callAnnounced = Signal(object)  # a BoardCall, once per call, in order
+    callShown = Signal(object)  # the newest BoardCall of an update: make it stand out
     boardReset = Signal()
+    onlineChanged = Signal(bool)  # the stream is connected, or lost and retrying
+    refused = Signal()  # the server refused the stream (token, site): it will not retry
 
     def __init__(
         self,
         board: Board,
-        window: DisplayWindow,
         stream: EventStreamThread | None,
         *,
         speak: Callable[[BoardCall], None] | None = None,
@@ -35,7 +38,6 @@ class DisplayController(QObject):
     ) -> None:
         super().__init__(parent)
         self.board = board
-        self.window = window
         self.stream = stream
         self.speak = speak
         self.errors: list[BoardError] = []
@@ -63,7 +65,7 @@ class DisplayController(QObject):
             return
         if update.ignored:
             return
-        self.window.refresh()
+        self.boardChanged.emit()
         if update.reset:
             self.boardReset.emit()
         for call in update.announce:
@@ -74,13 +76,13 @@ class DisplayController(QObject):
                     log.exception("display: could not announce %s", call.number)
             self.callAnnounced.emit(call)
         if update.announce:
-            self.window.flash(update.announce[-1])
+            self.callShown.emit(update.announce[-1])
 
     @Slot(bool)
     def on_connection(self, online: bool) -> None:
-        self.window.set_online(online)
+        self.onlineChanged.emit(online)
 
     @Slot(object)
     def on_fatal(self, error: object) -> None:
         log.error("display: the server refused the event stream: %s", error)
-        self.window.set_connection(Connection.REFUSED)
+        self.refused.emit()

@@ -13,7 +13,6 @@ import math
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QResizeEvent
@@ -28,16 +27,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from display import labels
 from display.board import Board, BoardCall, ServiceRow
-from display.labels import gettext
+from display.controller import DisplayController
 from display.theme import THEME, current_panel_style, stylesheet
 from display.widgets import Blinker, ClockWidget, FitLabel, TickerWidget, board_font
 from kolejka.gui_gc import collector
 from kolejka.i18n import LANGUAGES
-
-if TYPE_CHECKING:
-    from display.controller import DisplayController
+from kolejka.i18n import board as labels
+from kolejka.i18n.board import gettext
 
 SECONDARY_LANGUAGES: tuple[str, ...] = ("en", "uk", "ru")
 ROTATE_MS = 8000
@@ -173,7 +170,8 @@ class ServiceRowWidget(QFrame):
 
 
 class DisplayWindow(QWidget):
-    """The board. Call `refresh()` after the board changed, `flash(call)` for a new call."""
+    """The board. It follows its controller's signals (`follow`); on its own (tests,
+    screenshots) call `refresh()` after the board changed and `flash(call)` for a new call."""
 
     closed = Signal()
 
@@ -181,6 +179,7 @@ class DisplayWindow(QWidget):
         self,
         board: Board,
         *,
+        controller: DisplayController | None = None,
         portrait: bool | None = None,
         primary: str = "pl",
         languages: Sequence[str] = SECONDARY_LANGUAGES,
@@ -204,7 +203,7 @@ class DisplayWindow(QWidget):
         self.portrait = bool(portrait)
         self.scale = 1.0
         self._shutdown_hooks: list[Callable[[], None]] = []
-        self.controller: DisplayController | None = None  # set by display.app
+        self.controller: DisplayController | None = None
         self._closed = False
         # Worker threads must never run the cyclic collector over these widgets.
         collector().pin()
@@ -229,6 +228,16 @@ class DisplayWindow(QWidget):
         self._apply_layout()
         self.set_connection(Connection.CONNECTING)
         self.refresh()
+        if controller is not None:
+            self.follow(controller)
+
+    def follow(self, controller: DisplayController) -> None:
+        """Show what `controller` reports: board changes, new calls, the connection."""
+        self.controller = controller
+        controller.boardChanged.connect(self.refresh)
+        controller.callShown.connect(self.flash)
+        controller.onlineChanged.connect(self.set_online)
+        controller.refused.connect(self._refused)
 
     # --- construction ---------------------------------------------------------------
 
@@ -409,6 +418,10 @@ class DisplayWindow(QWidget):
     def set_online(self, online: bool) -> None:
         if self.connection is not Connection.REFUSED or online:
             self.set_connection(Connection.ONLINE if online else Connection.OFFLINE)
+
+    @Slot()
+    def _refused(self) -> None:
+        self.set_connection(Connection.REFUSED)
 
     def _show_banner(self) -> None:
         message = BANNER_TEXT.get(self.connection)

@@ -71,6 +71,10 @@ class Services:
     actors: ActorCache = field(default_factory=lambda: ActorCache())
     # A ticket's public page polls every 3 s or slower; 60 a minute leaves room for tabs.
     status_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, burst=20))
+    # Ticket ids nobody was given, per client address: a visitor's own ticket always exists,
+    # so only a typo or a script misses, and the phones of a hall sharing one guest Wi-Fi
+    # address are not held back.
+    miss_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(20, burst=20))
 
 
 # The dependencies below are `async def` on purpose: FastAPI runs a plain `def` dependency

@@ -1,8 +1,8 @@
 """Who a counter calls next, and where a ticket stands in its queue.
 
-Order of "call next" for a counter (DESIGN.md): appointments whose time has come, then
-priority class, then the counter's service order (or weights), then the earliest arrival.
-A ticket transferred to one counter is offered to that counter only.
+Order of "call next" for a counter (README.md, "Routing order"): appointments whose time
+has come, then priority class, then the counter's service order (or weights), then the
+earliest arrival. A ticket transferred to one counter is offered to that counter only.
 """
 
 from __future__ import annotations

@@ -17,8 +17,8 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from kolejka.core.errors import DomainError
 from kolejka.schemas import EventPublic
-from server import repository as repo
 from server.deps import Services, resolve_token
+from server.display_reads import site_position
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -27,13 +27,6 @@ CLOSE_AUTH = 4401
 CLOSE_FORBIDDEN = 4403
 CLOSE_NOT_FOUND = 4404
 CLOSE_TOO_SLOW = 4408
-
-
-def _site_id(services: Services, code: str) -> tuple[int, str, int]:
-    with services.db.read() as session:
-        site = repo.site_by_code(session, code)
-        assert site.id is not None
-        return site.id, site.epoch, site.last_seq
 
 
 @router.websocket("/sites/{site}/events")
@@ -52,7 +45,9 @@ async def event_stream(
         if not token:
             raise DomainError("not_authenticated")
         actor = await to_thread.run_sync(resolve_token, services, token)
-        site_id, current_epoch, last_seq = await to_thread.run_sync(_site_id, services, site)
+        site_id, current_epoch, last_seq = await to_thread.run_sync(
+            site_position, services.db, site
+        )
     except DomainError as exc:
         code = CLOSE_NOT_FOUND if exc.status == 404 else CLOSE_AUTH
         await websocket.close(code=code, reason=exc.code)

@@ -11,29 +11,28 @@ wait and, once called, the counter — no site, time, language or anything else.
   handful of indexed reads): every 3 s near the front of the line, every 15 s far back, as
   each answer says, and at most 60 times a minute per ticket (429 beyond).
 
-A flood of page loads or of made-up ids is for the reverse proxy in front to stop
-(install/README.md); per address would be wrong here, a hall of phones shares one.
+Both are limited per ticket (60 asks a minute, shared by the page and its polls), and the
+ids that match no ticket per client address (20 a minute): a hall of phones may share one
+address on the guest Wi-Fi, so the misses are counted there, never the hits. A flood of
+page loads is for the reverse proxy in front to stop (install/nginx/).
 """
 
 from __future__ import annotations
 
-import json
 from functools import cache
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
-from sqlmodel import select
 
 from kolejka.core.errors import NotFound
-from kolejka.core.states import TicketStatus
 from kolejka.i18n import LANGUAGES, N_, NATIVE_NAMES, normalize_language, translator
 from kolejka.schemas import ErrorPublic, TicketStatusPublic
 from server.deps import Services, ServicesDep
-from server.models import Service, Site, Ticket
 from server.routes.assets import asset_response
-from server.views import ticket_public
+from server.routes.pages import page_headers, template, with_boot
+from server.ticket_status import POLL_MS, read_ticket_status
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(prefix="/public", tags=["public"])
@@ -43,58 +42,36 @@ ASSETS = {
     "status.css": "text/css; charset=utf-8",
     "status.js": "text/javascript; charset=utf-8",
 }
-BOOT_MARK = "__KOLEJKA_BOOT__"
 PUBLIC_ID = r"^[A-Za-z0-9_-]{16,40}$"
-POLL_MS = 3000
-PAGE_HEADERS = {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "X-Robots-Tag": "noindex, nofollow",
-    "Content-Security-Policy": (
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-    ),
-}
+PAGE_HEADERS = page_headers(noindex=True)
 API_HEADERS = {
     "Cache-Control": "no-store",
     "Referrer-Policy": "no-referrer",
     "X-Robots-Tag": "noindex, nofollow",
 }
-AT_COUNTER = (TicketStatus.CALLED, TicketStatus.SERVING)
 
 
-def read_status(services: Services, public_id: str) -> tuple[TicketStatusPublic, str]:
-    """The ticket's public state and its language; NotFound for an unknown id."""
-    now = services.clock.now()
-    with services.db.read() as session:
-        ticket = session.exec(select(Ticket).where(Ticket.public_id == public_id)).first()
-        if ticket is None:
-            raise NotFound("not_found")
-        site = session.get(Site, ticket.site_id)
-        service = session.get(Service, ticket.service_id)
-        assert site is not None and service is not None
-        view = ticket_public(
-            session, site, ticket, now, recent_limit=services.settings.recent_durations
+def read_status(
+    services: Services, request: Request, public_id: str
+) -> tuple[TicketStatusPublic, str]:
+    """The ticket's public state and its language; NotFound for an unknown id, or
+    RateLimited when the caller's address has missed too often."""
+    try:
+        return read_ticket_status(
+            services.db,
+            public_id,
+            services.clock.now(),
+            recent_limit=services.settings.recent_durations,
         )
-        status = TicketStatusPublic(
-            number=view.number,
-            service_names=dict(service.names),
-            status=view.status,
-            ahead=view.ahead,
-            estimated_wait_s=view.estimated_wait_s,
-            counter=view.counter if view.status in AT_COUNTER else None,
-            poll_after_ms=poll_after_ms(view.status, view.ahead),
-        )
-        return status, ticket.language
+    except NotFound:
+        services.miss_limiter.check(client_address(request))
+        raise
 
 
-def poll_after_ms(status: TicketStatus, ahead: int | None) -> int:
-    """Often near the front, seldom far back. A hall of phones each asking every 3 s was
-    the server's largest steady load, and nobody ten places back is called within 15 s."""
-    if status is not TicketStatus.WAITING or ahead is None or ahead <= 3:
-        return POLL_MS
-    return 2 * POLL_MS if ahead <= 10 else 5 * POLL_MS
+def client_address(request: Request) -> str:
+    """The caller's address (behind the proxy, the one it forwards: uvicorn reads
+    X-Forwarded-For from the trusted proxy addresses)."""
+    return request.client.host if request.client else "unknown"
 
 
 def limit_page(services: Services, public_id: str) -> None:
@@ -110,11 +87,11 @@ def limit_page(services: Services, public_id: str) -> None:
     responses={code: {"model": ErrorPublic} for code in (404, 422, 429)},
 )
 def ticket_status(
-    public_id: Annotated[str, Path(pattern=PUBLIC_ID)], services: ServicesDep
+    public_id: Annotated[str, Path(pattern=PUBLIC_ID)], request: Request, services: ServicesDep
 ) -> JSONResponse:
     """A ticket's live state for the visitor's phone (no sign-in: the id is the secret)."""
     limit_page(services, public_id)
-    status, _language = read_status(services, public_id)
+    status, _language = read_status(services, request, public_id)
     return JSONResponse(status.model_dump(mode="json"), headers=API_HEADERS)
 
 
@@ -170,11 +147,6 @@ def page_language(request: Request, ticket_language: str | None) -> str:
     return normalize_language(ticket_language)
 
 
-@cache
-def _template() -> str:
-    return (WEB_DIR / "status.html").read_text(encoding="utf-8")
-
-
 def render_page(public_id: str, language: str, initial: TicketStatusPublic | None) -> str:
     boot = {
         "public_id": public_id,
@@ -185,9 +157,8 @@ def render_page(public_id: str, language: str, initial: TicketStatusPublic | Non
         "poll_ms": POLL_MS,
         "initial": initial.model_dump(mode="json") if initial else None,
     }
-    # `</` must not appear inside a <script> block, whatever a service name says.
-    text = json.dumps(boot, ensure_ascii=False).replace("</", "<\\/")
-    return _template().replace(BOOT_MARK, text).replace('lang="pl"', f'lang="{language}"', 1)
+    page = with_boot(template(WEB_DIR / "status.html"), boot)
+    return page.replace('lang="pl"', f'lang="{language}"', 1)
 
 
 @router.get("/t/{public_id}", response_class=HTMLResponse)
@@ -195,8 +166,9 @@ def status_page(
     public_id: Annotated[str, Path(pattern=PUBLIC_ID)], request: Request, services: ServicesDep
 ) -> HTMLResponse:
     """The live page; an unknown ticket gets the same page saying so (404)."""
+    limit_page(services, public_id)
     try:
-        initial, ticket_language = read_status(services, public_id)
+        initial, ticket_language = read_status(services, request, public_id)
     except NotFound:
         language = page_language(request, None)
         return HTMLResponse(

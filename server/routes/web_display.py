@@ -10,21 +10,19 @@ into the page, and the page sends no Referer.
 
 from __future__ import annotations
 
-import json
-from functools import cache
 from pathlib import Path as FilePath
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import FileResponse, HTMLResponse
 
-from display.labels import captions_by_language
 from kolejka.core.errors import DomainError
 from kolejka.i18n import LANGUAGES
-from server import repository as repo
+from kolejka.i18n.board import captions_by_language
 from server.deps import Services, ServicesDep, resolve_token
-from server.models import Device
+from server.display_reads import display_zone, site_position
 from server.routes.assets import asset_response
+from server.routes.pages import page_headers, template, with_boot
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,23 +31,8 @@ ASSETS = {
     "display.css": "text/css; charset=utf-8",
     "display.js": "text/javascript; charset=utf-8",
 }
-BOOT_MARK = "__KOLEJKA_BOOT__"
 SITE_CODE = r"^[a-z0-9][a-z0-9-]{0,39}$"
-PAGE_HEADERS = {
-    "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": (
-        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self' ws: wss:; base-uri 'none'; form-action 'none'; "
-        "frame-ancestors 'none'"
-    ),
-}
-
-
-@cache
-def _template() -> str:
-    return (WEB_DIR / "display.html").read_text(encoding="utf-8")
+PAGE_HEADERS = page_headers(connect_src="'self' ws: wss:")
 
 
 def render_page(site: str, zone: list[int] | None = None) -> str:
@@ -60,9 +43,7 @@ def render_page(site: str, zone: list[int] | None = None) -> str:
         "languages": list(LANGUAGES),
         "captions": captions_by_language(),
     }
-    # `</` must not appear inside a <script> block, whatever the captions say.
-    text = json.dumps(boot, ensure_ascii=False).replace("</", "<\\/")
-    return _template().replace(BOOT_MARK, text)
+    return with_boot(template(WEB_DIR / "display.html"), boot)
 
 
 @router.get("/display/{site}", response_class=HTMLResponse)
@@ -72,14 +53,13 @@ def display_page(
     token: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
     """The hall board page for `site` (404 when the site is unknown)."""
-    with services.db.read() as session:
-        site_id = repo.site_by_code(session, site).id
+    site_id = site_position(services.db, site).id
     return HTMLResponse(
         render_page(site, _device_zone(services, site_id, token)), headers=PAGE_HEADERS
     )
 
 
-def _device_zone(services: Services, site_id: int | None, token: str | None) -> list[int]:
+def _device_zone(services: Services, site_id: int, token: str | None) -> list[int]:
     """The zone registered for this display, [] for none or for a token that is no display's.
 
     A bad token is not refused here: the page then shows the event stream's refusal, in
@@ -91,11 +71,7 @@ def _device_zone(services: Services, site_id: int | None, token: str | None) -> 
         actor = resolve_token(services, token)
     except DomainError:
         return []
-    if actor.kind != "display" or actor.site_id != site_id:
-        return []
-    with services.db.read() as session:
-        device = session.get(Device, actor.id)
-        return sorted(device.zone) if device is not None else []
+    return display_zone(services.db, actor, site_id)
 
 
 @router.get("/display/assets/{name}")

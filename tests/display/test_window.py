@@ -264,7 +264,6 @@ def test_the_controller_skips_an_unreadable_event_and_keeps_announcing(
     make_window: Callable[..., DisplayWindow],
 ) -> None:
     board = loaded_board()
-    window = make_window(board)
     said: list[str] = []
 
     def speak(call: BoardCall) -> None:
@@ -272,7 +271,9 @@ def test_the_controller_skips_an_unreadable_event_and_keeps_announcing(
         if len(said) == 1:
             raise OSError("the sound card is gone")
 
-    controller = DisplayController(board, window, None, speak=speak, parent=window)
+    controller = DisplayController(board, None, speak=speak)
+    window = make_window(board, controller=controller)
+    controller.setParent(window)
     announced: list[BoardCall] = []
     controller.callAnnounced.connect(announced.append)
     controller.on_event(event(11, "ticket.called", {"ticket": "garbage"}))
@@ -282,6 +283,22 @@ def test_the_controller_skips_an_unreadable_event_and_keeps_announcing(
     assert said == ["A100", "A101"]
     assert [c.number for c in announced] == ["A100", "A101"]
     assert window.shown_calls()[0] == ("A101", "4")
+
+
+def test_the_window_shows_the_connection_its_controller_reports(
+    make_window: Callable[..., DisplayWindow],
+) -> None:
+    board = loaded_board()
+    controller = DisplayController(board, None)
+    window = make_window(board, controller=controller)
+    assert window.controller is controller and window.connection is Connection.CONNECTING
+    controller.on_connection(True)
+    assert window.connection is Connection.ONLINE and window.banner.isHidden()
+    controller.on_connection(False)
+    assert window.connection is Connection.OFFLINE
+    controller.on_fatal("invalid_token")
+    controller.on_connection(False)  # a refused display does not pretend to reconnect
+    assert window.connection is Connection.REFUSED
 
 
 def test_windows_do_not_leak_into_each_other(make_window: Callable[..., DisplayWindow]) -> None:

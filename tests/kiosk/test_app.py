@@ -17,11 +17,12 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import KioskWindow, build_kiosk_window
+from kiosk.app import build_kiosk_window
 from kiosk.controller import Timing
 from kiosk.flow import Screen
 from kiosk.screens import ServicesScreen
 from kiosk.theme import MIN_TOUCH_MM, mm_to_px
+from kiosk.window import KioskWindow
 from kolejka.client import KolejkaClient
 from kolejka.gui_gc import collector
 from printers.config import PrinterConfig

@@ -80,11 +80,8 @@ def test_the_page_asks_often_near_the_front_and_seldom_far_back(
 def test_one_tickets_page_may_ask_only_so_often(
     sqlite_server: LiveServer, kiosk: KolejkaClient
 ) -> None:
-    # The limiter's clock stands still: nothing refills however slow the machine is.
-    limiter = sqlite_server.services.status_limiter
-    sqlite_server.services.status_limiter = RateLimiter(
-        limiter.rate * 60, burst=int(limiter.burst), monotonic=lambda: 0.0
-    )
+    services = sqlite_server.services
+    services.status_limiter = frozen(services.status_limiter)
     mine, other = kiosk.issue_ticket("A"), kiosk.issue_ticket("B")
     answers = [httpx.get(status_url(sqlite_server, mine.public_id)) for _ in range(21)]
     assert [a.status_code for a in answers[:20]] == [200] * 20  # a few open tabs are fine
@@ -108,6 +105,64 @@ def test_the_counter_appears_once_called_and_stays_while_served(
     clerk.finish_ticket(ticket.id)
     done = kiosk.ticket_status(ticket.public_id)
     assert (done.status, done.counter) == ("done", None)
+
+
+def frozen(limiter: RateLimiter) -> RateLimiter:
+    """The same limits with a clock that stands still: nothing refills however slow the
+    machine is."""
+    return RateLimiter(limiter.rate * 60, burst=int(limiter.burst), monotonic=lambda: 0.0)
+
+
+def from_address(address: str) -> dict[str, str]:
+    """Headers of a request the reverse proxy forwards for `address` (the test server, like
+    uvicorn behind nginx, trusts X-Forwarded-For from 127.0.0.1)."""
+    return {"X-Forwarded-For": address}
+
+
+def assert_rate_limited(response: httpx.Response) -> None:
+    assert response.status_code == 429
+    assert response.headers["content-type"].startswith("application/json")
+    body = response.json()
+    assert set(body) == {"code", "detail", "params"} and body["code"] == "rate_limited"
+    assert int(response.headers["Retry-After"]) >= 1
+
+
+def test_the_page_is_limited_like_its_json(sqlite_server: LiveServer, kiosk: KolejkaClient) -> None:
+    services = sqlite_server.services
+    services.status_limiter = frozen(services.status_limiter)
+    mine, other = kiosk.issue_ticket("A"), kiosk.issue_ticket("B")
+    page = f"{sqlite_server.url}/t/{mine.public_id}"
+    loads = [httpx.get(page) for _ in range(10)]
+    polls = [httpx.get(status_url(sqlite_server, mine.public_id)) for _ in range(10)]
+    assert [a.status_code for a in loads + polls] == [200] * 20  # page and polls: one budget
+    assert_rate_limited(httpx.get(page))
+    assert_rate_limited(httpx.get(status_url(sqlite_server, mine.public_id)))
+    assert httpx.get(f"{sqlite_server.url}/t/{other.public_id}").status_code == 200
+
+
+def test_made_up_ids_are_limited_per_address_and_real_tickets_still_answer(
+    sqlite_server: LiveServer, kiosk: KolejkaClient
+) -> None:
+    services = sqlite_server.services
+    services.miss_limiter = frozen(services.miss_limiter)
+    budget = int(services.miss_limiter.burst)
+    hall, elsewhere = from_address("192.0.2.10"), from_address("198.51.100.7")
+    mine = kiosk.issue_ticket("A")
+    guesses = [f"guess{n:04d}-made-up-id-x" for n in range(budget + 2)]
+    misses = [httpx.get(status_url(sqlite_server, g), headers=hall) for g in guesses[:-2]]
+    assert [m.status_code for m in misses] == [404] * budget
+    assert_rate_limited(httpx.get(status_url(sqlite_server, guesses[-2]), headers=hall))
+    assert_rate_limited(httpx.get(f"{sqlite_server.url}/t/{guesses[-1]}", headers=hall))
+    # The misses are what is counted, never the hits: every phone on the hall's Wi-Fi
+    # still follows its own ticket, page and polls.
+    tickets = [mine, *(kiosk.issue_ticket("B") for _ in range(budget + 5))]
+    for ticket in tickets:
+        answer = httpx.get(status_url(sqlite_server, ticket.public_id), headers=hall)
+        assert answer.status_code == 200 and answer.json()["number"] == ticket.number
+    assert httpx.get(f"{sqlite_server.url}/t/{mine.public_id}", headers=hall).status_code == 200
+    # Another address has its own budget.
+    assert httpx.get(status_url(sqlite_server, guesses[0]), headers=elsewhere).status_code == 404
+    assert httpx.get(f"{sqlite_server.url}/t/{guesses[0]}", headers=elsewhere).status_code == 404
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
-"""The board's captions and status lines, shared by the Qt window and the web board.
+"""The hall board's captions and status lines, shared by the Qt display and the web board.
 
-Plain message ids (English) for the gettext catalogue; no Qt here, so the server can send
-the same translated captions to the browser page.
+Plain message ids (English) for the gettext catalogue. They live here, in the shared
+package, so that both the display app and the server (which bakes them into the web
+board's page) import them from below rather than one app from another.
 """
 
 from __future__ import annotations

@@ -1,0 +1,270 @@
+"""The kiosk's window: header, the visitor's screens, footer; the scanner and the idle
+watch as application event filters.
+
+It renders the controller's state and sends the visitor's intents to it as flow events;
+the controller never touches a widget. Built by `kiosk.app`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QMainWindow,
+    QScrollArea,
+    QScroller,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.config import KioskConfig
+from kiosk.controller import KioskController
+from kiosk.flow import CodeEntered, KioskState, LanguageChosen, Screen
+from kiosk.scanner import ScanBuffer, ScannerFilter
+from kiosk.screens import (
+    AnyScreen,
+    AppointmentScreen,
+    LanguageScreen,
+    NoticeScreen,
+    ServicesScreen,
+    TicketScreen,
+    UnavailableScreen,
+    View,
+    WorkingScreen,
+)
+from kiosk.texts import gettext, local_time
+from kiosk.theme import LARGE_TEXT_SCALE, stylesheet
+from kiosk.widgets import Footer, Header
+from kolejka.gui_gc import collector
+
+Clock = Callable[[], datetime]
+
+# What counts as the visitor doing something (restarts the idle countdown).
+ACTIVITY = frozenset(
+    {
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.TouchBegin,
+        QEvent.Type.KeyPress,
+    }
+)
+
+
+class ActivityFilter(QObject):
+    """Application event filter: any press aimed at `window` emits `active`."""
+
+    active = Signal()
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        self.window = window
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            event.type() in ACTIVITY
+            and isinstance(watched, QWidget)
+            and watched.window() is self.window
+        ):
+            self.active.emit()
+        return False
+
+
+class CurrentPageStack(QStackedWidget):
+    """A stack as large as the screen shown now, not as the largest of all screens."""
+
+    def sizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.sizeHint() if page is not None else super().sizeHint()
+
+    def minimumSizeHint(self) -> QSize:
+        page = self.currentWidget()
+        return page.minimumSizeHint() if page is not None else super().minimumSizeHint()
+
+    def hasHeightForWidth(self) -> bool:
+        page = self.currentWidget()
+        return page.hasHeightForWidth() if page is not None else False
+
+    def heightForWidth(self, width: int) -> int:
+        page = self.currentWidget()
+        return page.heightForWidth(width) if page is not None else -1
+
+
+def scrolling(page: QWidget) -> QScrollArea:
+    """The screens fill the window; on a screen too small for them (larger text on a small
+    kiosk) they scroll by touch instead of being cut off."""
+    area = QScrollArea()
+    area.setObjectName("screenArea")
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(page)
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.TouchGesture)
+    return area
+
+
+class KioskWindow(QMainWindow):
+    def __init__(
+        self,
+        config: KioskConfig,
+        controller: KioskController,
+        clock: Clock | None = None,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("kioskWindow")
+        self.setWindowTitle("Kolejka — kiosk")
+        self.config = config
+        self.controller = controller
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.large_text = False
+        # Worker threads must never run the cyclic collector over these widgets.
+        collector().pin()
+        self._pinned = True
+
+        self.header = Header()
+        self.header.site.setText(config.site_name or "")
+        self.footer = Footer(config.languages)
+        self.footer.languageChosen.connect(self._footer_language)
+        self.footer.largeTextToggled.connect(self.set_large_text)
+        self.screens: dict[Screen, AnyScreen] = {
+            Screen.LANGUAGE: LanguageScreen(config.languages),
+            Screen.SERVICES: ServicesScreen(),
+            Screen.APPOINTMENT: AppointmentScreen(),
+            Screen.WORKING: WorkingScreen(),
+            Screen.TICKET: TicketScreen(),
+            Screen.NOTICE: NoticeScreen(),
+            Screen.UNAVAILABLE: UnavailableScreen(),
+        }
+        self.stack = CurrentPageStack()
+        for screen in self.screens.values():
+            screen.intent.connect(controller.dispatch)
+            self.stack.addWidget(screen)
+        page = QWidget()
+        page.setObjectName("kioskPage")
+        column = QVBoxLayout(page)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.header)
+        column.addWidget(scrolling(self.stack), 1)
+        column.addWidget(self.footer)
+        self.setCentralWidget(page)
+
+        controller.stateChanged.connect(self._render)
+        controller.servicesChanged.connect(self._render)
+        controller.siteNameChanged.connect(self._site_name)
+
+        self.scanner = ScannerFilter(self, ScanBuffer(max_gap_s=config.scanner_gap_ms / 1000))
+        self.scanner.scanned.connect(self._scanned)
+        self.activity = ActivityFilter(self)
+        self.activity.active.connect(controller.touch)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self.scanner)
+            app.installEventFilter(self.activity)
+
+        self.ticker = QTimer(self)
+        self.ticker.setInterval(1000)
+        self.ticker.timeout.connect(self._tick)
+        self.ticker.start()
+
+        self.resize(1280, 800)
+        self.set_large_text(config.large_text)
+        self._render()
+
+    # --- the visitor's view --------------------------------------------------------------
+
+    @property
+    def state(self) -> KioskState:
+        return self.controller.state
+
+    def current_screen(self) -> AnyScreen:
+        return self.screens[self.state.screen]
+
+    def view(self) -> View:
+        return View(
+            state=self.state,
+            services=self.controller.services,
+            languages=self.config.languages,
+            priority_enabled=self.config.priority_enabled and self.controller.site_priority,
+            timezone=self.config.timezone,
+            status_base=self.config.status_base,
+            now=self.clock(),
+            remaining_s=self.controller.remaining_s(),
+        )
+
+    @Slot()
+    def _render(self) -> None:
+        view = self.view()
+        screen = self.screens[view.state.screen]
+        if view.state.screen is not Screen.APPOINTMENT:
+            appointment = self.screens[Screen.APPOINTMENT]
+            assert isinstance(appointment, AppointmentScreen)
+            appointment.clear()
+        screen.show_view(view)
+        if self.stack.currentWidget() is not screen:
+            self.stack.setCurrentWidget(screen)
+            self.stack.updateGeometry()
+        self._show_footer(view)
+        self._tick()
+
+    def _show_footer(self, view: View) -> None:
+        # The start screen is all languages already; everywhere else they can be switched.
+        self.footer.show_language(
+            view.state.language,
+            self._large_text_label(view),
+            switcher=view.state.screen is not Screen.LANGUAGE,
+        )
+
+    def _large_text_label(self, view: View) -> str:
+        mark = "☑" if self.large_text else "☐"
+        if view.state.language is None:
+            return f"{mark} Aa+"
+        return f"{mark} Aa+  {gettext(view.language, 'Larger text')}"
+
+    @Slot()
+    def _tick(self) -> None:
+        self.header.clock.setText(local_time(self.clock(), self.config.timezone))
+        if self.state.screen is Screen.TICKET:
+            self.screens[Screen.TICKET].show_view(self.view())
+
+    @Slot(str)
+    def _site_name(self, name: str) -> None:
+        self.header.site.setText(self.config.site_name or name)
+
+    @Slot(str)
+    def _footer_language(self, language: str) -> None:
+        self.controller.dispatch(LanguageChosen(language))
+
+    @Slot(str)
+    def _scanned(self, code: str) -> None:
+        self.controller.dispatch(CodeEntered(code))
+
+    @Slot(bool)
+    def set_large_text(self, on: bool) -> None:
+        self.large_text = on
+        self.setStyleSheet(stylesheet(LARGE_TEXT_SCALE if on else 1.0))
+        if self.footer.large_text.isChecked() != on:
+            self.footer.large_text.setChecked(on)
+        self._show_footer(self.view())
+
+    # --- life ----------------------------------------------------------------------------
+
+    def shutdown(self) -> None:
+        """Stop timers, filters and background work; close the connection. Idempotent."""
+        self.ticker.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self.scanner)
+            app.removeEventFilter(self.activity)
+        self.controller.stop()
+        self.controller.issuer.client.close()
+        if self._pinned:
+            self._pinned = False
+            collector().release()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.shutdown()
+        super().closeEvent(event)
