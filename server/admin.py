@@ -2,7 +2,9 @@
 
 The admin API speaks the same schema as the TOML file (server/siteconfig.py), so what an
 administrator exports can be edited and put back, and the same validation guards both.
-Secrets never leave: devices come back as `token_sha256`, clerks as `password_hash`.
+Secrets never leave: devices come back as `token_sha256` (a 192-bit random token's
+digest, which cannot be reversed nor presented), clerks without their password or its
+hash; a clerk sent back without one keeps the password they have.
 """
 
 from __future__ import annotations
@@ -77,7 +79,6 @@ def export_site(session: Session, site: Site) -> SiteConfig:
                     "username": c.username,
                     "display_name": c.display_name,
                     "role": c.role,
-                    "password_hash": c.password_hash,
                 }
                 for c in clerks
             ],

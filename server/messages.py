@@ -43,6 +43,7 @@ MESSAGES: dict[str, str] = {
     "http_error": N_("The request could not be handled."),
     "site_code_mismatch": N_("The configuration is for another site than '{site}'."),
     "admin_would_lock_out": N_("The new configuration must keep you as an administrator."),
+    "clerk_needs_password": N_("Give a password for the new clerk '{username}'."),
     # appointments (server/appointments.py)
     "appointment_forged": N_("This code is not a valid booking confirmation."),
     "appointment_unknown": N_("We cannot find this booking code. Please check it and try again."),

@@ -11,10 +11,17 @@ import secrets
 
 from sqlmodel import Session, select
 
+from kolejka.core.errors import DomainError
 from server.db import Database
 from server.models import Clerk, Counter, CounterService, Device, Service, Site
 from server.security import hash_password, hash_token, verify_password
 from server.siteconfig import KolejkaConfig, SiteConfig
+
+
+class MissingPassword(DomainError):
+    """A new clerk without a password or its hash (HTTP 422)."""
+
+    status = 422
 
 
 def apply_config(db: Database, config: KolejkaConfig) -> list[str]:
@@ -133,6 +140,8 @@ def _apply_clerks(session: Session, site: Site, cfg: SiteConfig) -> None:
             clerk.password_hash = cc.password_hash
         elif cc.password and not verify_password(clerk.password_hash or None, cc.password):
             clerk.password_hash = hash_password(cc.password)
+        elif not clerk.password_hash:  # neither given: only an existing clerk keeps theirs
+            raise MissingPassword("clerk_needs_password", username=cc.username)
         session.add(clerk)
     for clerk in existing.values():
         clerk.active = False

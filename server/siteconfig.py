@@ -163,13 +163,15 @@ class ClerkConfig(Strict):
     username: str = Field(min_length=1, max_length=100)
     display_name: str | None = None
     role: Literal["clerk", "supervisor", "admin"] = "clerk"
+    # Neither, over the admin API: keep the clerk's current password (the API never
+    # sends hashes out). A file must give one for every clerk (KolejkaConfig).
     password: str | None = Field(None, min_length=6)
-    password_hash: str | None = None
+    password_hash: str | None = Field(None, max_length=300)
 
     @model_validator(mode="after")
     def _one_password(self) -> ClerkConfig:
-        if (self.password is None) == (self.password_hash is None):
-            raise ValueError("give exactly one of 'password' or 'password_hash'")
+        if self.password is not None and self.password_hash is not None:
+            raise ValueError("give only one of 'password' or 'password_hash'")
         return self
 
 
@@ -238,6 +240,17 @@ class SiteConfig(Strict):
 
 class KolejkaConfig(Strict):
     sites: list[SiteConfig] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _passwords(self) -> KolejkaConfig:
+        for site in self.sites:
+            for clerk in site.clerks:
+                if clerk.password is None and clerk.password_hash is None:
+                    raise ValueError(
+                        f"clerk {clerk.username!r} of site {site.code!r}: "
+                        "give one of 'password' or 'password_hash'"
+                    )
+        return self
 
 
 def parse_config(data: dict[str, Any], source: str = "configuration") -> KolejkaConfig:
