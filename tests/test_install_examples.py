@@ -97,3 +97,30 @@ def test_the_server_unit_reads_the_env_file_and_passes_no_address():
     assert "EnvironmentFile=/etc/kolejka/server.env" in unit
     start = next(line for line in unit if line.startswith("ExecStart="))
     assert "--host" not in start and "--port" not in start
+
+
+def test_the_unit_and_nginx_use_the_health_probes():
+    unit = directives(INSTALL / "systemd" / "kolejka-server.service")
+    post = next(line for line in unit if line.startswith("ExecStartPost="))
+    assert "http://127.0.0.1:" in post and "/readyz" in post and "curl -fsS" in post
+    conf = (INSTALL / "nginx" / "kolejka.conf").read_text()
+    assert "location ~ ^/(healthz|readyz)$" in conf
+
+
+def test_the_install_readme_covers_what_an_it_admin_needs():
+    readme = (INSTALL / "README.md").read_text(encoding="utf-8")
+    for needed in (
+        "kolejka backup PATH",
+        "kolejka restore PATH",
+        "kolejka audit --site",
+        "/readyz",
+        "/healthz",
+        "/var/lib/kolejka/secret_key",
+        "KOLEJKA_PUBLIC_BASE_URL=https://kolejka.example.gov.pl",
+        "certbot",
+        "## 3. The time zone",
+        "**Upgrade.**",
+        "**Restore.**",
+    ):
+        assert needed in readme, needed
+    assert ":8420" not in readme.replace("127.0.0.1:8420", "")
