@@ -51,8 +51,8 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = Field(8420, ge=1, le=65535)
-    secret_key: SecretStr | None = Field(
-        None, description="Signs clerk tokens and booking codes; generated when not given."
+    secret_key: SecretStr = Field(
+        SecretStr(""), description="Signs clerk tokens and booking codes; generated if empty."
     )
     site_config: Path | None = Field(None, description="TOML file with the sites to load.")
     public_base_url: str | None = Field(
@@ -70,7 +70,7 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _resolve_secret(self) -> Settings:
-        given = self.secret_key.get_secret_value() if self.secret_key is not None else ""
+        given = self.secret_key.get_secret_value()
         if self.environment == "test":
             self.secret_key = SecretStr(given or DEV_SECRET)
         elif given:
@@ -82,7 +82,6 @@ class Settings(BaseSettings):
     @property
     def signing_key(self) -> str:
         """The secret itself, for the code that signs and checks tokens."""
-        assert self.secret_key is not None  # filled in by the validator
         return self.secret_key.get_secret_value()
 
     @property

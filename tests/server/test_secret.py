@@ -135,3 +135,15 @@ def test_worker_processes_rebuild_the_same_secret(tmp_path, monkeypatch):
         monkeypatch.setenv(key, value)
     child = Settings()
     assert (child.signing_key, child.port) == (parent.signing_key, 8421)
+
+
+def test_tokens_signed_with_the_settings_secret_check_either_way(tmp_path):
+    from server.security import issue_clerk_token, read_clerk_token
+
+    settings = Settings(environment="production", data_dir=tmp_path)
+    now = datetime.now(UTC)
+    token, _ = issue_clerk_token(
+        secret=settings.secret_key, clerk_id=6, site_id=1, role="admin", now=now, ttl_s=60
+    )
+    assert read_clerk_token(token, secret=settings.signing_key, now=now) is not None
+    assert read_clerk_token(token, secret=DEV_SECRET, now=now) is None
