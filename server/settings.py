@@ -40,7 +40,10 @@ class SecretError(ValueError):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="KOLEJKA_", extra="ignore")
+    # An error names the setting, never repeats what was given: that may be the secret.
+    model_config = SettingsConfigDict(
+        env_prefix="KOLEJKA_", extra="ignore", hide_input_in_errors=True
+    )
 
     environment: Literal["development", "production", "test"] = "development"
     database_url: str = Field(default_factory=default_database_url)
