@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=settings.log_level.upper())
     print(
         f"Kolejka server on http://{settings.host}:{settings.port}  "
-        f"(database: {settings.database_url})",
+        f"(database: {settings.database_shown})",
         flush=True,
     )
     target: Any = app

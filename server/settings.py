@@ -98,6 +98,17 @@ class Settings(BaseSettings):
         return Path(user_data_dir("kolejka", appauthor=False))
 
     @property
+    def database_shown(self) -> str:
+        """The database URL for the log: a password in it is masked."""
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            return make_url(self.database_url).render_as_string(hide_password=True)
+        except ArgumentError:
+            return "(not a database URL)"
+
+    @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
 

@@ -148,3 +148,11 @@ def test_tokens_signed_with_the_settings_secret_check_either_way(tmp_path):
     )
     assert read_clerk_token(token, secret=settings.signing_key, now=now) is not None
     assert read_clerk_token(token, secret=DEV_SECRET, now=now) is None
+
+
+def test_the_database_password_is_masked_where_the_url_is_shown(tmp_path):
+    settings = Settings(
+        environment="test", database_url="postgresql+psycopg://kolejka:hunter2-xyz@db/kolejka"
+    )
+    assert "hunter2-xyz" not in settings.database_shown
+    assert settings.database_shown.endswith("@db/kolejka")
