@@ -2,33 +2,39 @@
 
 The admin API speaks the same schema as the TOML file (server/siteconfig.py), so what an
 administrator exports can be edited and put back, and the same validation guards both.
-Secrets never leave: devices come back as `token_sha256`, clerks as `password_hash`.
+Secrets never leave: devices come back as `token_sha256` (a 192-bit random token's
+digest, which cannot be reversed nor presented), clerks without their password or its
+hash; a clerk sent back without one keeps the password they have.
 """
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session, col, select
 
 from kolejka.core.errors import Conflict
 from server import repository as repo
 from server.actors import Actor, require_admin, require_site
+from server.appointments import BOOKED, checkin_window, slot_starts
 from server.clock import Clock
 from server.db import Database
 from server.eventlog import append_event
-from server.models import Clerk, Device, Site
+from server.models import Appointment, Clerk, Device, Service, Site
 from server.provisioning import apply_site
 from server.siteconfig import SiteConfig
 
 
 def export_site(session: Session, site: Site) -> SiteConfig:
-    services = [s for s in repo.services_of(session, site) if s.enabled]
-    codes = {s.id for s in services}
+    # Every service, disabled ones too (with `enabled`), so that putting the answer back
+    # changes nothing: tickets and statistics keep referring to them.
+    services = repo.services_of(session, site)
     counters = []
     for counter in repo.counters_of(session, site):
         links = [
             {"service": service.code, "order": link.order, "weight": link.weight}
             for link, service in repo.links_of(session, counter)
-            if service.id in codes
         ]
         if links:
             counters.append(
@@ -39,8 +45,12 @@ def export_site(session: Session, site: Site) -> SiteConfig:
                     "services": links,
                 }
             )
-    devices = session.exec(select(Device).where(Device.site_id == site.id, Device.active))
-    clerks = session.exec(select(Clerk).where(Clerk.site_id == site.id, Clerk.active))
+    devices = session.exec(
+        select(Device).where(Device.site_id == site.id, Device.active).order_by(col(Device.id))
+    )
+    clerks = session.exec(
+        select(Clerk).where(Clerk.site_id == site.id, Clerk.active).order_by(col(Clerk.id))
+    )
     rules = {k: v for k, v in site.settings.items() if k != "address"}
     return SiteConfig.model_validate(
         {
@@ -57,7 +67,10 @@ def export_site(session: Session, site: Site) -> SiteConfig:
                     "group_names": s.group_names,
                     "hours": s.hours or None,
                     "daily_limit": s.daily_limit,
+                    "enabled": s.enabled,
                     "bring_text": s.bring_text,
+                    "slot_minutes": s.slot_minutes,
+                    "slot_capacity": s.slot_capacity,
                 }
                 for s in services
             ],
@@ -77,7 +90,6 @@ def export_site(session: Session, site: Site) -> SiteConfig:
                     "username": c.username,
                     "display_name": c.display_name,
                     "role": c.role,
-                    "password_hash": c.password_hash,
                 }
                 for c in clerks
             ],
@@ -108,12 +120,106 @@ class SiteAdmin:
                 c.username == _username(session, actor) and c.role == "admin" for c in config.clerks
             ):
                 raise Conflict("admin_would_lock_out")
+            before = export_site(session, site)
+            _refuse_taken_tokens(session, site, config)
+            _refuse_stranding(session, site, before, config, self.clock.now())
             apply_site(session, config)
-            append_event(session, site, "site.configured", {"by": actor.name}, self.clock.now())
             session.flush()
-            return export_site(session, site)
+            after = export_site(session, site)
+            if after != before:  # the same document put back is not a change
+                append_event(session, site, "site.configured", {"by": actor.name}, self.clock.now())
+                session.flush()
+            return after
 
 
 def _username(session: Session, actor: Actor) -> str | None:
     clerk = session.get(Clerk, actor.id)
     return clerk.username if clerk else None
+
+
+def _refuse_taken_tokens(session: Session, site: Site, config: SiteConfig) -> None:
+    """A device token must be one device's: another site's kiosk cannot be taken over."""
+    names = {d.token_hash: d.name for d in config.devices}
+    if not names:
+        return
+    taken = session.exec(
+        select(Device.token_hash).where(
+            col(Device.token_hash).in_(list(names)), Device.site_id != site.id
+        )
+    ).first()
+    if taken is not None:
+        raise Conflict("device_token_in_use", device=names[taken])
+
+
+# How many stranded slots the message lists; the params carry every appointment.
+_NAMED_SLOTS = 10
+
+
+def _refuse_stranding(
+    session: Session, site: Site, current: SiteConfig, config: SiteConfig, now: datetime
+) -> None:
+    """Refuse a configuration under which a booked, still usable appointment has no slot
+    any more: its service gone or closed to appointments, its time no longer a slot
+    start (hours, slot length, time zone), or more bookings in its slot than places.
+    Only what this change strands counts: a slot already out of line does not block
+    every later change."""
+    already = _stranded(session, site, current, now)
+    stranded = [
+        (code, start, ids)
+        for (code, start), ids in _stranded(session, site, config, now).items()
+        if (code, start) not in already
+    ]
+    if stranded:
+        zone = ZoneInfo(config.timezone)
+        named = [
+            f"{code} {start.astimezone(zone):%d.%m.%Y %H:%M} ({len(ids)})"
+            for code, start, ids in stranded[:_NAMED_SLOTS]
+        ]
+        if len(stranded) > _NAMED_SLOTS:
+            named.append("…")
+        raise Conflict(
+            "config_strands_appointments",
+            count=sum(len(ids) for _, _, ids in stranded),
+            slots=", ".join(named),
+            appointments=[i for _, _, ids in stranded for i in ids],
+        )
+
+
+def _stranded(
+    session: Session, site: Site, config: SiteConfig, now: datetime
+) -> dict[tuple[str, datetime], list[int]]:
+    """The booked appointments, by slot, that `config` leaves without a place."""
+    codes = {s.id: s.code for s in repo.services_of(session, site)}
+    wanted = {s.code: s for s in config.services}
+    zone = ZoneInfo(config.timezone)
+    pending = session.exec(
+        select(Appointment)
+        .where(
+            Appointment.site_id == site.id,
+            Appointment.status == BOOKED,
+            col(Appointment.start_at) >= now - timedelta(days=1),
+        )
+        .order_by(col(Appointment.start_at), col(Appointment.id))
+    )
+    slots: dict[tuple[str, datetime], list[int]] = {}
+    for appointment in pending:
+        if checkin_window(site, appointment.start_at)[1] < now:
+            continue  # missed: nothing left to keep
+        key = (codes[appointment.service_id], appointment.start_at)
+        slots.setdefault(key, []).append(appointment.id)  # type: ignore[arg-type]
+    stranded: dict[tuple[str, datetime], list[int]] = {}
+    for (code, start), ids in slots.items():
+        service = wanted.get(code)
+        if service is None or not service.enabled or len(ids) > service.slot_capacity:
+            stranded[code, start] = ids
+            continue
+        grid = Service(
+            site_id=site.id,  # type: ignore[arg-type]
+            code=code,
+            hours=service.hours.model_dump(mode="json") if service.hours else {},
+            slot_minutes=service.slot_minutes,
+        )
+        local = start.astimezone(zone)
+        if local not in slot_starts(grid, local.date(), zone):
+            stranded[code, start] = ids
+    return stranded

@@ -28,7 +28,7 @@ from server.messages import message_for
 from server.provisioning import apply_config
 from server.ratelimit import RateLimiter
 from server.readmodels import ReadModels
-from server.routes import admin, auth, counters, events_ws, queue, tickets, web_display
+from server.routes import admin, auth, counters, events_ws, health, queue, tickets, web_display
 from server.routes import appointments as appointment_routes
 from server.routes import public as public_routes
 from server.settings import Settings
@@ -117,6 +117,7 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.services = services
+    app.include_router(health.router)
     for module in (auth, tickets, counters, queue, admin):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(events_ws.router, prefix=API_PREFIX)
@@ -125,10 +126,6 @@ def create_app(
     app.include_router(public_routes.api_router, prefix=API_PREFIX)
     app.include_router(public_routes.router)
     _install_error_handlers(app)
-
-    @app.get("/healthz", include_in_schema=False)
-    def healthz() -> dict[str, str]:
-        return {"status": "ok", "version": __version__}
 
     return app
 

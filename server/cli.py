@@ -72,14 +72,13 @@ def run(args: argparse.Namespace) -> int:
     logging.basicConfig(level=settings.log_level.upper())
     print(
         f"Kolejka server on http://{settings.host}:{settings.port}  "
-        f"(database: {settings.database_url})",
+        f"(database: {settings.database_shown})",
         flush=True,
     )
     target: Any = app
     if args.workers > 1:
         # Each worker process builds its own app from the same validated settings.
-        for key, value in settings.model_dump(exclude_none=True).items():
-            os.environ[f"KOLEJKA_{key.upper()}"] = str(value)
+        os.environ.update(settings.as_environment())
         target = "server.asgi:create"
     uvicorn.run(
         target,

@@ -107,7 +107,7 @@ def _cached_actor(services: Services, token: str) -> Actor | None:
     # cheap to check again, the database lookup is what the cache saves.
     if cached is not None and cached.kind == "clerk":
         now = services.clock.now()
-        if not read_clerk_token(token, secret=services.settings.secret_key, now=now):
+        if not read_clerk_token(token, secret=services.settings.signing_key, now=now):
             return None
     return cached
 
@@ -115,7 +115,7 @@ def _cached_actor(services: Services, token: str) -> Actor | None:
 def _lookup_token(services: Services, token: str) -> Actor:
     if token.count(".") == 2:
         claims = read_clerk_token(
-            token, secret=services.settings.secret_key, now=services.clock.now()
+            token, secret=services.settings.signing_key, now=services.clock.now()
         )
         if claims is None:
             raise AuthError("invalid_token")

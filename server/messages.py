@@ -41,8 +41,15 @@ MESSAGES: dict[str, str] = {
     "rate_limited": N_("Too many tickets from this kiosk; please wait a moment."),
     "invalid_request": N_("The request is not valid."),
     "http_error": N_("The request could not be handled."),
+    "not_ready": N_("The server is not ready: its database is unreachable or not upgraded."),
     "site_code_mismatch": N_("The configuration is for another site than '{site}'."),
     "admin_would_lock_out": N_("The new configuration must keep you as an administrator."),
+    "clerk_needs_password": N_("Give a password for the new clerk '{username}'."),
+    "device_token_in_use": N_("The token of device '{device}' belongs to another site."),
+    "config_strands_appointments": N_(
+        "This change would leave {count} booked appointments without a place: {slots}. "
+        "Move or cancel them first."
+    ),
     # appointments (server/appointments.py)
     "appointment_forged": N_("This code is not a valid booking confirmation."),
     "appointment_unknown": N_("We cannot find this booking code. Please check it and try again."),

@@ -11,10 +11,17 @@ import secrets
 
 from sqlmodel import Session, select
 
+from kolejka.core.errors import DomainError
 from server.db import Database
 from server.models import Clerk, Counter, CounterService, Device, Service, Site
-from server.security import hash_password, hash_token, verify_password
+from server.security import hash_password, verify_password
 from server.siteconfig import KolejkaConfig, SiteConfig
+
+
+class MissingPassword(DomainError):
+    """A new clerk without a password or its hash (HTTP 422)."""
+
+    status = 422
 
 
 def apply_config(db: Database, config: KolejkaConfig) -> list[str]:
@@ -56,12 +63,17 @@ def _apply_services(session: Session, site: Site, cfg: SiteConfig) -> dict[str, 
         session.add(service)
         existing[sc.code] = service
     wanted = {sc.code for sc in cfg.services}
-    for code, service in existing.items():
-        if code not in wanted:
-            service.enabled = False
-            session.add(service)
+    dropped = sorted((s for code, s in existing.items() if code not in wanted), key=_place)
+    for position, service in enumerate(dropped, start=len(cfg.services)):
+        service.enabled = False  # after the configured ones, in their old order
+        service.position = position
+        session.add(service)
     session.flush()
     return existing
+
+
+def _place(service: Service) -> tuple[int, str]:
+    return (service.position, service.code)
 
 
 def _apply_counters(
@@ -100,23 +112,34 @@ def _apply_counters(
 
 
 def _apply_devices(session: Session, site: Site, cfg: SiteConfig) -> None:
-    existing = {d.name: d for d in session.exec(select(Device).where(Device.site_id == site.id))}
-    for dc in cfg.devices:
-        device = existing.pop(dc.name, None) or Device(
-            site_id=site.id,  # type: ignore[arg-type]
-            kind=dc.kind,
-            name=dc.name,
-            token_hash="",
-        )
+    """A device is the token it holds: matched by token first (a renamed kiosk stays the
+    same row), then by name (a new token for the same kiosk). So a token that moves
+    between names never meets itself in the unique index halfway through."""
+    unclaimed = list(session.exec(select(Device).where(Device.site_id == site.id)))
+    by_hash = {d.token_hash: d for d in unclaimed}
+    claimed: dict[int, Device] = {}
+    for index, dc in enumerate(cfg.devices):
+        device = by_hash.get(dc.token_hash)
+        if device is not None:
+            claimed[index] = device
+    taken = {id(d) for d in claimed.values()}
+    by_name = {d.name: d for d in unclaimed if id(d) not in taken}
+    for index, dc in enumerate(cfg.devices):
+        device = claimed.get(index) or by_name.pop(dc.name, None)
+        if device is None:
+            device = Device(site_id=site.id, kind=dc.kind, name=dc.name, token_hash="")  # type: ignore[arg-type]
+        taken.add(id(device))
         device.kind = dc.kind
-        device.token_hash = dc.token_sha256 or hash_token(dc.token or "")
+        device.name = dc.name
+        device.token_hash = dc.token_hash
         device.counter_number = dc.counter
         device.zone = dc.zone
         device.active = True
         session.add(device)
-    for device in existing.values():
-        device.active = False
-        session.add(device)
+    for device in unclaimed:
+        if id(device) not in taken:
+            device.active = False
+            session.add(device)
     session.flush()
 
 
@@ -133,6 +156,8 @@ def _apply_clerks(session: Session, site: Site, cfg: SiteConfig) -> None:
             clerk.password_hash = cc.password_hash
         elif cc.password and not verify_password(clerk.password_hash or None, cc.password):
             clerk.password_hash = hash_password(cc.password)
+        elif not clerk.password_hash:  # neither given: only an existing clerk keeps theirs
+            raise MissingPassword("clerk_needs_password", username=cc.username)
         session.add(clerk)
     for clerk in existing.values():
         clerk.active = False

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from pydantic import SecretStr
 
 _hasher = PasswordHasher()
 # Verified against when the user does not exist, so both paths cost the same time.
@@ -50,8 +51,13 @@ class ClerkClaims:
     expires_at: datetime
 
 
+def _key(secret: str | SecretStr) -> str:
+    """The settings' SecretStr (or the plain text) as the signing key."""
+    return secret.get_secret_value() if isinstance(secret, SecretStr) else secret
+
+
 def issue_clerk_token(
-    *, secret: str, clerk_id: int, site_id: int, role: str, now: datetime, ttl_s: int
+    *, secret: str | SecretStr, clerk_id: int, site_id: int, role: str, now: datetime, ttl_s: int
 ) -> tuple[str, datetime]:
     expires = now + timedelta(seconds=ttl_s)
     payload = {
@@ -62,15 +68,15 @@ def issue_clerk_token(
         "exp": int(expires.timestamp()),
         "typ": "clerk",
     }
-    return jwt.encode(payload, secret, algorithm="HS256"), expires
+    return jwt.encode(payload, _key(secret), algorithm="HS256"), expires
 
 
-def read_clerk_token(token: str, *, secret: str, now: datetime) -> ClerkClaims | None:
+def read_clerk_token(token: str, *, secret: str | SecretStr, now: datetime) -> ClerkClaims | None:
     """The claims of a valid, unexpired clerk token; None for anything else."""
     try:
         data = jwt.decode(
             token,
-            secret,
+            _key(secret),
             algorithms=["HS256"],
             options={
                 # Expiry is checked below against the injected clock, not the wall clock.

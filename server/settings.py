@@ -1,19 +1,33 @@
 """Server settings: one validated class, read from KOLEJKA_* environment variables.
 
-Nothing else in the server reads the environment. Unsafe values (the development secret)
-are refused outside development.
+Nothing else in the server reads the environment.
+
+The secret that signs clerk tokens and booking codes is never a value anyone could know
+from the source: outside tests the built-in one and the example file's placeholder are
+refused, and when none is given the server generates one on first start and keeps it in
+`<data_dir>/secret_key` (mode 0600), so it survives restarts and every worker reads the
+same one. It is a `SecretStr`, so it shows as `**********` in logs and reprs.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+import secrets
+import stat
 from pathlib import Path
 from typing import Literal
 
 from platformdirs import user_data_dir
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+# Signs tokens in the test suite only; refused everywhere else.
 DEV_SECRET = "development-only-secret-change-me-in-production"
+SECRET_FILE = "secret_key"
+MIN_SECRET_LENGTH = 32
+# Values anyone can read in this repository (install/server.env.example): never accepted.
+_PUBLIC_MARKERS = ("change-me", "changeme")
 
 
 def default_database_url() -> str:
@@ -21,14 +35,28 @@ def default_database_url() -> str:
     return f"sqlite:///{path}"
 
 
+class SecretError(ValueError):
+    """No usable signing secret."""
+
+
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="KOLEJKA_", extra="ignore")
+    # An error names the setting, never repeats what was given: that may be the secret.
+    model_config = SettingsConfigDict(
+        env_prefix="KOLEJKA_", extra="ignore", hide_input_in_errors=True
+    )
 
     environment: Literal["development", "production", "test"] = "development"
     database_url: str = Field(default_factory=default_database_url)
+    data_dir: Path | None = Field(
+        None,
+        description="Where the generated secret is kept (default: the SQLite database's "
+        "directory, else the user's data directory).",
+    )
     host: str = "127.0.0.1"
     port: int = Field(8420, ge=1, le=65535)
-    secret_key: str = DEV_SECRET
+    secret_key: SecretStr = Field(
+        SecretStr(""), description="Signs clerk tokens and booking codes; generated if empty."
+    )
     site_config: Path | None = Field(None, description="TOML file with the sites to load.")
     public_base_url: str | None = Field(
         None, description="Where visitors' phones reach the server (the ticket QR code)."
@@ -44,13 +72,97 @@ class Settings(BaseSettings):
     log_level: str = "info"
 
     @model_validator(mode="after")
-    def _refuse_unsafe(self) -> Settings:
-        if self.environment == "production" and self.secret_key == DEV_SECRET:
-            raise ValueError("KOLEJKA_SECRET_KEY must be set in production")
-        if self.environment == "production" and len(self.secret_key) < 32:
-            raise ValueError("KOLEJKA_SECRET_KEY must be at least 32 characters in production")
+    def _resolve_secret(self) -> Settings:
+        given = self.secret_key.get_secret_value()
+        if self.environment == "test":
+            self.secret_key = SecretStr(given or DEV_SECRET)
+        elif given:
+            check_secret(given, "KOLEJKA_SECRET_KEY")
+        else:
+            self.secret_key = SecretStr(load_or_create_secret(self.secret_dir / SECRET_FILE))
         return self
+
+    @property
+    def signing_key(self) -> str:
+        """The secret itself, for the code that signs and checks tokens."""
+        return self.secret_key.get_secret_value()
+
+    @property
+    def secret_dir(self) -> Path:
+        if self.data_dir is not None:
+            return self.data_dir
+        if self.is_sqlite and self.database_url.startswith("sqlite:///"):
+            path = self.database_url.removeprefix("sqlite:///").split("?", 1)[0]
+            if path and path != ":memory:":
+                return Path(path).parent
+        return Path(user_data_dir("kolejka", appauthor=False))
+
+    @property
+    def database_shown(self) -> str:
+        """The database URL for the log: a password in it is masked."""
+        from sqlalchemy.engine import make_url
+        from sqlalchemy.exc import ArgumentError
+
+        try:
+            return make_url(self.database_url).render_as_string(hide_password=True)
+        except ArgumentError:
+            return "(not a database URL)"
 
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+    def as_environment(self) -> dict[str, str]:
+        """KOLEJKA_* variables that rebuild these settings in another process (workers)."""
+        env = {}
+        for key, value in self.model_dump(exclude_none=True).items():
+            text = value.get_secret_value() if isinstance(value, SecretStr) else str(value)
+            env[f"KOLEJKA_{key.upper()}"] = text
+        return env
+
+
+def check_secret(secret: str, source: str) -> None:
+    """Refuse a secret that is public (built in, or copied from an example) or short."""
+    lowered = secret.lower()
+    if secret == DEV_SECRET or any(marker in lowered for marker in _PUBLIC_MARKERS):
+        raise SecretError(
+            f"{source} is a published example value; set a random one "
+            "(python3 -c 'import secrets; print(secrets.token_urlsafe(48))') "
+            "or leave it unset to have one generated"
+        )
+    if len(secret) < MIN_SECRET_LENGTH:
+        raise SecretError(f"{source} must be at least {MIN_SECRET_LENGTH} characters")
+
+
+def load_or_create_secret(path: Path) -> str:
+    """The secret kept in `path`, generated there (mode 0600) on first use.
+
+    Published with a hard link from a private temporary file, so processes starting
+    together agree on one secret and none reads a half-written file."""
+    try:
+        return _load_or_create(path)
+    except OSError as exc:
+        raise SecretError(f"cannot keep the generated secret in {path}: {exc}") from None
+
+
+def _load_or_create(path: Path) -> str:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            with os.fdopen(descriptor, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_urlsafe(48) + "\n")
+            with contextlib.suppress(FileExistsError):  # another process was first
+                os.link(temporary, path)
+        finally:
+            temporary.unlink(missing_ok=True)
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        raise SecretError(
+            f"{path} may be read by other users (mode {mode:04o}); "
+            f"run `chmod 600 {path}` and consider replacing the secret"
+        )
+    secret = path.read_text(encoding="ascii").strip()
+    check_secret(secret, str(path))
+    return secret

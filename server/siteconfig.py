@@ -31,6 +31,7 @@ start-up with a message an administrator can act on.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tomllib
 from datetime import date
@@ -105,10 +106,10 @@ def opening_hours_from_json(data: dict[str, Any]) -> OpeningHours:
 class ServiceConfig(Strict):
     code: str = Field(description="Ticket prefix: 1-3 capital letters.")
     names: dict[str, str]
-    group: str | None = None
+    group: str | None = Field(None, max_length=40)
     group_names: dict[str, str] = Field(default_factory=dict)
     hours: HoursConfig | None = None
-    daily_limit: int | None = Field(None, ge=1)
+    daily_limit: int | None = Field(None, ge=1, le=1_000_000)
     enabled: bool = True
     bring_text: dict[str, str] = Field(
         default_factory=dict, description="What to bring, per language (appointment confirmation)."
@@ -133,23 +134,30 @@ class ServiceConfig(Strict):
 
 class CounterServiceConfig(Strict):
     service: str
-    order: int = Field(1, ge=1)
-    weight: float = Field(1.0, gt=0)
+    order: int = Field(1, ge=1, le=1000)
+    weight: float = Field(1.0, gt=0, le=1000, allow_inf_nan=False)
 
 
 class CounterConfig(Strict):
     number: int = Field(ge=1, le=999)
-    name: str | None = None
+    name: str | None = Field(None, max_length=100)
     routing: RoutingMode = RoutingMode.ORDER
     services: list[CounterServiceConfig] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _each_service_once(self) -> CounterConfig:
+        codes = [link.service for link in self.services]
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"counter {self.number} lists a service twice: {codes}")
+        return self
 
 
 class DeviceConfig(Strict):
     kind: Literal["kiosk", "display", "counter", "booking"]  # booking: an integration token
-    name: str
+    name: str = Field(min_length=1, max_length=100)
     token: str | None = Field(None, min_length=16)
     token_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
-    counter: int | None = None
+    counter: int | None = Field(None, ge=1, le=999)
     zone: list[int] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -158,18 +166,25 @@ class DeviceConfig(Strict):
             raise ValueError("give exactly one of 'token' or 'token_sha256'")
         return self
 
+    @property
+    def token_hash(self) -> str:
+        """What the server stores and looks the device up by."""
+        return self.token_sha256 or hashlib.sha256((self.token or "").encode()).hexdigest()
+
 
 class ClerkConfig(Strict):
     username: str = Field(min_length=1, max_length=100)
-    display_name: str | None = None
+    display_name: str | None = Field(None, max_length=200)
     role: Literal["clerk", "supervisor", "admin"] = "clerk"
+    # Neither, over the admin API: keep the clerk's current password (the API never
+    # sends hashes out). A file must give one for every clerk (KolejkaConfig).
     password: str | None = Field(None, min_length=6)
-    password_hash: str | None = None
+    password_hash: str | None = Field(None, max_length=300)
 
     @model_validator(mode="after")
     def _one_password(self) -> ClerkConfig:
-        if (self.password is None) == (self.password_hash is None):
-            raise ValueError("give exactly one of 'password' or 'password_hash'")
+        if self.password is not None and self.password_hash is not None:
+            raise ValueError("give only one of 'password' or 'password_hash'")
         return self
 
 
@@ -196,7 +211,7 @@ class RulesConfig(Strict):
 
 class SiteConfig(Strict):
     code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
-    name: str
+    name: str = Field(max_length=200)
     address: str | None = None
     timezone: str = "Europe/Warsaw"
     rules: RulesConfig = Field(default_factory=RulesConfig)
@@ -233,11 +248,28 @@ class SiteConfig(Strict):
         users = [c.username for c in self.clerks]
         if len(set(users)) != len(users):
             raise ValueError(f"clerk usernames repeat: {users}")
+        devices = [d.name for d in self.devices]
+        if len(set(devices)) != len(devices):
+            raise ValueError(f"device names repeat: {devices}")
+        tokens = [d.token_hash for d in self.devices]
+        if len(set(tokens)) != len(tokens):
+            raise ValueError("two devices have the same token")
         return self
 
 
 class KolejkaConfig(Strict):
     sites: list[SiteConfig] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _passwords(self) -> KolejkaConfig:
+        for site in self.sites:
+            for clerk in site.clerks:
+                if clerk.password is None and clerk.password_hash is None:
+                    raise ValueError(
+                        f"clerk {clerk.username!r} of site {site.code!r}: "
+                        "give one of 'password' or 'password_hash'"
+                    )
+        return self
 
 
 def parse_config(data: dict[str, Any], source: str = "configuration") -> KolejkaConfig:

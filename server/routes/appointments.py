@@ -37,7 +37,7 @@ IMPORT_MAX_BYTES = 2_000_000
 
 async def get_appointments(services: ServicesDep) -> AppointmentService:
     return AppointmentService(
-        services.db, services.clock, services.queue, services.settings.secret_key
+        services.db, services.clock, services.queue, services.settings.signing_key
     )
 
 

@@ -31,7 +31,7 @@ def login(body: LoginRequest, services: ServicesDep) -> LoginResponse:
         if not verify_password(stored, body.password) or clerk is None:
             raise AuthError("invalid_credentials")
         token, expires = issue_clerk_token(
-            secret=services.settings.secret_key,
+            secret=services.settings.signing_key,
             clerk_id=clerk.id,  # type: ignore[arg-type]
             site_id=site.id,  # type: ignore[arg-type]
             role=clerk.role,

@@ -45,6 +45,13 @@ def test_invalid_config_names_the_field(password_hash, mutate, where):
     assert where in str(info.value)
 
 
+def test_a_file_gives_every_clerk_a_password(password_hash):
+    data = site_config_dict(password_hash)
+    del data["sites"][0]["clerks"][1]["password_hash"]
+    with pytest.raises(ConfigError, match="clerk 'clerk2' of site 'test'"):
+        parse_config(data, "office.toml")
+
+
 def test_server_refuses_to_start_with_a_bad_file(tmp_path):
     bad = tmp_path / "office.toml"
     bad.write_text(
