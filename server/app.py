@@ -32,6 +32,7 @@ from server.routes import admin, auth, counters, events_ws, queue, tickets, web_
 from server.routes import appointments as appointment_routes
 from server.routes import public as public_routes
 from server.settings import Settings
+from server.signin import SignIn
 from server.siteconfig import KolejkaConfig, load_config
 from server.ticketing import QueueService
 from server.writer import Writer
@@ -58,6 +59,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         kiosk_limiter=RateLimiter(settings.kiosk_rate_per_minute),
         admin=SiteAdmin(db, clock),
         writer=Writer(db),
+        signin=SignIn(db, clock, settings),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.concurrency import run_in_threadpool
@@ -26,6 +26,9 @@ from server.security import hash_token, read_clerk_token
 from server.settings import Settings
 from server.ticketing import QueueService
 from server.writer import Writer
+
+if TYPE_CHECKING:  # the sign-in service raises AuthError from here
+    from server.signin import SignIn
 
 
 class AuthError(DomainError):
@@ -68,6 +71,7 @@ class Services:
     kiosk_limiter: RateLimiter
     admin: SiteAdmin
     writer: Writer
+    signin: SignIn
     actors: ActorCache = field(default_factory=lambda: ActorCache())
     # A ticket's public page polls every 3 s or slower; 60 a minute leaves room for tabs.
     status_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, burst=20))
