@@ -165,7 +165,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         headers = None
         if exc.status == 401:
             headers = {"WWW-Authenticate": "Bearer"}
-        if exc.status == 429 and "retry_after" in exc.params:
+        if exc.status in (429, 503) and "retry_after" in exc.params:
             headers = {"Retry-After": str(max(1, round(float(exc.params["retry_after"]))))}
         return _error(request, exc.status, exc.code, exc.params, headers)
 

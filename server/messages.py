@@ -39,6 +39,10 @@ MESSAGES: dict[str, str] = {
     "supervisor_required": N_("Only a supervisor may do this."),
     "admin_required": N_("Only an administrator may do this."),
     "rate_limited": N_("Too many tickets from this kiosk; please wait a moment."),
+    "signin_throttled": N_(
+        "Too many unsuccessful sign-in attempts. Please try again in {retry_after} s."
+    ),
+    "signin_busy": N_("Too many sign-ins at this moment. Please try again shortly."),
     "invalid_request": N_("The request is not valid."),
     "http_error": N_("The request could not be handled."),
     "site_code_mismatch": N_("The configuration is for another site than '{site}'."),

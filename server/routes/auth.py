@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 
 from kolejka.schemas import ErrorPublic, LoginRequest, LoginResponse
 from server.deps import ServicesDep
@@ -14,8 +14,20 @@ router = APIRouter(prefix="/auth", tags=["auth"])
     "/login",
     operation_id="login",
     response_model=LoginResponse,
-    responses={code: {"model": ErrorPublic} for code in (401, 404, 422)},
+    responses={
+        **{code: {"model": ErrorPublic} for code in (401, 404, 422)},
+        429: {
+            "model": ErrorPublic,
+            "description": "Too many failed attempts for this account or address "
+            "(`signin_throttled`); try again after `Retry-After` seconds.",
+        },
+        503: {
+            "model": ErrorPublic,
+            "description": "Too many sign-ins at once (`signin_busy`); try again shortly.",
+        },
+    },
 )
-async def login(body: LoginRequest, services: ServicesDep) -> LoginResponse:
+async def login(body: LoginRequest, request: Request, services: ServicesDep) -> LoginResponse:
     """Exchange a clerk's user name and password for a bearer token."""
-    return await services.signin.login(body)
+    address = request.client.host if request.client else "unknown"
+    return await services.signin.login(body, address)
