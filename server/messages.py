@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     "service_disabled": N_("This service is not available."),
     "priority_disabled": N_("Priority tickets are not offered here."),
     "idempotency_key_reused": N_("This request key was already used by someone else."),
+    "idempotency_key_mismatch": N_("This request key was already used for another request."),
     "not_authenticated": N_("Sign in or present a device token."),
     "invalid_token": N_("The token is not valid or has expired."),
     "invalid_credentials": N_("Wrong user name or password."),
