@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from kolejka.schemas import TicketCreate
 from server import idempotency
@@ -91,3 +92,27 @@ def test_a_retry_is_answered_while_the_kiosk_is_over_its_rate_limit(
         assert post(server, "/tickets", "tap-new", {"service": "A"}).status_code == 429
     finally:
         server.stop()
+
+
+def test_a_request_key_digests_everything_a_retry_must_repeat():
+    def key(method="POST", path="/t", query="", body=b"{}", operation="issue_ticket"):
+        return idempotency.RequestKey.of_request("k", operation, method, path, query, body)
+
+    same = key()
+    assert same == "k" and same.fingerprint == key().fingerprint
+    others = [key(method="PUT"), key(path="/t/1"), key(query="a=1"), key(body=b'{"a":1}')]
+    assert len({same.fingerprint, *(k.fingerprint for k in others)}) == 5
+    # The parts are delimited: moving a character from the path to the query differs.
+    assert key(path="/ab", query="").fingerprint != key(path="/a", query="b").fingerprint
+    assert key(operation="cancel_ticket").operation == "cancel_ticket"
+
+
+def test_an_in_process_key_does_not_answer_an_http_request(site_db):
+    queue = QueueService(site_db, ManualClock(T0))
+    kiosk = kiosk_actor(site_db)
+    queue.issue_ticket("test", kiosk, TicketCreate(service="A"), "tap-1")
+    http_retry = idempotency.RequestKey.of_request(
+        "tap-1", "issue_ticket", "POST", "/api/v1/sites/test/tickets", "", b'{"service":"A"}'
+    )
+    with pytest.raises(idempotency.IdempotencyKeyMismatch):
+        queue.issue_ticket("test", kiosk, TicketCreate(service="A"), http_retry)
