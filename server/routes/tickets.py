@@ -10,7 +10,6 @@ from server import idempotency
 from server.actors import Actor
 from server.deps import ActorDep, IdempotencyKey, Services, ServicesDep
 from server.idempotency import RequestKey
-from server.ratelimit import RateLimited
 
 router = APIRouter(prefix="/sites/{site}/tickets", tags=["tickets"])
 
@@ -24,14 +23,14 @@ async def limit_kiosk(services: Services, actor: Actor, key: RequestKey | None) 
     of a request already answered is no new ticket: it goes on to get that answer."""
     if actor.kind != "kiosk":
         return
-    wait = services.kiosk_limiter.acquire(actor.key)
-    if wait is None:
+    refused = services.kiosk_limiter.refusal(actor.key)
+    if refused is None:
         return
     if key is not None and await run_in_threadpool(
         idempotency.is_retry, services.db, actor.site_id, key, actor.key
     ):
         return
-    raise RateLimited(retry_after=round(wait, 1))
+    raise refused
 
 
 @router.post(
