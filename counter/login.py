@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
@@ -108,7 +110,9 @@ class LoginWindow(QWidget):
     def _failed(self, client: KolejkaClient, exc: object, language: str) -> None:
         client.close()
         _ = translator(language).gettext
-        if isinstance(exc, ApiError):
+        if isinstance(exc, ApiError) and exc.code == "signin_throttled":
+            text = throttled_text(language, exc.params.get("retry_after"))
+        elif isinstance(exc, ApiError):
             text = exc.detail or exc.code
         elif isinstance(exc, ServerUnreachable):
             text = _("The server does not answer. Check the network and try again.")
@@ -125,3 +129,25 @@ class LoginWindow(QWidget):
         if self._pinned:
             self._pinned = False
             collector().release()
+
+
+def throttled_text(language: str, retry_after: object) -> str:
+    """Sign-in refused after too many failures: when to try again, in the app's language
+    (seconds up to a minute, then whole minutes)."""
+    tr = translator(language)
+    try:
+        seconds = max(1, math.ceil(float(retry_after)))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        seconds = 60
+    if seconds < 60:
+        return tr.ngettext(
+            "Too many unsuccessful sign-in attempts. Please try again in {n} second.",
+            "Too many unsuccessful sign-in attempts. Please try again in {n} seconds.",
+            seconds,
+        ).format(n=seconds)
+    minutes = math.ceil(seconds / 60)
+    return tr.ngettext(
+        "Too many unsuccessful sign-in attempts. Please try again in {n} minute.",
+        "Too many unsuccessful sign-in attempts. Please try again in {n} minutes.",
+        minutes,
+    ).format(n=minutes)

@@ -32,6 +32,7 @@ from server.routes import admin, auth, counters, events_ws, health, queue, ticke
 from server.routes import appointments as appointment_routes
 from server.routes import public as public_routes
 from server.settings import Settings
+from server.signin import SignIn
 from server.siteconfig import KolejkaConfig, load_config
 from server.ticketing import QueueService
 from server.writer import Writer
@@ -58,6 +59,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         kiosk_limiter=RateLimiter(settings.kiosk_rate_per_minute),
         admin=SiteAdmin(db, clock),
         writer=Writer(db),
+        signin=SignIn(db, clock, settings),
     )
 
 
@@ -160,7 +162,7 @@ def _install_error_handlers(app: FastAPI) -> None:
         headers = None
         if exc.status == 401:
             headers = {"WWW-Authenticate": "Bearer"}
-        if exc.status == 429 and "retry_after" in exc.params:
+        if exc.status in (429, 503) and "retry_after" in exc.params:
             headers = {"Retry-After": str(max(1, round(float(exc.params["retry_after"]))))}
         return _error(request, exc.status, exc.code, exc.params, headers)
 

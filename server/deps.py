@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.concurrency import run_in_threadpool
@@ -19,6 +19,7 @@ from server.admin import SiteAdmin
 from server.broadcast import Broadcaster
 from server.clock import Clock
 from server.db import Database
+from server.idempotency import RequestKey
 from server.models import Clerk, Device
 from server.ratelimit import RateLimiter
 from server.readmodels import ReadModels
@@ -26,6 +27,9 @@ from server.security import hash_token, read_clerk_token
 from server.settings import Settings
 from server.ticketing import QueueService
 from server.writer import Writer
+
+if TYPE_CHECKING:  # the sign-in service raises AuthError from here
+    from server.signin import SignIn
 
 
 class AuthError(DomainError):
@@ -68,6 +72,7 @@ class Services:
     kiosk_limiter: RateLimiter
     admin: SiteAdmin
     writer: Writer
+    signin: SignIn
     actors: ActorCache = field(default_factory=lambda: ActorCache())
     # A ticket's public page polls every 3 s or slower; 60 a minute leaves room for tabs.
     status_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, burst=20))
@@ -145,14 +150,38 @@ async def current_actor(
 
 
 ActorDep = Annotated[Actor, Depends(current_actor)]
-IdempotencyKey = Annotated[
-    str | None,
-    Header(
-        alias="Idempotency-Key",
-        max_length=100,
-        description="Repeat a request safely: the same key gets the first answer again.",
-    ),
-]
+
+
+async def idempotency_key(
+    request: Request,
+    actor: ActorDep,
+    key: Annotated[
+        str | None,
+        Header(
+            alias="Idempotency-Key",
+            max_length=100,
+            description="Repeat a request safely: the same key with the same request gets "
+            "the first answer again; with another request, 422 idempotency_key_mismatch.",
+        ),
+    ] = None,
+) -> RequestKey | None:
+    """The key bound to this request: its operation, path, query and body. Depends on
+    the caller, so the body is read only once the caller is known."""
+    if key is None:
+        return None
+    route = request.scope.get("route")
+    operation = getattr(route, "operation_id", None) or getattr(route, "name", "") or ""
+    return RequestKey.of_request(
+        key,
+        operation,
+        request.method,
+        request.url.path,
+        request.url.query,
+        await request.body(),
+    )
+
+
+IdempotencyKey = Annotated[RequestKey | None, Depends(idempotency_key)]
 
 
 def request_language(request: Request) -> str:

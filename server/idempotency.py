@@ -1,29 +1,70 @@
 """Idempotency keys: a retried request with the same key gets the first answer again.
 
 A kiosk that lost the answer to "issue a ticket" asks again with the same key and gets
-the same ticket, not a second one. Records are kept for `KEEP` and then purged.
+the same ticket, not a second one. A key answers only for the request it came with: the
+same caller, operation, path and body. Anything else presenting a used key is refused,
+never answered with another request's result. Records are kept for `KEEP` and then purged.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
 
-from kolejka.core.errors import Conflict
+from kolejka.core.errors import Conflict, DomainError
 from server.db import Database
 from server.models import IdempotencyRecord
 
 KEEP = timedelta(days=2)
 
 _R = IdempotencyRecord.__table__  # type: ignore[attr-defined]
-_FIND = sa.select(_R.c.actor, _R.c.body).where(
+_FIND = sa.select(_R.c.actor, _R.c.operation, _R.c.fingerprint, _R.c.body).where(
     _R.c.site_id == sa.bindparam("site_id"), _R.c.key == sa.bindparam("key")
 )
 _INSERT = sa.insert(_R)
 _PURGE = sa.delete(_R).where(_R.c.created_at < sa.bindparam("before", type_=_R.c.created_at.type))
+
+
+class IdempotencyKeyMismatch(DomainError):
+    status = 422
+    default_code = "idempotency_key_mismatch"
+
+
+class RequestKey(str):
+    """An Idempotency-Key as the caller sent it, bound to the request it came with.
+
+    A `str`, so the use cases pass it along unchanged; `operation` and `fingerprint`
+    (the method, path, query and body, digested) are what a retry must match. A bare
+    `str` key (an in-process caller: tests, the demo) binds to the caller alone."""
+
+    operation: str | None
+    fingerprint: str | None
+
+    def __new__(cls, key: str, operation: str, fingerprint: str) -> RequestKey:
+        made = super().__new__(cls, key)
+        made.operation = operation
+        made.fingerprint = fingerprint
+        return made
+
+    @classmethod
+    def of_request(
+        cls, key: str, operation: str, method: str, path: str, query: str, body: bytes
+    ) -> RequestKey:
+        digest = hashlib.sha256()
+        for part in (method.upper().encode(), path.encode(), query.encode()):
+            digest.update(len(part).to_bytes(8, "big") + part)
+        digest.update(hashlib.sha256(body).digest())
+        return cls(key, operation, digest.hexdigest())
+
+
+def _binding(key: str) -> tuple[str | None, str | None]:
+    if isinstance(key, RequestKey):
+        return key.operation, key.fingerprint
+    return None, None
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,12 +76,16 @@ class Earlier:
 
 def earlier_answer(conn: sa.Connection, site_id: int, key: str, actor: str) -> Earlier | None:
     """What was answered under `key` before; None if the key is new. A key is the
-    caller's: someone else presenting it is refused, not answered."""
-    row = conn.execute(_FIND, {"site_id": site_id, "key": key}).first()
+    caller's: someone else presenting it is refused (409), and so is the caller sending
+    it with another request (422), not answered."""
+    row = conn.execute(_FIND, {"site_id": site_id, "key": str(key)}).first()
     if row is None:
         return None
     if row.actor != actor:
         raise Conflict("idempotency_key_reused")
+    # A record from before keys were bound (operation NULL) matches no HTTP request.
+    if (row.operation, row.fingerprint) != _binding(key):
+        raise IdempotencyKeyMismatch()
     return Earlier(row.body)
 
 
@@ -52,12 +97,15 @@ def remember(
     body: dict[str, Any] | None,
     now: datetime,
 ) -> None:
+    operation, fingerprint = _binding(key)
     conn.execute(
         _INSERT,
         {
             "site_id": site_id,
-            "key": key,
+            "key": str(key),
             "actor": actor,
+            "operation": operation,
+            "fingerprint": fingerprint,
             "status_code": 200 if body is not None else 204,
             "body": body,
             "created_at": now,
@@ -69,3 +117,11 @@ def purge(db: Database, now: datetime) -> int:
     """Forget answers older than `KEEP`; returns how many."""
     with db.write() as session:
         return int(session.connection().execute(_PURGE, {"before": now - KEEP}).rowcount)
+
+
+def is_retry(db: Database, site_id: int, key: str, actor: str) -> bool:
+    """Whether `key` already answered this very request: a retry, owed its stored answer
+    (and no new ticket) even when the caller is over its rate limit. Refuses a key used
+    by someone else or for another request, as the write would."""
+    with db.read() as session:
+        return earlier_answer(session.connection(), site_id, key, actor) is not None

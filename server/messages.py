@@ -28,6 +28,7 @@ MESSAGES: dict[str, str] = {
     "service_disabled": N_("This service is not available."),
     "priority_disabled": N_("Priority tickets are not offered here."),
     "idempotency_key_reused": N_("This request key was already used by someone else."),
+    "idempotency_key_mismatch": N_("This request key was already used for another request."),
     "not_authenticated": N_("Sign in or present a device token."),
     "invalid_token": N_("The token is not valid or has expired."),
     "invalid_credentials": N_("Wrong user name or password."),
@@ -39,6 +40,10 @@ MESSAGES: dict[str, str] = {
     "supervisor_required": N_("Only a supervisor may do this."),
     "admin_required": N_("Only an administrator may do this."),
     "rate_limited": N_("Too many tickets from this kiosk; please wait a moment."),
+    "signin_throttled": N_(
+        "Too many unsuccessful sign-in attempts. Please try again in {retry_after} s."
+    ),
+    "signin_busy": N_("Too many sign-ins at this moment. Please try again shortly."),
     "invalid_request": N_("The request is not valid."),
     "http_error": N_("The request could not be handled."),
     "not_ready": N_("The server is not ready: its database is unreachable or not upgraded."),

@@ -185,6 +185,9 @@ class IdempotencyRecord(SQLModel, table=True):
     site_id: int = Field(foreign_key="site.id", primary_key=True)
     key: str = Field(primary_key=True, max_length=100)
     actor: str = Field(max_length=100)
+    # What the key was sent with (server/idempotency.py); NULL for records made before.
+    operation: str | None = Field(default=None, max_length=60)
+    fingerprint: str | None = Field(default=None, max_length=64)
     status_code: int
     body: dict[str, Any] | None = Field(default=None, sa_column=sa.Column(sa.JSON()))
     created_at: datetime = Field(sa_column=utc_column())

@@ -60,8 +60,14 @@ class RateLimiter:
             self._buckets[key] = (tokens, now)
             return (1.0 - tokens) / self.rate
 
+    def refusal(self, key: str) -> RateLimited | None:
+        """Take one token; None when allowed, else the refusal saying when to try again
+        (for a caller that may still let the request through, e.g. a retry)."""
+        wait = self.acquire(key)
+        return None if wait is None else RateLimited(retry_after=round(wait, 1))
+
     def check(self, key: str) -> None:
         """Take one token, or refuse with RateLimited saying when to try again."""
-        wait = self.acquire(key)
-        if wait is not None:
-            raise RateLimited(retry_after=round(wait, 1))
+        refused = self.refusal(key)
+        if refused is not None:
+            raise refused

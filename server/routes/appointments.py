@@ -113,7 +113,7 @@ async def check_in(
     appointment_other_site, appointment_cancelled, appointment_used,
     appointment_too_early or appointment_too_late (409); a refusal changes nothing.
     """
-    limit_kiosk(services, actor)  # also slows down guessing codes
+    await limit_kiosk(services, actor, idempotency_key)  # also slows down guessing codes
     return await services.writer.run(appointments.check_in, site, actor, body, idempotency_key)
 
 

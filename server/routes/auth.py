@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-from sqlmodel import select
+from fastapi import APIRouter, Request
 
-from kolejka.schemas import ClerkPublic, ErrorPublic, LoginRequest, LoginResponse
-from server import repository as repo
-from server.deps import AuthError, ServicesDep
-from server.models import Clerk
-from server.security import issue_clerk_token, verify_password
+from kolejka.schemas import ErrorPublic, LoginRequest, LoginResponse
+from server.deps import ServicesDep
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -18,33 +14,20 @@ router = APIRouter(prefix="/auth", tags=["auth"])
     "/login",
     operation_id="login",
     response_model=LoginResponse,
-    responses={401: {"model": ErrorPublic}, 404: {"model": ErrorPublic}},
+    responses={
+        **{code: {"model": ErrorPublic} for code in (401, 404, 422)},
+        429: {
+            "model": ErrorPublic,
+            "description": "Too many failed attempts for this account or address "
+            "(`signin_throttled`); try again after `Retry-After` seconds.",
+        },
+        503: {
+            "model": ErrorPublic,
+            "description": "Too many sign-ins at once (`signin_busy`); try again shortly.",
+        },
+    },
 )
-def login(body: LoginRequest, services: ServicesDep) -> LoginResponse:
+async def login(body: LoginRequest, request: Request, services: ServicesDep) -> LoginResponse:
     """Exchange a clerk's user name and password for a bearer token."""
-    with services.db.read() as session:
-        site = repo.site_by_code(session, body.site)
-        clerk = session.exec(
-            select(Clerk).where(Clerk.site_id == site.id, Clerk.username == body.username)
-        ).first()
-        stored = clerk.password_hash if clerk is not None and clerk.active else None
-        if not verify_password(stored, body.password) or clerk is None:
-            raise AuthError("invalid_credentials")
-        token, expires = issue_clerk_token(
-            secret=services.settings.signing_key,
-            clerk_id=clerk.id,  # type: ignore[arg-type]
-            site_id=site.id,  # type: ignore[arg-type]
-            role=clerk.role,
-            now=services.clock.now(),
-            ttl_s=services.settings.clerk_token_ttl_s,
-        )
-        return LoginResponse(
-            access_token=token,
-            expires_at=expires,
-            clerk=ClerkPublic(
-                username=clerk.username,
-                display_name=clerk.display_name,
-                role=clerk.role,
-                site=site.code,
-            ),
-        )
+    address = request.client.host if request.client else "unknown"
+    return await services.signin.login(body, address)

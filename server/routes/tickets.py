@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
+from fastapi.concurrency import run_in_threadpool
 
 from kolejka.schemas import ErrorPublic, TicketCreate, TicketPublic, TransferRequest
+from server import idempotency
 from server.actors import Actor
 from server.deps import ActorDep, IdempotencyKey, Services, ServicesDep
+from server.idempotency import RequestKey
 
 router = APIRouter(prefix="/sites/{site}/tickets", tags=["tickets"])
 
@@ -15,10 +18,19 @@ ERRORS: dict[int | str, dict[str, object]] = {
 }
 
 
-def limit_kiosk(services: Services, actor: Actor) -> None:
-    """A kiosk may issue (or check in) only so fast: a stuck key or a prankster."""
-    if actor.kind == "kiosk":
-        services.kiosk_limiter.check(actor.key)
+async def limit_kiosk(services: Services, actor: Actor, key: RequestKey | None) -> None:
+    """A kiosk may issue (or check in) only so fast: a stuck key or a prankster. A retry
+    of a request already answered is no new ticket: it goes on to get that answer."""
+    if actor.kind != "kiosk":
+        return
+    refused = services.kiosk_limiter.refusal(actor.key)
+    if refused is None:
+        return
+    if key is not None and await run_in_threadpool(
+        idempotency.is_retry, services.db, actor.site_id, key, actor.key
+    ):
+        return
+    raise refused
 
 
 @router.post(
@@ -36,7 +48,7 @@ async def issue_ticket(
     idempotency_key: IdempotencyKey = None,
 ) -> TicketPublic:
     """Issue a numbered ticket; committed before the answer, so an answered ticket exists."""
-    limit_kiosk(services, actor)
+    await limit_kiosk(services, actor, idempotency_key)
     return await services.writer.run(
         services.queue.issue_ticket, site, actor, body, idempotency_key
     )
