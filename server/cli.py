@@ -92,3 +92,99 @@ def run(args: argparse.Namespace) -> int:
         ws_ping_timeout=20.0,
     )
     return 0
+
+
+# --- the administrator's tools (kolejka backup | restore | audit) --------------------
+
+
+def _add_database_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="the server's database (default: KOLEJKA_DATABASE_URL, else the server's default)",
+    )
+
+
+def _database_url(args: argparse.Namespace, tool: str) -> str | None:
+    try:
+        return Settings(**({"database_url": args.database} if args.database else {})).database_url
+    except ValidationError as exc:
+        print(f"kolejka {tool}: {exc}", file=sys.stderr)
+        return None
+
+
+def add_backup_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "path", type=Path, help="the file to write (or a directory for a dated one)"
+    )
+    _add_database_argument(parser)
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from server.backup import BackupError, backup_sqlite, pg_dump_command, sqlite_path
+
+    url = _database_url(args, "backup")
+    if url is None:
+        return 2
+    database = sqlite_path(url)
+    if database is None:
+        command, password = pg_dump_command(url, args.path)
+        print(
+            "kolejka backup: the database is PostgreSQL; back it up with pg_dump "
+            "(consistent while the server runs):\n  " + command,
+            file=sys.stderr,
+        )
+        if password:
+            print("  (give the password in PGPASSWORD or ~/.pgpass)", file=sys.stderr)
+        return 3
+    try:
+        result = backup_sqlite(database, args.path)
+    except (BackupError, OSError) as exc:
+        print(f"kolejka backup: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"kolejka backup: {database} -> {result.path} ({result.bytes} bytes, "
+        f"migration {result.revision}, {result.tickets} tickets, {result.events} events)"
+    )
+    return 0
+
+
+def add_restore_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", type=Path, help="a file written by kolejka backup")
+    _add_database_argument(parser)
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from server.backup import (
+        BackupError,
+        head_revisions,
+        pg_restore_command,
+        restore_sqlite,
+        sqlite_path,
+    )
+
+    url = _database_url(args, "restore")
+    if url is None:
+        return 2
+    database = sqlite_path(url)
+    if database is None:
+        command, password = pg_restore_command(url, args.path)
+        print(
+            "kolejka restore: the database is PostgreSQL; stop every Kolejka server, "
+            "then restore a pg_dump file with:\n  " + command,
+            file=sys.stderr,
+        )
+        if password:
+            print("  (give the password in PGPASSWORD or ~/.pgpass)", file=sys.stderr)
+        return 3
+    try:
+        result = restore_sqlite(args.path, database)
+    except (BackupError, OSError) as exc:
+        print(f"kolejka restore: {exc}", file=sys.stderr)
+        return 1
+    print(f"kolejka restore: {args.path} -> {database} (migration {result.revision})")
+    if result.revision not in head_revisions():
+        print("  the server upgrades it to the current migrations when it starts")
+    if result.kept_aside is not None:
+        print(f"  the replaced database is kept as {result.kept_aside}")
+    return 0
