@@ -3,7 +3,7 @@
 kolejka server [--database URL] [--config FILE] [--demo]
 kolejka kiosk | display | counter --server URL --token T
 kolejka demo        the server on SQLite with the demo office, and every app window
-kolejka backup PATH | restore PATH                  for the IT admin
+kolejka backup PATH | restore PATH | audit --site S --from D --to D   for the IT admin
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ ROLES = {
 TOOLS = {
     "backup": ("server.cli", "copy the database to a file, consistent while the server runs"),
     "restore": ("server.cli", "put a backup in place of the database (the server stopped)"),
+    "audit": ("server.cli", "who did what, when: the event log as CSV or JSON lines"),
 }
 
 

@@ -188,3 +188,61 @@ def run_restore(args: argparse.Namespace) -> int:
     if result.kept_aside is not None:
         print(f"  the replaced database is kept as {result.kept_aside}")
     return 0
+
+
+def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
+    from datetime import date
+
+    parser.add_argument("--site", required=True, help="the site's code")
+    parser.add_argument(
+        "--from", dest="first", required=True, type=date.fromisoformat, metavar="YYYY-MM-DD"
+    )
+    parser.add_argument(
+        "--to", dest="last", required=True, type=date.fromisoformat, metavar="YYYY-MM-DD"
+    )
+    parser.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    parser.add_argument("--out", type=Path, metavar="FILE", help="default: standard output")
+    _add_database_argument(parser)
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    import sqlalchemy as sa
+
+    from kolejka.core.errors import DomainError
+    from server.audit import export
+    from server.backup import sqlite_path
+    from server.db import Database
+
+    if args.first > args.last:
+        print("kolejka audit: --from is after --to", file=sys.stderr)
+        return 2
+    url = _database_url(args, "audit")
+    if url is None:
+        return 2
+    path = sqlite_path(url)
+    if path is not None and not path.is_file():  # do not create an empty one
+        print(f"kolejka audit: there is no database at {path}", file=sys.stderr)
+        return 1
+    db = Database(url)
+    partial = None
+    try:
+        if args.out is None:
+            export(db, args.site, args.first, args.last, args.format, sys.stdout)
+            return 0
+        partial = args.out.with_name(args.out.name + ".partial")
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            count = export(db, args.site, args.first, args.last, args.format, out)
+        partial.replace(args.out)
+        partial = None
+        print(f"kolejka audit: {count} events of {args.site} written to {args.out}")
+        return 0
+    except DomainError as exc:  # an unknown site
+        print(f"kolejka audit: no site {args.site!r} ({exc.code})", file=sys.stderr)
+        return 1
+    except (OSError, sa.exc.SQLAlchemyError) as exc:
+        print(f"kolejka audit: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+        db.dispose()
