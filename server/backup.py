@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import shlex
 import sqlite3
 import sys
@@ -227,6 +228,13 @@ def restore_sqlite(source: Path, database: Path, now: datetime | None = None) ->
             try:
                 src.backup(dst)
                 dst.execute("PRAGMA journal_mode=DELETE")
+                # Events after the backup are gone, and their numbers will be given again:
+                # a new epoch tells every display and counter to start afresh (a reset)
+                # rather than resume from a sequence number that now means another event.
+                for (site_id,) in dst.execute("SELECT id FROM site").fetchall():
+                    dst.execute(
+                        "UPDATE site SET epoch = ? WHERE id = ?", (secrets.token_hex(8), site_id)
+                    )
                 dst.commit()
             finally:
                 dst.close()

@@ -133,6 +133,11 @@ def test_restore_keeps_the_replaced_database_aside(sqlite_url, tmp_path, clock, 
         assert {row[0] for row in conn.execute("SELECT id FROM ticket")} == {kept.id, later.id}
     with sqlite3.connect(database) as conn:
         assert {row[0] for row in conn.execute("SELECT id FROM ticket")} == {kept.id}
+        (epoch,) = conn.execute("SELECT epoch FROM site").fetchone()
+    with sqlite3.connect(aside) as conn:
+        (old_epoch,) = conn.execute("SELECT epoch FROM site").fetchone()
+    # The log lost its last events and will number new ones again: clients must reset.
+    assert epoch != old_epoch
 
 
 def test_restore_is_refused_while_a_server_runs_on_the_database(
