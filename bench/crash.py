@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import statistics
@@ -55,12 +56,14 @@ class Ledger:
     first_ticket_at: float | None = None  # perf_counter of the first 201 since `watch_from`
     watch_from: float | None = None
 
-    def ticket(self, answer: dict[str, object]) -> None:
+    def ticket(self, answer: dict[str, object], sent_at: float) -> None:
         day = str(answer["issued_at"])[:10]
         number = str(answer["number"])
         self.tickets[int(answer["id"])] = (day, number)  # type: ignore[call-overload]
         self.numbers.append((day, number))
-        if self.watch_from is not None and self.first_ticket_at is None:
+        # Sent to the new process: an answer the old one left in a socket does not count.
+        fresh = self.watch_from is not None and sent_at >= self.watch_from
+        if fresh and self.first_ticket_at is None:
             self.first_ticket_at = time.perf_counter()
 
     def step(self, ticket_id: int, status: str) -> None:
@@ -72,6 +75,7 @@ class Ledger:
 async def kiosk(host: str, port: int, i: int, ledger: Ledger, stop: asyncio.Event) -> None:
     client = RawHttp(host, port, {"Authorization": f"Bearer bench-kiosk-token-{i:06d}"})
     while not stop.is_set():
+        sent_at = time.perf_counter()
         try:
             status, body = await client.post(
                 "/api/v1/sites/bench/tickets", {"service": "AB"[i % 2]}
@@ -82,7 +86,7 @@ async def kiosk(host: str, port: int, i: int, ledger: Ledger, stop: asyncio.Even
             await asyncio.sleep(RETRY_S)
             continue
         if status == 201:
-            ledger.ticket(json.loads(body))
+            ledger.ticket(json.loads(body), sent_at)
         else:
             ledger.failures += 1
             await asyncio.sleep(RETRY_S)
@@ -169,7 +173,7 @@ async def run(args: argparse.Namespace, database: str, config: Path) -> None:
         for c in clerks:
             await c.aclose()
     try:
-        lost, forgotten = await check(url, ledger)
+        lost, forgotten, gaps, without_event = await check(url, ledger)
     finally:
         server.terminate()
         try:
@@ -188,6 +192,7 @@ async def run(args: argparse.Namespace, database: str, config: Path) -> None:
     print(f"  lost tickets             {lost}")
     print(f"  lost steps               {forgotten}")
     print(f"  duplicate numbers        {duplicates}")
+    print(f"  event log gaps           {gaps} (tickets without their event: {without_event})")
     print(f"  unanswered requests      {ledger.failures} (while the server was down)")
     print(f"  restart → first ticket   {_seconds(ready_ticket)}")
     print(f"  restart → /healthz       {_seconds(ready_health)} (polled every 0.2 s)")
@@ -198,7 +203,7 @@ def _seconds(values: list[float]) -> str:
     return f"median {statistics.median(values):.2f} s  ({listed})"
 
 
-async def check(url: str, ledger: Ledger) -> tuple[int, int]:
+async def check(url: str, ledger: Ledger) -> tuple[int, int, int, int]:
     """Asks the restarted server about every acknowledged ticket."""
     lost = forgotten = 0
     headers = {"Authorization": "Bearer bench-display-token-0001"}
@@ -218,7 +223,22 @@ async def check(url: str, ledger: Ledger) -> tuple[int, int]:
                 forgotten += 1
 
         await asyncio.gather(*(one(i, n) for i, (_, n) in ledger.tickets.items()))
-    return lost, forgotten
+        seqs: list[int] = []
+        issued: set[int] = set()
+        while True:  # the whole event log: gap-free, an event for every ticket
+            page = await client.get(
+                "/api/v1/sites/bench/events",
+                params={"after": seqs[-1] if seqs else 0, "limit": 1000},
+            )
+            page.raise_for_status()
+            events = page.json()["data"]
+            if not events:
+                break
+            seqs += [e["seq"] for e in events]
+            issued |= {e["payload"]["ticket"]["id"] for e in events if e["type"] == "ticket.issued"}
+    gaps = sum(1 for a, b in itertools.pairwise([0, *seqs]) if b != a + 1)
+    without_event = len(set(ledger.tickets) - issued)
+    return lost, forgotten, gaps, without_event
 
 
 def hashed_config(path: Path) -> None:

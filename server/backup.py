@@ -19,6 +19,7 @@ import secrets
 import shlex
 import sqlite3
 import sys
+import weakref
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -58,6 +59,8 @@ class ServerLock:
 
     def __init__(self, fd: int | None) -> None:
         self._fd = fd
+        # An app whose start-up failed never calls release(): let the lock go with it.
+        self._finalizer = weakref.finalize(self, os.close, fd) if fd is not None else None
 
     @classmethod
     def take(cls, url: str) -> ServerLock:
@@ -72,9 +75,8 @@ class ServerLock:
         return cls(fd)
 
     def release(self) -> None:
-        fd, self._fd = self._fd, None
-        if fd is not None:
-            os.close(fd)  # closing the descriptor drops the lock
+        if self._finalizer is not None:
+            self._finalizer()  # closes the descriptor (once), which drops the lock
 
 
 def _can_lock() -> bool:
