@@ -18,6 +18,7 @@ import os
 import secrets
 import shlex
 import sqlite3
+import stat
 import sys
 import weakref
 from collections.abc import Iterator
@@ -68,7 +69,7 @@ class ServerLock:
         if path is None or not _can_lock():
             return cls(None)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(lock_path(path), os.O_RDWR | os.O_CREAT, 0o600)
+        fd = _open_lock(path)
         import fcntl
 
         fcntl.flock(fd, fcntl.LOCK_SH)  # waits while a restore is replacing the file
@@ -77,6 +78,12 @@ class ServerLock:
     def release(self) -> None:
         if self._finalizer is not None:
             self._finalizer()  # closes the descriptor (once), which drops the lock
+
+
+def _open_lock(database: Path) -> int:
+    """flock needs no write access: read-only, and readable by the server's user even when
+    root made the file (`sudo kolejka restore`)."""
+    return os.open(lock_path(database), os.O_RDONLY | os.O_CREAT, 0o644)
 
 
 def _can_lock() -> bool:
@@ -91,7 +98,7 @@ def _exclusive(database: Path) -> Iterator[None]:
     import fcntl
 
     database.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path(database), os.O_RDWR | os.O_CREAT, 0o600)
+    fd = _open_lock(database)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -182,7 +189,8 @@ def backup_sqlite(database: Path, target: Path, now: datetime | None = None) -> 
         raise BackupError("the backup cannot overwrite the database itself")
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
-    source = sqlite3.connect(f"{database.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+    # Not read-only: after a crash the WAL's index may need rebuilding before it can be read.
+    source = sqlite3.connect(database, timeout=30)
     try:
         copy = sqlite3.connect(partial)
         try:
@@ -244,6 +252,7 @@ def restore_sqlite(source: Path, database: Path, now: datetime | None = None) ->
             src.close()
         _fsync(incoming)
         inspect_file(incoming)
+        _match_owner(incoming, database)
         aside = None
         if database.exists():
             stamp = (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%SZ")
@@ -254,6 +263,18 @@ def restore_sqlite(source: Path, database: Path, now: datetime | None = None) ->
         os.replace(incoming, database)
         _fsync_dir(database.parent)
     return RestoreResult(database, revision, aside)
+
+
+def _match_owner(path: Path, database: Path) -> None:
+    """The restored file gets the replaced one's rights and owner (or its directory's
+    owner), so the server's user can still write it after `sudo kolejka restore`."""
+    if database.exists():
+        st = database.stat()
+        os.chmod(path, stat.S_IMODE(st.st_mode))
+    else:
+        st = database.parent.stat()
+    if sys.platform != "win32" and os.geteuid() == 0:
+        os.chown(path, st.st_uid, st.st_gid)
 
 
 def _move_aside(database: Path, aside: Path) -> None:

@@ -3,7 +3,9 @@ restore that never replaces the database under a running server."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 import threading
 from pathlib import Path
 
@@ -126,8 +128,14 @@ def test_restore_keeps_the_replaced_database_aside(sqlite_url, tmp_path, clock, 
     (copy,) = backup.iterdir()  # a dated file in the directory
     assert copy.name.startswith("kolejka-") and copy.suffix == ".sqlite3"
 
-    assert main(["restore", "--database", sqlite_url, str(copy)]) == 0
     database = sqlite_file(sqlite_url)
+    database.chmod(0o640)
+    if os.geteuid() == 0:  # `sudo kolejka restore` of a file the server's user owns
+        os.chown(database, 4321, 4321)
+    assert main(["restore", "--database", sqlite_url, str(copy)]) == 0
+    assert stat.S_IMODE(database.stat().st_mode) == 0o640
+    if os.geteuid() == 0:
+        assert (database.stat().st_uid, database.stat().st_gid) == (4321, 4321)
     (aside,) = database.parent.glob("kolejka.sqlite3.before-restore-*")
     with sqlite3.connect(aside) as conn:
         assert {row[0] for row in conn.execute("SELECT id FROM ticket")} == {kept.id, later.id}
