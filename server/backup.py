@@ -105,7 +105,7 @@ def _exclusive(database: Path) -> Iterator[None]:
         except BlockingIOError:
             raise BackupError(
                 f"a Kolejka server is running on {database}; stop it first "
-                "(e.g. systemctl stop kolejka), then restore"
+                "(e.g. systemctl stop kolejka-server), then restore"
             ) from None
         yield
     finally:
