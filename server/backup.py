@@ -331,7 +331,12 @@ def pg_dump_command(url: str, target: Path) -> tuple[str, bool]:
     return shlex.join(command), password
 
 
-def pg_restore_command(url: str, source: Path) -> tuple[str, bool]:
+NEW_EPOCHS = "UPDATE site SET epoch = substr(md5(random()::text), 1, 16)"
+
+
+def pg_restore_commands(url: str, source: Path) -> tuple[list[str], bool]:
+    """pg_restore, then a new event-log epoch for every site (as `restore_sqlite` gives)."""
     args, password = _libpq_args(url)
-    command = ["pg_restore", "--clean", "--if-exists", "--no-owner", *args, str(source)]
-    return shlex.join(command), password
+    restore = ["pg_restore", "--clean", "--if-exists", "--no-owner", *args, str(source)]
+    epochs = ["psql", "--no-psqlrc", "--quiet", *args, f"--command={NEW_EPOCHS}"]
+    return [shlex.join(restore), shlex.join(epochs)], password

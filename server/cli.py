@@ -158,7 +158,7 @@ def run_restore(args: argparse.Namespace) -> int:
     from server.backup import (
         BackupError,
         head_revisions,
-        pg_restore_command,
+        pg_restore_commands,
         restore_sqlite,
         sqlite_path,
     )
@@ -168,10 +168,11 @@ def run_restore(args: argparse.Namespace) -> int:
         return 2
     database = sqlite_path(url)
     if database is None:
-        command, password = pg_restore_command(url, args.path)
+        commands, password = pg_restore_commands(url, args.path)
         print(
             "kolejka restore: the database is PostgreSQL; stop every Kolejka server, "
-            "then restore a pg_dump file with:\n  " + command,
+            "then restore a pg_dump file and give the event log a new epoch (so displays "
+            "and counters start afresh) with:\n  " + "\n  ".join(commands),
             file=sys.stderr,
         )
         if password:

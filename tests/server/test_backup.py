@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+import subprocess
 import threading
 from pathlib import Path
 
@@ -229,4 +230,46 @@ def test_postgresql_gets_the_pg_dump_and_pg_restore_commands_without_the_passwor
         "pg_restore --clean --if-exists --no-owner --host=db.example --port=5433 "
         "--username=kolejka --dbname=office /var/backups/office.dump"
     ) in err
+    assert "psql --no-psqlrc --quiet --host=db.example" in err and "UPDATE site SET epoch" in err
     assert "s3cret" not in err
+
+
+@pytest.mark.postgres
+def test_the_printed_pg_dump_and_pg_restore_commands_work(tmp_path, clock, password_hash, capsys):
+    import shlex
+    import shutil
+
+    from tests.support import postgres_database
+
+    if not (shutil.which("pg_dump") and shutil.which("pg_restore")):
+        pytest.skip("pg_dump/pg_restore are not installed on this machine")
+    source_db, target_db = postgres_database(), postgres_database()
+    source_url, target_url = next(source_db), next(target_db)
+    try:
+        server = make_server(source_url, clock, password_hash).start()
+        try:
+            with KolejkaClient(server.url, "test", KIOSK_TOKEN) as kiosk:
+                tickets = [kiosk.issue_ticket("A") for _ in range(3)]
+                epoch = kiosk.list_events().epoch
+            dump = tmp_path / "office.dump"
+            capsys.readouterr()
+            assert main(["backup", "--database", source_url, str(dump)]) == 3
+            command = capsys.readouterr().err.splitlines()[1].strip()
+            subprocess.run(shlex.split(command), check=True, timeout=120)
+        finally:
+            server.stop()
+        assert main(["restore", "--database", target_url, str(dump)]) == 3
+        for command in capsys.readouterr().err.splitlines()[1:3]:
+            subprocess.run(shlex.split(command.strip()), check=True, timeout=120)
+        restored = make_server(target_url, clock, password_hash).start()
+        try:
+            with KolejkaClient(restored.url, "test", KIOSK_TOKEN) as kiosk:
+                assert [kiosk.get_ticket(t.id).number for t in tickets] == [
+                    t.number for t in tickets
+                ]
+                assert kiosk.list_events().epoch != epoch  # clients start afresh
+        finally:
+            restored.stop()
+    finally:
+        source_db.close()
+        target_db.close()
