@@ -3,6 +3,7 @@
 kolejka server [--database URL] [--config FILE] [--demo]
 kolejka kiosk | display | counter --server URL --token T
 kolejka demo        the server on SQLite with the demo office, and every app window
+kolejka backup PATH | restore PATH | audit --site S --from D --to D   for the IT admin
 """
 
 from __future__ import annotations
@@ -20,6 +21,12 @@ ROLES = {
     "counter": "counter.cli",
     "demo": "kolejka.demo",
 }
+# The administrator's tools: (module, help); the module has add_<tool>_arguments, run_<tool>.
+TOOLS = {
+    "backup": ("server.cli", "copy the database to a file, consistent while the server runs"),
+    "restore": ("server.cli", "put a backup in place of the database (the server stopped)"),
+    "audit": ("server.cli", "who did what, when: the event log as CSV or JSON lines"),
+}
 
 
 def _load(role: str) -> tuple[Callable[[argparse.ArgumentParser], None], Callable[..., int]] | None:
@@ -31,6 +38,15 @@ def _load(role: str) -> tuple[Callable[[argparse.ArgumentParser], None], Callabl
             return None
         return (lambda p: None, _missing_extra(role, exc))
     return module.add_arguments, module.run
+
+
+def _load_tool(tool: str) -> tuple[Callable[[argparse.ArgumentParser], None], Callable[..., int]]:
+    module_name = TOOLS[tool][0]
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        return (lambda p: None, _missing_extra(tool, exc))
+    return getattr(module, f"add_{tool}_arguments"), getattr(module, f"run_{tool}")
 
 
 def _missing_extra(role: str, exc: ModuleNotFoundError) -> Callable[..., int]:
@@ -57,6 +73,11 @@ def build_parser() -> argparse.ArgumentParser:
         role_parser = sub.add_parser(role, help=f"run the {role}")
         add_arguments(role_parser)
         role_parser.set_defaults(run=run)
+    for tool, (_module, help_text) in TOOLS.items():
+        add_arguments, run = _load_tool(tool)
+        tool_parser = sub.add_parser(tool, help=help_text, description=help_text)
+        add_arguments(tool_parser)
+        tool_parser.set_defaults(run=run)
     return parser
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Any
 
 from kolejka.core.errors import Forbidden
 
@@ -30,6 +32,22 @@ class Actor:
     @property
     def is_admin(self) -> bool:
         return self.kind == "clerk" and self.role == "admin"
+
+
+# Who the current request acts as: set where its token is resolved (server/deps.py) and
+# read by the event log (server/eventlog.py), which records it for the audit. Writes run in
+# a thread that copies the caller's context (server/writer.py), so it follows them there.
+acting_actor: ContextVar[Actor | None] = ContextVar("kolejka_acting_actor", default=None)
+
+
+def actor_record(actor: Actor | None) -> dict[str, Any] | None:
+    """What the audit keeps of who acted (never sent to devices or public pages)."""
+    if actor is None:
+        return None
+    record: dict[str, Any] = {"kind": actor.kind, "id": actor.id, "name": actor.name}
+    if actor.role is not None:
+        record["role"] = actor.role
+    return record
 
 
 def require_site(actor: Actor, site_id: int) -> None:

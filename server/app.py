@@ -19,6 +19,7 @@ from kolejka import __version__
 from kolejka.core.errors import DomainError
 from kolejka.i18n import best_language
 from server.admin import SiteAdmin
+from server.backup import ServerLock
 from server.broadcast import Broadcaster
 from server.clock import Clock, SystemClock
 from server.db import Database
@@ -81,6 +82,7 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        server_lock = ServerLock.take(settings.database_url)  # restore refuses while held
         with services.db.startup_lock():
             services.db.upgrade()
             if site_config is not None:
@@ -110,6 +112,7 @@ def create_app(
             await services.broadcaster.stop()
             services.writer.close()
             services.db.dispose()
+            server_lock.release()
 
     app = FastAPI(
         title="Kolejka",

@@ -91,3 +91,158 @@ def run(args: argparse.Namespace) -> int:
         ws_ping_timeout=20.0,
     )
     return 0
+
+
+# --- the administrator's tools (kolejka backup | restore | audit) --------------------
+
+
+def _add_database_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--database",
+        metavar="URL",
+        help="the server's database (default: KOLEJKA_DATABASE_URL, else the server's default)",
+    )
+
+
+def _database_url(args: argparse.Namespace, tool: str) -> str | None:
+    try:
+        return Settings(**({"database_url": args.database} if args.database else {})).database_url
+    except ValidationError as exc:
+        print(f"kolejka {tool}: {exc}", file=sys.stderr)
+        return None
+
+
+def add_backup_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "path", type=Path, help="the file to write (or a directory for a dated one)"
+    )
+    _add_database_argument(parser)
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from server.backup import BackupError, backup_sqlite, pg_dump_command, sqlite_path
+
+    url = _database_url(args, "backup")
+    if url is None:
+        return 2
+    database = sqlite_path(url)
+    if database is None:
+        command, password = pg_dump_command(url, args.path)
+        print(
+            "kolejka backup: the database is PostgreSQL; back it up with pg_dump "
+            "(consistent while the server runs):\n  " + command,
+            file=sys.stderr,
+        )
+        if password:
+            print("  (give the password in PGPASSWORD or ~/.pgpass)", file=sys.stderr)
+        return 3
+    try:
+        result = backup_sqlite(database, args.path)
+    except (BackupError, OSError) as exc:
+        print(f"kolejka backup: {exc}", file=sys.stderr)
+        return 1
+    print(
+        f"kolejka backup: {database} -> {result.path} ({result.bytes} bytes, "
+        f"migration {result.revision}, {result.tickets} tickets, {result.events} events)"
+    )
+    return 0
+
+
+def add_restore_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", type=Path, help="a file written by kolejka backup")
+    _add_database_argument(parser)
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from server.backup import (
+        BackupError,
+        head_revisions,
+        pg_restore_commands,
+        restore_sqlite,
+        sqlite_path,
+    )
+
+    url = _database_url(args, "restore")
+    if url is None:
+        return 2
+    database = sqlite_path(url)
+    if database is None:
+        commands, password = pg_restore_commands(url, args.path)
+        print(
+            "kolejka restore: the database is PostgreSQL; stop every Kolejka server, "
+            "then restore a pg_dump file and give the event log a new epoch (so displays "
+            "and counters start afresh) with:\n  " + "\n  ".join(commands),
+            file=sys.stderr,
+        )
+        if password:
+            print("  (give the password in PGPASSWORD or ~/.pgpass)", file=sys.stderr)
+        return 3
+    try:
+        result = restore_sqlite(args.path, database)
+    except (BackupError, OSError) as exc:
+        print(f"kolejka restore: {exc}", file=sys.stderr)
+        return 1
+    print(f"kolejka restore: {args.path} -> {database} (migration {result.revision})")
+    if result.revision not in head_revisions():
+        print("  the server upgrades it to the current migrations when it starts")
+    if result.kept_aside is not None:
+        print(f"  the replaced database is kept as {result.kept_aside}")
+    return 0
+
+
+def add_audit_arguments(parser: argparse.ArgumentParser) -> None:
+    from datetime import date
+
+    parser.add_argument("--site", required=True, help="the site's code")
+    parser.add_argument(
+        "--from", dest="first", required=True, type=date.fromisoformat, metavar="YYYY-MM-DD"
+    )
+    parser.add_argument(
+        "--to", dest="last", required=True, type=date.fromisoformat, metavar="YYYY-MM-DD"
+    )
+    parser.add_argument("--format", choices=["csv", "jsonl"], default="csv")
+    parser.add_argument("--out", type=Path, metavar="FILE", help="default: standard output")
+    _add_database_argument(parser)
+
+
+def run_audit(args: argparse.Namespace) -> int:
+    import sqlalchemy as sa
+
+    from kolejka.core.errors import DomainError
+    from server.audit import export
+    from server.backup import sqlite_path
+    from server.db import Database
+
+    if args.first > args.last:
+        print("kolejka audit: --from is after --to", file=sys.stderr)
+        return 2
+    url = _database_url(args, "audit")
+    if url is None:
+        return 2
+    path = sqlite_path(url)
+    if path is not None and not path.is_file():  # do not create an empty one
+        print(f"kolejka audit: there is no database at {path}", file=sys.stderr)
+        return 1
+    db = Database(url)
+    partial = None
+    try:
+        if args.out is None:
+            export(db, args.site, args.first, args.last, args.format, sys.stdout)
+            return 0
+        partial = args.out.with_name(args.out.name + ".partial")
+        with partial.open("w", encoding="utf-8", newline="") as out:
+            count = export(db, args.site, args.first, args.last, args.format, out)
+        partial.replace(args.out)
+        partial = None
+        print(f"kolejka audit: {count} events of {args.site} written to {args.out}")
+        return 0
+    except DomainError as exc:  # an unknown site
+        print(f"kolejka audit: no site {args.site!r} ({exc.code})", file=sys.stderr)
+        return 1
+    except (OSError, sa.exc.SQLAlchemyError) as exc:
+        print(f"kolejka audit: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        if partial is not None:
+            partial.unlink(missing_ok=True)
+        db.dispose()

@@ -14,7 +14,7 @@ from sqlmodel import select
 
 from kolejka.core.errors import DomainError
 from kolejka.i18n import best_language
-from server.actors import Actor
+from server.actors import Actor, acting_actor
 from server.admin import SiteAdmin
 from server.broadcast import Broadcaster
 from server.clock import Clock
@@ -146,6 +146,7 @@ async def current_actor(
     actor = _cached_actor(services, token)
     if actor is None:
         actor = await run_in_threadpool(resolve_token, services, token)
+    acting_actor.set(actor)  # the event log records who acted (server/eventlog.py)
     return actor
 
 

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
+from server.actors import acting_actor, actor_record
 from server.catalog import SiteLike
 from server.models import Event, Site
 
@@ -36,14 +37,26 @@ _NOTIFY = sa.select(sa.func.pg_notify(NOTIFY_CHANNEL, sa.bindparam("site")))
 def append_event(
     session: Session, site: SiteLike, type_: str, payload: dict[str, Any], at: datetime
 ) -> int:
-    """Append one event to `site`'s log in the session's transaction; returns its seq."""
+    """Append one event to `site`'s log in the session's transaction; returns its seq.
+
+    Who acted is the request's actor (`server.actors.acting_actor`), stored beside the
+    event for the audit export; none outside a request (start-up, housekeeping)."""
     assert site.id is not None
     conn = session.connection()
     seq = int(conn.execute(_BUMP, {"site_id": site.id}).scalar_one())
     if isinstance(site, Site):
         set_committed_value(site, "last_seq", seq)  # already written: not dirty
+    actor = actor_record(acting_actor.get())  # for the audit only: never in the payload
     conn.execute(
-        _INSERT, {"site_id": site.id, "seq": seq, "type": type_, "at": at, "payload": payload}
+        _INSERT,
+        {
+            "site_id": site.id,
+            "seq": seq,
+            "type": type_,
+            "at": at,
+            "payload": payload,
+            "actor": actor,
+        },
     )
     if conn.dialect.name == "postgresql":
         conn.execute(_NOTIFY, {"site": str(site.id)})

@@ -165,6 +165,10 @@ class Event(SQLModel, table=True):
     type: str = Field(max_length=40)
     at: datetime = Field(sa_column=utc_column(index=True))
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
+    # Who acted (server.actors.actor_record), for the audit; never sent to clients.
+    actor: dict[str, Any] | None = Field(
+        default=None, sa_column=sa.Column(sa.JSON(none_as_null=True), nullable=True)
+    )
 
 
 class Device(SQLModel, table=True):
