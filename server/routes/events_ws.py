@@ -19,6 +19,7 @@ from kolejka.core.errors import DomainError
 from kolejka.schemas import EventPublic
 from server import repository as repo
 from server.deps import Services, resolve_token
+from server.params import OptionalAfterSeq
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -40,7 +41,7 @@ def _site_id(services: Services, code: str) -> tuple[int, str, int]:
 async def event_stream(
     websocket: WebSocket,
     site: str,
-    after: int | None = None,
+    after: OptionalAfterSeq = None,
     epoch: str | None = None,
     token: str | None = None,
 ) -> None:

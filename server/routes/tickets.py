@@ -7,6 +7,7 @@ from fastapi import APIRouter, status
 from kolejka.schemas import ErrorPublic, TicketCreate, TicketPublic, TransferRequest
 from server.actors import Actor
 from server.deps import ActorDep, IdempotencyKey, Services, ServicesDep
+from server.params import TicketId
 
 router = APIRouter(prefix="/sites/{site}/tickets", tags=["tickets"])
 
@@ -45,7 +46,9 @@ async def issue_ticket(
 @router.get(
     "/{ticket_id}", operation_id="get_ticket", response_model=TicketPublic, responses=ERRORS
 )
-def get_ticket(site: str, ticket_id: int, actor: ActorDep, services: ServicesDep) -> TicketPublic:
+def get_ticket(
+    site: str, ticket_id: TicketId, actor: ActorDep, services: ServicesDep
+) -> TicketPublic:
     return services.queue.get_ticket(site, actor, ticket_id)
 
 
@@ -57,7 +60,7 @@ def get_ticket(site: str, ticket_id: int, actor: ActorDep, services: ServicesDep
 )
 async def cancel_ticket(
     site: str,
-    ticket_id: int,
+    ticket_id: TicketId,
     actor: ActorDep,
     services: ServicesDep,
     idempotency_key: IdempotencyKey = None,
@@ -75,7 +78,7 @@ async def cancel_ticket(
 )
 async def recall_ticket(
     site: str,
-    ticket_id: int,
+    ticket_id: TicketId,
     actor: ActorDep,
     services: ServicesDep,
     idempotency_key: IdempotencyKey = None,
@@ -93,7 +96,7 @@ async def recall_ticket(
 )
 async def start_service(
     site: str,
-    ticket_id: int,
+    ticket_id: TicketId,
     actor: ActorDep,
     services: ServicesDep,
     idempotency_key: IdempotencyKey = None,
@@ -111,7 +114,7 @@ async def start_service(
 )
 async def finish_ticket(
     site: str,
-    ticket_id: int,
+    ticket_id: TicketId,
     actor: ActorDep,
     services: ServicesDep,
     idempotency_key: IdempotencyKey = None,
@@ -129,7 +132,7 @@ async def finish_ticket(
 )
 async def mark_no_show(
     site: str,
-    ticket_id: int,
+    ticket_id: TicketId,
     actor: ActorDep,
     services: ServicesDep,
     idempotency_key: IdempotencyKey = None,
@@ -147,7 +150,7 @@ async def mark_no_show(
 )
 async def transfer_ticket(
     site: str,
-    ticket_id: int,
+    ticket_id: TicketId,
     body: TransferRequest,
     actor: ActorDep,
     services: ServicesDep,
