@@ -8,6 +8,7 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 from anyio import to_thread
 from fastapi import FastAPI, Request
@@ -127,6 +128,7 @@ def create_app(
     app.include_router(public_routes.router)
     _install_error_handlers(app)
     _install_guard(app, services)
+    _document_errors(app)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
@@ -180,6 +182,38 @@ def _install_guard(app: FastAPI, services: Services) -> None:
         limits=BODY_LIMITS,
         authenticate=authenticate,
     )
+
+
+def _document_errors(app: FastAPI) -> None:
+    """Declare the errors as the handlers send them, for every operation at once: FastAPI
+    declares its own validation-error shape for a 422, which the API never sends, and
+    knows nothing of the guard's 413."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        spec = build()
+        error = {
+            "description": "Error",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorPublic"}}
+            },
+        }
+        for item in spec.get("paths", {}).values():
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                if "422" in responses or operation.get("parameters"):
+                    responses["422"] = {**error, "description": "Bad input"}
+                if "requestBody" in operation:
+                    responses.setdefault("413", {**error, "description": "Body too large"})
+        schemas = spec.get("components", {}).get("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(unused, None)
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def allowed_methods(request: Request, exc: StarletteHTTPException) -> str:
