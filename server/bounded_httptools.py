@@ -3,7 +3,8 @@
 httptools keeps whatever header bytes arrive (an 8 MB header was accepted); uvicorn's h11
 parser has a limit, but is several times slower. This one counts the head's bytes as
 the parser reports them, and the bytes of a head still incomplete after a read, and
-answers 431 past the limit: the request never reaches the application.
+answers 431 past the limit: the request never reaches the application. What the parser
+refuses (a NUL in a header) is answered in the API's error shape too.
 The class sits at module level so that worker processes can unpickle the server config.
 """
 
@@ -56,6 +57,12 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def on_message_complete(self) -> None:
         if not self._refused:
             super().on_message_complete()
+
+    def send_400_response(self, msg: str) -> None:
+        # A request the parser cannot read (a NUL in a header, a broken request line): the
+        # API's error shape rather than uvicorn's plain text.
+        self.transport.write(error_bytes(400, "invalid_request", {}))
+        self.transport.close()
 
     def data_received(self, data: bytes) -> None:
         if self._refused:
