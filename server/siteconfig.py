@@ -43,6 +43,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from kolejka.core.hours import WEEKDAYS, Interval, OpeningHours
 from kolejka.core.routing import RoutingMode
 from kolejka.i18n import LANGUAGES
+from kolejka.schemas import MAX_ID
 
 Language = Literal["pl", "en", "ru", "uk"]
 _ALL_LANGUAGES: tuple[Language, ...] = ("pl", "en", "ru", "uk")
@@ -105,10 +106,10 @@ def opening_hours_from_json(data: dict[str, Any]) -> OpeningHours:
 class ServiceConfig(Strict):
     code: str = Field(description="Ticket prefix: 1-3 capital letters.")
     names: dict[str, str]
-    group: str | None = None
+    group: str | None = Field(None, max_length=40)
     group_names: dict[str, str] = Field(default_factory=dict)
     hours: HoursConfig | None = None
-    daily_limit: int | None = Field(None, ge=1)
+    daily_limit: int | None = Field(None, ge=1, le=MAX_ID)
     enabled: bool = True
     bring_text: dict[str, str] = Field(
         default_factory=dict, description="What to bring, per language (appointment confirmation)."
@@ -133,23 +134,23 @@ class ServiceConfig(Strict):
 
 class CounterServiceConfig(Strict):
     service: str
-    order: int = Field(1, ge=1)
-    weight: float = Field(1.0, gt=0)
+    order: int = Field(1, ge=1, le=MAX_ID)
+    weight: float = Field(1.0, gt=0, allow_inf_nan=False)
 
 
 class CounterConfig(Strict):
     number: int = Field(ge=1, le=999)
-    name: str | None = None
+    name: str | None = Field(None, max_length=100)
     routing: RoutingMode = RoutingMode.ORDER
     services: list[CounterServiceConfig] = Field(min_length=1)
 
 
 class DeviceConfig(Strict):
     kind: Literal["kiosk", "display", "counter", "booking"]  # booking: an integration token
-    name: str
+    name: str = Field(max_length=100)
     token: str | None = Field(None, min_length=16)
     token_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
-    counter: int | None = None
+    counter: int | None = Field(None, ge=1, le=999)
     zone: list[int] = Field(default_factory=list)
 
     @model_validator(mode="after")
@@ -161,7 +162,7 @@ class DeviceConfig(Strict):
 
 class ClerkConfig(Strict):
     username: str = Field(min_length=1, max_length=100)
-    display_name: str | None = None
+    display_name: str | None = Field(None, max_length=200)
     role: Literal["clerk", "supervisor", "admin"] = "clerk"
     password: str | None = Field(None, min_length=6)
     password_hash: str | None = None
@@ -196,7 +197,7 @@ class RulesConfig(Strict):
 
 class SiteConfig(Strict):
     code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
-    name: str
+    name: str = Field(max_length=200)
     address: str | None = None
     timezone: str = "Europe/Warsaw"
     rules: RulesConfig = Field(default_factory=RulesConfig)

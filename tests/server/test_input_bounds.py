@@ -334,3 +334,46 @@ def test_event_stream_refuses_an_out_of_range_after(live_server, after):
         assert refused.value.response.status_code == 403
     with ws_client.connect(f"{url}/test/events?token={KIOSK_TOKEN}") as ws:
         assert '"reset"' in ws.recv(timeout=15)
+
+
+CONFIG_PAST_THE_COLUMNS = [
+    (("name",), "x" * 201),
+    (("services", 0, "group"), "g" * 41),
+    (("services", 0, "daily_limit"), TOO_BIG_FOR_POSTGRES),
+    (("counters", 0, "services", 0, "order"), TOO_BIG_FOR_POSTGRES),
+    (("counters", 0, "name"), "n" * 101),
+    (("devices", 0, "name"), "d" * 101),
+    (("devices", 0, "counter"), TOO_BIG_FOR_POSTGRES),
+    (("clerks", 0, "display_name"), "c" * 201),
+]
+
+
+def test_a_configuration_past_the_columns_is_refused_and_changes_nothing(live_server):
+    """PostgreSQL answered each of these with a 500 (a value too long for its column or
+    out of int4's range); SQLite stored them."""
+    import copy
+    import json
+
+    admin = admin_headers(live_server)
+    original = request(live_server, "GET", "/sites/test/config", admin).json()
+    for path, value in CONFIG_PAST_THE_COLUMNS:
+        document = copy.deepcopy(original)
+        target = document
+        for step in path[:-1]:
+            target = target[step]
+        target[path[-1]] = value
+        answer = request(live_server, "PUT", "/sites/test/config", admin, json=document)
+        error = assert_error(answer, 422, "invalid_request")
+        assert error["params"]["errors"][0]["loc"][-1] == str(path[-1]), (path, error)
+    # A weight of 1e400 is infinity once parsed.
+    text = json.dumps(original).replace('"weight": 1.0', '"weight": 1e400', 1)
+    assert "1e400" in text
+    answer = request(
+        live_server,
+        "PUT",
+        "/sites/test/config",
+        {**admin, "Content-Type": "application/json"},
+        content=text.encode(),
+    )
+    assert_error(answer, 422, "invalid_request")
+    assert request(live_server, "GET", "/sites/test/config", admin).json() == original
