@@ -179,7 +179,8 @@ class RequestGuard:
                 raise Refused(self._refusal(headers, 400, "invalid_request"))
             chunk = message.get("body", b"")
             size += len(chunk)
-            if size > self.limits.anonymous and not authenticated:
+            # Past what anyone may send, on an operation that takes more: who is it?
+            if size > self.limits.anonymous and limit > self.limits.anonymous and not authenticated:
                 await self._authenticate(headers)
                 authenticated = True
             if size > limit:

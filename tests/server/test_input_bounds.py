@@ -256,6 +256,13 @@ def test_large_bodies_are_refused_before_they_are_read(live_server):
         f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n",
     )
     assert status_of(answer) == 401, answer[:300]
+    # Sign-in takes no token and no more than 16 KiB: 413, not 401.
+    answer = raw_exchange(
+        live_server,
+        head("POST", "/api/v1/auth/login", "Transfer-Encoding: chunked"),
+        f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n",
+    )
+    assert status_of(answer) == 413, answer[:300]
     assert last_seq(live_server) == before
 
 
