@@ -22,7 +22,6 @@ DeviceKind = Literal["kiosk", "display", "counter", "booking"]
 # --- bounded input types -----------------------------------------------------------------
 # The database's integer columns are 32-bit on PostgreSQL; a larger id can name nothing.
 MAX_ID = 2**31 - 1
-DbId = Annotated[int, Field(ge=1, le=MAX_ID)]
 DbInt = Annotated[int, Field(ge=0, le=MAX_ID)]
 
 # Days an office deals with; a day at the calendar's edge overflowed the arithmetic around
