@@ -49,7 +49,11 @@ class ServerThread:
     def __init__(self, app: Any, port: int) -> None:
         import uvicorn
 
-        config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
+        from server.limits import uvicorn_options
+
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=port, log_level="warning", **uvicorn_options()
+        )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="kolejka-server", daemon=True)
 

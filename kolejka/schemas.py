@@ -6,16 +6,62 @@ two never drift apart. Times are ISO 8601 with an offset (UTC on the wire).
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
 from kolejka.core.states import CounterState, Priority, TicketStatus
 
 Language = Literal["pl", "en", "ru", "uk"]
 Role = Literal["clerk", "supervisor", "admin"]
 DeviceKind = Literal["kiosk", "display", "counter", "booking"]
+
+
+# --- bounded input types -----------------------------------------------------------------
+# The database's integer columns are 32-bit on PostgreSQL; a larger id can name nothing.
+MAX_ID = 2**31 - 1
+DbInt = Annotated[int, Field(ge=0, le=MAX_ID)]
+
+# Days an office deals with; a day at the calendar's edge overflowed the arithmetic around
+# it (the next day, the site's time zone) into a 500.
+MIN_DAY = date(2000, 1, 1)
+MAX_DAY = date(2999, 12, 31)
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _iso_text(value: Any) -> Any:
+    """Dates and times only as ISO 8601 text: pydantic would read `0` as 1970-01-01."""
+    if isinstance(value, int | float):
+        raise ValueError("expected an ISO 8601 date or time, not a number")
+    return value
+
+
+def _iso_day(value: Any) -> Any:
+    if isinstance(value, str) and not _ISO_DAY.match(value):
+        raise ValueError("expected a date as YYYY-MM-DD")
+    return _iso_text(value)
+
+
+def _day_in_range(value: date) -> date:
+    if not MIN_DAY <= value <= MAX_DAY:
+        raise ValueError(f"expected a date from {MIN_DAY} to {MAX_DAY}")
+    return value
+
+
+def _moment_in_range(value: datetime) -> datetime:
+    _day_in_range(value.date())
+    return value
+
+
+Day = Annotated[
+    date,
+    BeforeValidator(_iso_day),
+    AfterValidator(_day_in_range),
+    Field(json_schema_extra={"pattern": _ISO_DAY.pattern}),
+]
+Moment = Annotated[AwareDatetime, BeforeValidator(_iso_text), AfterValidator(_moment_in_range)]
 
 
 class Model(BaseModel):
@@ -92,7 +138,7 @@ class TicketPublic(Model):
 
 class TransferRequest(Model):
     service: str | None = Field(None, description="Target service code.")
-    counter: int | None = Field(None, description="A specific counter number.")
+    counter: DbInt | None = Field(None, description="A specific counter number.")
     note: str | None = Field(None, max_length=500)
 
 
@@ -249,7 +295,7 @@ AppointmentStatus = Literal["booked", "checked_in", "cancelled"]
 
 class AppointmentCreate(Model):
     service: str = Field(min_length=1, max_length=3, description="Service code (prefix).")
-    start: AwareDatetime = Field(description="Slot start, with its UTC offset.")
+    start: Moment = Field(description="Slot start, with its UTC offset.")
     language: Language = Field("pl", description="The visitor's language (confirmation).")
     name: str | None = Field(
         None, max_length=200, description="Only where the site enables personal data."

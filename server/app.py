@@ -8,24 +8,26 @@ import gc
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 from anyio import to_thread
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from kolejka import __version__
 from kolejka.core.errors import DomainError
-from kolejka.i18n import best_language
 from server.admin import SiteAdmin
 from server.backup import ServerLock
 from server.broadcast import Broadcaster
 from server.clock import Clock, SystemClock
 from server.db import Database
-from server.deps import Services
+from server.deps import Services, resolve_token
+from server.guard import OperationTable, RequestGuard, error_response
 from server.housekeeping import keep_house
-from server.messages import message_for
+from server.limits import ANONYMOUS_BODY_MAX, BodyLimits
 from server.provisioning import apply_config
 from server.ratelimit import RateLimiter
 from server.readmodels import ReadModels
@@ -131,6 +133,8 @@ def create_app(
     app.include_router(public_routes.api_router, prefix=API_PREFIX)
     app.include_router(public_routes.router)
     _install_error_handlers(app)
+    _install_guard(app, services)
+    _document_errors(app)
 
     return app
 
@@ -150,13 +154,77 @@ def _error(
     params: dict | None = None,
     headers: dict[str, str] | None = None,
 ) -> JSONResponse:
-    language = best_language(request.headers.get("accept-language"))
-    params = params or {}
-    return JSONResponse(
-        status_code=status,
-        content={"code": code, "detail": message_for(code, params, language), "params": params},
+    return error_response(
+        status,
+        code,
+        params,
+        accept_language=request.headers.get("accept-language"),
         headers=headers,
     )
+
+
+# Bodies larger than the JSON default: a whole site's configuration, a day's bookings.
+BODY_LIMITS = BodyLimits(
+    by_operation={
+        "login": ANONYMOUS_BODY_MAX,
+        "put_site_config": 1024 * 1024,
+        "import_appointments": appointment_routes.IMPORT_MAX_BYTES,
+    }
+)
+
+
+def _install_guard(app: FastAPI, services: Services) -> None:
+    async def authenticate(token: str) -> None:
+        await run_in_threadpool(resolve_token, services, token)
+
+    app.state.operations = OperationTable(app.openapi)
+    app.add_middleware(
+        RequestGuard,
+        operations=app.state.operations,
+        limits=BODY_LIMITS,
+        authenticate=authenticate,
+    )
+
+
+def _document_errors(app: FastAPI) -> None:
+    """Declare the errors as the handlers send them, for every operation at once: FastAPI
+    declares its own validation-error shape for a 422, which the API never sends, and
+    knows nothing of the guard's 413."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        spec = build()
+        error = {
+            "description": "Error",
+            "content": {
+                "application/json": {"schema": {"$ref": "#/components/schemas/ErrorPublic"}}
+            },
+        }
+        for item in spec.get("paths", {}).values():
+            for operation in item.values():
+                responses = operation.setdefault("responses", {})
+                if "422" in responses or operation.get("parameters"):
+                    responses["422"] = {**error, "description": "Bad input"}
+                if "requestBody" in operation:
+                    responses.setdefault("413", {**error, "description": "Body too large"})
+        schemas = spec.get("components", {}).get("schemas", {})
+        for unused in ("HTTPValidationError", "ValidationError"):
+            schemas.pop(unused, None)
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
+def allowed_methods(request: Request, exc: StarletteHTTPException) -> str:
+    """Every method the path answers: Starlette names only those of the first route that
+    matched the path, and GET /config and PUT /config are two routes."""
+    methods = request.app.state.operations.methods(request.scope["path"])
+    named = (exc.headers or {}).get("Allow", "")
+    methods.update(m.strip() for m in named.split(",") if m.strip())
+    return ", ".join(sorted(methods))
 
 
 def _install_error_handlers(app: FastAPI) -> None:
@@ -179,5 +247,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 405:
+            allow = allowed_methods(request, exc)
+            return _error(request, 405, "method_not_allowed", {"allow": allow}, {"Allow": allow})
         code = {401: "not_authenticated", 404: "not_found"}.get(exc.status_code, "http_error")
-        return _error(request, exc.status_code, code)
+        return _error(request, exc.status_code, code, headers=dict(exc.headers or {}))

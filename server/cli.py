@@ -52,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from server.app import create_app
+    from server.limits import uvicorn_options
     from server.siteconfig import ConfigError
 
     try:
@@ -89,6 +90,7 @@ def run(args: argparse.Namespace) -> int:
         log_level=settings.log_level,
         ws_ping_interval=20.0,
         ws_ping_timeout=20.0,
+        **uvicorn_options(),
     )
     return 0
 

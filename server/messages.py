@@ -47,6 +47,12 @@ MESSAGES: dict[str, str] = {
     "invalid_request": N_("The request is not valid."),
     "http_error": N_("The request could not be handled."),
     "not_ready": N_("The server is not ready: its database is unreachable or not upgraded."),
+    # request limits and checks (server/guard.py, server/limits.py)
+    "request_too_large": N_("The request is too large (at most {max_bytes} bytes)."),
+    "headers_too_large": N_("The request headers are too large."),
+    "invalid_encoding": N_("The request body is not valid UTF-8 text."),
+    "null_character": N_("The request contains a NUL character, which is not allowed."),
+    "method_not_allowed": N_("This method is not allowed here (allowed: {allow})."),
     "site_code_mismatch": N_("The configuration is for another site than '{site}'."),
     "admin_would_lock_out": N_("The new configuration must keep you as an administrator."),
     "clerk_needs_password": N_("Give a password for the new clerk '{username}'."),

@@ -111,6 +111,8 @@ class LiveServer:
     def start(self) -> LiveServer:
         import uvicorn
 
+        from server.limits import uvicorn_options
+
         self.app = self.make_app()
         config = uvicorn.Config(
             self.app,
@@ -119,6 +121,7 @@ class LiveServer:
             log_level="warning",
             ws_ping_interval=None,
             lifespan="on",
+            **uvicorn_options(),
         )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, daemon=True)

@@ -7,7 +7,6 @@ kiosks call only `check-in`. See server/appointments.py for the rules.
 from __future__ import annotations
 
 import functools
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, status
@@ -28,6 +27,7 @@ from kolejka.schemas import (
 from server.appointments import AppointmentService, Unprocessable
 from server.confirmations import render_pdf, render_png
 from server.deps import ActorDep, IdempotencyKey, ServicesDep, request_language
+from server.params import AppointmentId, DayQuery, RequiredDay
 from server.routes.tickets import ERRORS, limit_kiosk
 
 router = APIRouter(prefix="/sites/{site}/appointments", tags=["appointments"])
@@ -72,7 +72,7 @@ def list_appointments(
     site: str,
     actor: ActorDep,
     appointments: AppointmentsDep,
-    day: date | None = None,
+    day: DayQuery = None,
     service: Annotated[str | None, Query(max_length=3)] = None,
     status: AppointmentStatus | None = None,
 ) -> AppointmentsPublic:
@@ -86,7 +86,7 @@ def list_slots(
     actor: ActorDep,
     appointments: AppointmentsDep,
     service: Annotated[str, Query(min_length=1, max_length=3)],
-    day: date,
+    day: RequiredDay,
 ) -> SlotsPublic:
     """The service's slots on a day with their capacity, booked and free places."""
     return appointments.list_slots(site, actor, service, day)
@@ -162,7 +162,7 @@ async def import_appointments(
     responses=ERRORS,
 )
 def get_appointment(
-    site: str, appointment_id: int, actor: ActorDep, appointments: AppointmentsDep
+    site: str, appointment_id: AppointmentId, actor: ActorDep, appointments: AppointmentsDep
 ) -> AppointmentPublic:
     return appointments.get_appointment(site, actor, appointment_id)
 
@@ -175,7 +175,7 @@ def get_appointment(
 )
 async def cancel_appointment(
     site: str,
-    appointment_id: int,
+    appointment_id: AppointmentId,
     actor: ActorDep,
     services: ServicesDep,
     appointments: AppointmentsDep,
@@ -201,7 +201,7 @@ MEDIA = {"png": "image/png", "pdf": "application/pdf"}
 )
 def get_confirmation(
     site: str,
-    appointment_id: int,
+    appointment_id: AppointmentId,
     fmt: Literal["png", "pdf"],
     actor: ActorDep,
     appointments: AppointmentsDep,

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response, status
 
 from kolejka.schemas import CounterPublic, CountersPublic, ErrorPublic, TicketPublic
 from server.deps import ActorDep, IdempotencyKey, ServicesDep
+from server.params import CounterNumber
 from server.routes.tickets import ERRORS
 
 router = APIRouter(prefix="/sites/{site}/counters", tags=["counters"])
@@ -28,7 +29,7 @@ def list_counters(site: str, actor: ActorDep, services: ServicesDep) -> Counters
 )
 async def call_next(
     site: str,
-    number: int,
+    number: CounterNumber,
     actor: ActorDep,
     services: ServicesDep,
     idempotency_key: IdempotencyKey = None,
@@ -47,7 +48,7 @@ async def call_next(
 )
 async def open_counter(
     site: str,
-    number: int,
+    number: CounterNumber,
     actor: ActorDep,
     services: ServicesDep,
     idempotency_key: IdempotencyKey = None,
@@ -63,7 +64,7 @@ async def open_counter(
 )
 async def pause_counter(
     site: str,
-    number: int,
+    number: CounterNumber,
     actor: ActorDep,
     services: ServicesDep,
     idempotency_key: IdempotencyKey = None,
@@ -78,7 +79,7 @@ async def pause_counter(
 )
 async def close_counter(
     site: str,
-    number: int,
+    number: CounterNumber,
     actor: ActorDep,
     services: ServicesDep,
     idempotency_key: IdempotencyKey = None,

@@ -19,6 +19,7 @@ from kolejka.core.errors import DomainError
 from kolejka.schemas import EventPublic
 from server.deps import Services, resolve_token
 from server.display_reads import site_position
+from server.params import OptionalAfterSeq
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -33,7 +34,7 @@ CLOSE_TOO_SLOW = 4408
 async def event_stream(
     websocket: WebSocket,
     site: str,
-    after: int | None = None,
+    after: OptionalAfterSeq = None,
     epoch: str | None = None,
     token: str | None = None,
 ) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
@@ -15,6 +14,7 @@ from kolejka.schemas import (
     ServicesPublic,
 )
 from server.deps import ActorDep, ServicesDep
+from server.params import AfterSeq, DayQuery
 from server.routes.tickets import ERRORS
 
 router = APIRouter(prefix="/sites/{site}", tags=["queue"])
@@ -39,7 +39,7 @@ def list_events(
     site: str,
     actor: ActorDep,
     services: ServicesDep,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: AfterSeq = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> EventsPublic:
     """The event log after a sequence number (the WebSocket's replay, for polling clients)."""
@@ -48,7 +48,7 @@ def list_events(
 
 @router.get("/stats/daily", operation_id="daily_stats", response_model=DailyStats, responses=ERRORS)
 def daily_stats(
-    site: str, actor: ActorDep, services: ServicesDep, day: date | None = None
+    site: str, actor: ActorDep, services: ServicesDep, day: DayQuery = None
 ) -> DailyStats:
     """Per service and per counter: issued, served, no-show, cancelled; median and p90 times."""
     return services.reads.daily_stats(site, actor, day)

@@ -10,6 +10,7 @@ from server import idempotency
 from server.actors import Actor
 from server.deps import ActorDep, IdempotencyKey, Services, ServicesDep
 from server.idempotency import RequestKey
+from server.params import TicketId
 
 router = APIRouter(prefix="/sites/{site}/tickets", tags=["tickets"])
 
@@ -57,7 +58,9 @@ async def issue_ticket(
 @router.get(
     "/{ticket_id}", operation_id="get_ticket", response_model=TicketPublic, responses=ERRORS
 )
-def get_ticket(site: str, ticket_id: int, actor: ActorDep, services: ServicesDep) -> TicketPublic:
+def get_ticket(
+    site: str, ticket_id: TicketId, actor: ActorDep, services: ServicesDep
+) -> TicketPublic:
     return services.queue.get_ticket(site, actor, ticket_id)
 
 
@@ -69,7 +72,7 @@ def get_ticket(site: str, ticket_id: int, actor: ActorDep, services: ServicesDep
 )
 async def cancel_ticket(
     site: str,
-    ticket_id: int,
+    ticket_id: TicketId,
     actor: ActorDep,
     services: ServicesDep,
     idempotency_key: IdempotencyKey = None,
@@ -87,7 +90,7 @@ async def cancel_ticket(
 )
 async def recall_ticket(
     site: str,
-    ticket_id: int,
+    ticket_id: TicketId,
     actor: ActorDep,
     services: ServicesDep,
     idempotency_key: IdempotencyKey = None,
@@ -105,7 +108,7 @@ async def recall_ticket(
 )
 async def start_service(
     site: str,
-    ticket_id: int,
+    ticket_id: TicketId,
     actor: ActorDep,
     services: ServicesDep,
     idempotency_key: IdempotencyKey = None,
@@ -123,7 +126,7 @@ async def start_service(
 )
 async def finish_ticket(
     site: str,
-    ticket_id: int,
+    ticket_id: TicketId,
     actor: ActorDep,
     services: ServicesDep,
     idempotency_key: IdempotencyKey = None,
@@ -141,7 +144,7 @@ async def finish_ticket(
 )
 async def mark_no_show(
     site: str,
-    ticket_id: int,
+    ticket_id: TicketId,
     actor: ActorDep,
     services: ServicesDep,
     idempotency_key: IdempotencyKey = None,
@@ -159,7 +162,7 @@ async def mark_no_show(
 )
 async def transfer_ticket(
     site: str,
-    ticket_id: int,
+    ticket_id: TicketId,
     body: TransferRequest,
     actor: ActorDep,
     services: ServicesDep,
