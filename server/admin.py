@@ -41,14 +41,13 @@ def export_site(session: Session, site: Site) -> SiteConfig:
             )
     devices = session.exec(select(Device).where(Device.site_id == site.id, Device.active))
     clerks = session.exec(select(Clerk).where(Clerk.site_id == site.id, Clerk.active))
-    rules = {k: v for k, v in site.settings.items() if k != "address"}
     return SiteConfig.model_validate(
         {
             "code": site.code,
             "name": site.name,
-            "address": site.settings.get("address"),
+            "address": site.address,
             "timezone": site.timezone,
-            "rules": rules,
+            "rules": site.rules,
             "services": [
                 {
                     "code": s.code,

@@ -75,8 +75,8 @@ class Unprocessable(DomainError):
 
 
 def checkin_window(site: SiteLike, start: datetime) -> tuple[datetime, datetime]:
-    before = int(site.settings.get("checkin_before_min", 30))
-    after = int(site.settings.get("checkin_after_min", 15))
+    before = site.rules.checkin_before_min
+    after = site.rules.checkin_after_min
     return start - timedelta(minutes=before), start + timedelta(minutes=after)
 
 
@@ -259,7 +259,7 @@ class AppointmentService:
         check_slot(service, site, start, now)
         name = (request.name or "").strip() or None
         contact = (request.contact or "").strip() or None
-        if (name or contact) and not site.settings.get("personal_data_enabled", False):
+        if (name or contact) and not site.rules.personal_data_enabled:
             raise Unprocessable("personal_data_disabled")
         if request.external_ref:
             existing = session.exec(
@@ -557,7 +557,7 @@ class AppointmentService:
             return Confirmation(
                 language=lang,
                 site_name=site.name,
-                address=site.settings.get("address"),
+                address=site.address,
                 service_name=service.names.get(lang) or service.names.get("pl") or service.code,
                 bring_text=service.bring_text.get(lang) or service.bring_text.get("pl"),
                 start=appt.start_at.astimezone(zone),
@@ -658,7 +658,7 @@ def purge_personal_data(db: Database, now: datetime) -> int:
     erased = 0
     with db.write() as session:
         for site in session.exec(select(Site)):
-            days = int(site.settings.get("personal_data_retention_days", 30))
+            days = site.rules.personal_data_retention_days
             result = session.execute(
                 sa.update(Appointment)
                 .where(

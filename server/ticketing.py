@@ -153,7 +153,7 @@ class QueueService:
         with the configuration from the catalog, not through ORM objects."""
         require_issuer(actor)
         service = site.service(request.service)
-        if request.priority != "normal" and not site.settings.get("priority_enabled", True):
+        if request.priority != "normal" and not site.rules.priority_enabled:
             raise Conflict("priority_disabled")
         local_now = now.astimezone(site.zone)
         conn = session.connection()
@@ -307,9 +307,9 @@ class QueueService:
         def work(session: Session, site: SiteInfo, now: datetime) -> TicketPublic:
             ticket, _counter = self._ticket_at_my_counter(session, site, actor, ticket_id)
             next_status(TicketStatus(ticket.status), TicketAction.RECALL)
-            max_recalls = int(site.settings.get("max_recalls", 2))
+            max_recalls = site.rules.max_recalls
             if ticket.recalls >= max_recalls:
-                if not site.settings.get("no_show_after_max_recalls", False):
+                if not site.rules.no_show_after_max_recalls:
                     raise Conflict("recall_limit_reached", max_recalls=max_recalls)
                 ticket.status = TicketStatus.NO_SHOW.value
                 ticket.finished_at = now
