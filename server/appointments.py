@@ -28,6 +28,17 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlmodel import Session, col, select
 
+from kolejka.core.appointments import (
+    AppointmentStatus,
+    CheckInRefusal,
+    CheckInWindow,
+    SlotOffer,
+    SlotRefusal,
+    cancelled,
+    check_in_refusal,
+    slot_refusal,
+    slot_starts,
+)
 from kolejka.core.errors import Conflict, DomainError, Forbidden, NotFound
 from kolejka.i18n import LANGUAGES
 from kolejka.schemas import (
@@ -60,7 +71,6 @@ from server.models import Appointment, Service, Site, Ticket
 from server.siteconfig import opening_hours_from_json
 from server.ticketing import QueueService
 
-BOOKED, CHECKED_IN, CANCELLED = "booked", "checked_in", "cancelled"
 IMPORT_MAX_ROWS = 5000
 
 
@@ -71,53 +81,37 @@ class Unprocessable(DomainError):
     default_code = "invalid_request"
 
 
-# --- rules ------------------------------------------------------------------------------
+# --- rules (kolejka.core.appointments) with this server's rows and texts -----------------
 
 
 def checkin_window(site: SiteLike, start: datetime) -> tuple[datetime, datetime]:
-    before = site.rules.checkin_before_min
-    after = site.rules.checkin_after_min
-    return start - timedelta(minutes=before), start + timedelta(minutes=after)
+    rules = site.rules
+    return CheckInWindow.of_minutes(rules.checkin_before_min, rules.checkin_after_min).around(start)
 
 
-def slot_starts(service: Service, day: date, zone: ZoneInfo) -> list[datetime]:
-    """Every slot start on `day` (aware, site time), in order."""
-    hours = opening_hours_from_json(service.hours)
-    intervals = hours.intervals_on(day)
-    step = timedelta(minutes=service.slot_minutes)
-    bounds: list[tuple[datetime, datetime]]
-    if intervals is None:  # no hours set: open all day
-        midnight = datetime.combine(day, time(0))
-        bounds = [(midnight, midnight + timedelta(days=1))]
-    else:
-        bounds = [
-            (datetime.combine(day, iv.start), datetime.combine(day, iv.end)) for iv in intervals
-        ]
-    starts: list[datetime] = []
-    for begin, end in bounds:
-        moment = begin
-        while moment + step <= end:
-            starts.append(moment.replace(tzinfo=zone))
-            moment += step
-    return starts
+def slot_offer(service: Service) -> SlotOffer:
+    return SlotOffer(
+        hours=opening_hours_from_json(service.hours),
+        minutes=service.slot_minutes,
+        capacity=service.slot_capacity,
+        enabled=service.enabled,
+    )
 
 
 def check_slot(service: Service, site: SiteLike, start: datetime, now: datetime) -> None:
     """Refuse a start that is not a bookable slot of `service`."""
-    if not service.enabled or service.slot_capacity <= 0:
-        raise Conflict("appointments_not_offered", service=service.code)
     zone = ZoneInfo(site.timezone)
+    refusal = slot_refusal(slot_offer(service), start, now, zone)
     local = start.astimezone(zone)
-    if start < now:
-        raise Conflict("slot_in_past", start=_local_text(local, now.astimezone(zone)))
-    starts = slot_starts(service, local.date(), zone)
-    if local in starts:
+    if refusal is None:
         return
-    hours = opening_hours_from_json(service.hours).intervals_on(local.date())
-    inside = hours is None or any(iv.contains(local.time()) for iv in hours)
-    if inside:
-        raise Unprocessable("slot_misaligned", minutes=service.slot_minutes)
-    raise Conflict("slot_closed", service=service.code, start=_local_text(local, None))
+    if refusal is SlotRefusal.NOT_OFFERED:
+        raise Conflict(refusal.value, service=service.code)
+    if refusal is SlotRefusal.IN_PAST:
+        raise Conflict(refusal.value, start=_local_text(local, now.astimezone(zone)))
+    if refusal is SlotRefusal.MISALIGNED:
+        raise Unprocessable(refusal.value, minutes=service.slot_minutes)
+    raise Conflict(refusal.value, service=service.code, start=_local_text(local, None))
 
 
 def _local_text(moment: datetime, today_ref: datetime | None) -> str:
@@ -145,7 +139,7 @@ def _booked_in_slot(session: Session, service: Service, start: datetime) -> int:
         .where(
             col(Appointment.service_id) == service.id,
             col(Appointment.start_at) == start,
-            col(Appointment.status) != CANCELLED,
+            col(Appointment.status) != AppointmentStatus.CANCELLED.value,
         )
     )
     return int(session.execute(query).scalar_one())
@@ -287,7 +281,7 @@ class AppointmentService:
             code=_unique(session, Appointment.code, lambda: new_short_code(self.secret)),
             start_at=start,
             end_at=start + timedelta(minutes=service.slot_minutes),
-            status=BOOKED,
+            status=AppointmentStatus.BOOKED.value,
             language=request.language,
             name=name,
             contact=contact,
@@ -335,10 +329,10 @@ class AppointmentService:
 
         def work(session: Session, site: SiteInfo, now: datetime) -> AppointmentPublic:
             appt = _appointment(session, site, appointment_id)
-            if appt.status == CHECKED_IN:
-                raise Conflict("appointment_used", appointment=appointment_id)
-            if appt.status == BOOKED:
-                appt.status = CANCELLED
+            status = AppointmentStatus(appt.status)
+            after = cancelled(status, appointment=appointment_id)
+            if after is not status:
+                appt.status = after.value
                 appt.cancelled_at = now
                 session.add(appt)
                 session.flush()
@@ -383,15 +377,15 @@ class AppointmentService:
             site = self._read_site(session, site_code, actor)
             service = _service(session, site, service_code)
             zone = ZoneInfo(site.timezone)
-            offered = service.enabled and service.slot_capacity > 0
-            starts = slot_starts(service, day, zone) if offered else []
+            offer = slot_offer(service)
+            starts = slot_starts(offer.hours, offer.minutes, day, zone) if offer.offered else []
             begin = datetime.combine(day, time(0), tzinfo=zone)
             counts: dict[datetime, int] = {}
             rows = session.execute(
                 sa.select(col(Appointment.start_at), sa.func.count())
                 .where(
                     col(Appointment.service_id) == service.id,
-                    col(Appointment.status) != CANCELLED,
+                    col(Appointment.status) != AppointmentStatus.CANCELLED.value,
                     col(Appointment.start_at) >= begin,
                     col(Appointment.start_at) < begin + timedelta(days=1),
                 )
@@ -447,25 +441,27 @@ class AppointmentService:
                 raise NotFound("appointment_unknown")
             if appt.site_id != site.id:
                 raise Conflict("appointment_other_site")
-            if appt.status == CANCELLED:
-                raise Conflict("appointment_cancelled")
-            if appt.status == CHECKED_IN:
-                raise Conflict("appointment_used")
-            zone = ZoneInfo(site.timezone)
-            local_now = now.astimezone(zone)
-            opens, closes = checkin_window(site, appt.start_at)
-            if now < opens:
-                raise Conflict(
-                    "appointment_too_early",
-                    opens=_local_text(opens.astimezone(zone), local_now),
-                    opens_at=opens.isoformat(),
-                )
-            if now > closes:
-                raise Conflict(
-                    "appointment_too_late",
-                    closed=_local_text(closes.astimezone(zone), local_now),
-                    closed_at=closes.isoformat(),
-                )
+            window = CheckInWindow.of_minutes(
+                site.rules.checkin_before_min, site.rules.checkin_after_min
+            )
+            refusal = check_in_refusal(AppointmentStatus(appt.status), appt.start_at, now, window)
+            if refusal is not None:
+                zone = ZoneInfo(site.timezone)
+                local_now = now.astimezone(zone)
+                opens, closes = window.around(appt.start_at)
+                if refusal is CheckInRefusal.TOO_EARLY:
+                    raise Conflict(
+                        refusal.value,
+                        opens=_local_text(opens.astimezone(zone), local_now),
+                        opens_at=opens.isoformat(),
+                    )
+                if refusal is CheckInRefusal.TOO_LATE:
+                    raise Conflict(
+                        refusal.value,
+                        closed=_local_text(closes.astimezone(zone), local_now),
+                        closed_at=closes.isoformat(),
+                    )
+                raise Conflict(refusal.value)
             service = session.get(Service, appt.service_id)
             assert service is not None
             ticket = self.queue.issue_in(
@@ -476,7 +472,7 @@ class AppointmentService:
                 TicketCreate(service=service.code, language=request.language),
                 appointment_at=appt.start_at,
             )
-            appt.status = CHECKED_IN
+            appt.status = AppointmentStatus.CHECKED_IN.value
             appt.checked_in_at = now
             appt.ticket_id = ticket.id
             session.add(appt)
@@ -547,7 +543,7 @@ class AppointmentService:
         with self.db.read() as session:
             site = self._read_site(session, site_code, actor)
             appt = _appointment(session, site, appointment_id)
-            if appt.status == CANCELLED:
+            if appt.status == AppointmentStatus.CANCELLED:
                 raise Conflict("appointment_cancelled")
             service = session.get(Service, appt.service_id)
             assert service is not None

@@ -15,17 +15,14 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 from sqlmodel import Session
 
+from kolejka.core import tickets
+from kolejka.core.counters import CounterAction, next_counter_state
 from kolejka.core.errors import Conflict, Forbidden
 from kolejka.core.hours import availability
 from kolejka.core.numbering import format_number
 from kolejka.core.routing import choose_next
-from kolejka.core.states import (
-    AT_COUNTER_STATES,
-    CounterState,
-    TicketAction,
-    TicketStatus,
-    next_status,
-)
+from kolejka.core.states import AT_COUNTER_STATES, CounterState, TicketAction, TicketStatus
+from kolejka.core.tickets import TicketProgress
 from kolejka.schemas import (
     CounterPublic,
     PrinterStatusReport,
@@ -42,6 +39,7 @@ from server.db import Database
 from server.estimate_inputs import EstimateInputsCache
 from server.eventlog import append_event
 from server.models import Counter, Device, Service, Ticket
+from server.ticket_rows import progress_of, write_progress
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -223,9 +221,7 @@ class QueueService:
                 raise Forbidden("not_your_ticket")
             if actor.kind not in ("kiosk", "clerk"):
                 raise Forbidden("not_allowed", action="cancel_ticket")
-            ticket.status = next_status(TicketStatus(ticket.status), TicketAction.CANCEL).value
-            ticket.finished_at = now
-            self._release_counter(session, ticket)
+            self._change(session, ticket, tickets.cancel(progress_of(ticket), now=now))
             return self._log_ticket(session, site, ticket, "ticket.cancelled", now)
 
         result = self._write(site_code, actor, TicketPublic, work, idempotency_key)
@@ -248,7 +244,7 @@ class QueueService:
         ticket = repo.ticket_by_id(session, site, ticket_id, lock=True)
         if ticket.counter_id is None:
             # Not at any counter: the transition table gives the precise refusal.
-            next_status(TicketStatus(ticket.status), TicketAction.START)
+            tickets.check(progress_of(ticket), TicketAction.START)
             raise Conflict("ticket_not_at_counter", ticket=ticket_id)
         counter = session.get(Counter, ticket.counter_id)
         assert counter is not None
@@ -257,27 +253,27 @@ class QueueService:
         return ticket, counter
 
     @staticmethod
-    def _release_counter(session: Session, ticket: Ticket) -> None:
-        if ticket.counter_id is None:
-            return
-        counter = session.get(Counter, ticket.counter_id)
-        if counter is not None and counter.current_ticket_id == ticket.id:
-            counter.current_ticket_id = None
-            session.add(counter)
+    def _change(session: Session, ticket: Ticket, after: TicketProgress) -> None:
+        """Write the core's answer back; a ticket that left its counter frees it."""
+        if after.status not in AT_COUNTER_STATES and ticket.counter_id is not None:
+            counter = session.get(Counter, ticket.counter_id)
+            if counter is not None and counter.current_ticket_id == ticket.id:
+                counter.current_ticket_id = None
+                session.add(counter)
+        write_progress(ticket, after)
+        session.add(ticket)
 
     def call_next(
         self, site_code: str, actor: Actor, counter_number: int, idempotency_key: str | None = None
     ) -> TicketPublic | None:
         def work(session: Session, site: SiteInfo, now: datetime) -> TicketPublic | None:
             counter = self._my_counter(session, site, actor, counter_number)
-            if counter.state == CounterState.PAUSED.value:
-                raise Conflict("counter_paused", counter=counter.number)
-            if counter.state != CounterState.OPEN.value:
-                raise Conflict("counter_closed", counter=counter.number)
-            if counter.current_ticket_id is not None:
-                current = session.get(Ticket, counter.current_ticket_id)
-                if current is not None and current.status in AT_COUNTER_STATES:
-                    raise Conflict("counter_busy", counter=counter.number, ticket=current.number)
+            next_counter_state(
+                CounterState(counter.state),
+                CounterAction.CALL_NEXT,
+                counter=counter.number,
+                client=_client_at(session, counter),
+            )
             links = repo.links_of(session, counter)
             routing = repo.routing_from(counter, links)
             taken: set[int] = set()
@@ -290,13 +286,12 @@ class QueueService:
                 if repo.claim(session, ticket):
                     break
                 taken.add(chosen.ticket_id)  # another counter got there first
-            ticket.status = next_status(TicketStatus(ticket.status), TicketAction.CALL).value
-            ticket.called_at = now
-            ticket.counter_id = counter.id
-            ticket.target_counter_id = None
-            ticket.recalls = 0
+            assert counter.id is not None
+            self._change(
+                session, ticket, tickets.call(progress_of(ticket), counter_id=counter.id, now=now)
+            )
             counter.current_ticket_id = ticket.id
-            session.add_all([ticket, counter])
+            session.add(counter)
             return self._log_ticket(session, site, ticket, "ticket.called", now)
 
         return self._write(site_code, actor, TicketPublic, work, idempotency_key)
@@ -306,20 +301,15 @@ class QueueService:
     ) -> TicketPublic:
         def work(session: Session, site: SiteInfo, now: datetime) -> TicketPublic:
             ticket, _counter = self._ticket_at_my_counter(session, site, actor, ticket_id)
-            next_status(TicketStatus(ticket.status), TicketAction.RECALL)
-            max_recalls = site.rules.max_recalls
-            if ticket.recalls >= max_recalls:
-                if not site.rules.no_show_after_max_recalls:
-                    raise Conflict("recall_limit_reached", max_recalls=max_recalls)
-                ticket.status = TicketStatus.NO_SHOW.value
-                ticket.finished_at = now
-                self._release_counter(session, ticket)
-                session.add(ticket)
-                return self._log_ticket(session, site, ticket, "ticket.no_show", now)
-            ticket.recalls += 1
-            ticket.called_at = now
-            session.add(ticket)
-            return self._log_ticket(session, site, ticket, "ticket.recalled", now)
+            after = tickets.recall(
+                progress_of(ticket),
+                now=now,
+                max_recalls=site.rules.max_recalls,
+                no_show_after_max_recalls=site.rules.no_show_after_max_recalls,
+            )
+            self._change(session, ticket, after)
+            event = "ticket.no_show" if after.status is TicketStatus.NO_SHOW else "ticket.recalled"
+            return self._log_ticket(session, site, ticket, event, now)
 
         result = self._write(site_code, actor, TicketPublic, work, idempotency_key)
         assert result is not None
@@ -330,19 +320,13 @@ class QueueService:
         site_code: str,
         actor: Actor,
         ticket_id: int,
-        action: TicketAction,
+        action: Callable[..., TicketProgress],
         event: str,
         idempotency_key: str | None,
     ) -> TicketPublic:
         def work(session: Session, site: SiteInfo, now: datetime) -> TicketPublic:
             ticket, _counter = self._ticket_at_my_counter(session, site, actor, ticket_id)
-            ticket.status = next_status(TicketStatus(ticket.status), action).value
-            if action is TicketAction.START:
-                ticket.started_at = now
-            else:
-                ticket.finished_at = now
-                self._release_counter(session, ticket)
-            session.add(ticket)
+            self._change(session, ticket, action(progress_of(ticket), now=now))
             return self._log_ticket(session, site, ticket, event, now)
 
         result = self._write(site_code, actor, TicketPublic, work, idempotency_key)
@@ -353,21 +337,21 @@ class QueueService:
         self, site_code: str, actor: Actor, ticket_id: int, idempotency_key: str | None = None
     ) -> TicketPublic:
         return self._simple_transition(
-            site_code, actor, ticket_id, TicketAction.START, "ticket.serving", idempotency_key
+            site_code, actor, ticket_id, tickets.start, "ticket.serving", idempotency_key
         )
 
     def finish_ticket(
         self, site_code: str, actor: Actor, ticket_id: int, idempotency_key: str | None = None
     ) -> TicketPublic:
         return self._simple_transition(
-            site_code, actor, ticket_id, TicketAction.FINISH, "ticket.done", idempotency_key
+            site_code, actor, ticket_id, tickets.finish, "ticket.done", idempotency_key
         )
 
     def mark_no_show(
         self, site_code: str, actor: Actor, ticket_id: int, idempotency_key: str | None = None
     ) -> TicketPublic:
         return self._simple_transition(
-            site_code, actor, ticket_id, TicketAction.NO_SHOW, "ticket.no_show", idempotency_key
+            site_code, actor, ticket_id, tickets.no_show, "ticket.no_show", idempotency_key
         )
 
     def transfer_ticket(
@@ -380,7 +364,8 @@ class QueueService:
     ) -> TicketPublic:
         def work(session: Session, site: SiteInfo, now: datetime) -> TicketPublic:
             ticket, counter = self._ticket_at_my_counter(session, site, actor, ticket_id)
-            new_status = next_status(TicketStatus(ticket.status), TicketAction.TRANSFER)
+            before = progress_of(ticket)
+            tickets.check(before, TicketAction.TRANSFER)  # the state's refusal comes first
             from_service = session.get(Service, ticket.service_id)
             assert from_service is not None
             target_service = (
@@ -398,19 +383,14 @@ class QueueService:
                         counter=request.counter,
                         service=target_service.code,
                     )
-            elif request.service is None:
-                raise Conflict("transfer_target_missing")
-            self._release_counter(session, ticket)
-            ticket.status = new_status.value
-            ticket.service_id = target_service.id  # type: ignore[assignment]
-            ticket.target_counter_id = target_counter.id if target_counter else None
-            ticket.queued_at = now
-            ticket.called_at = None
-            ticket.started_at = None
-            ticket.counter_id = None
-            ticket.recalls = 0
-            ticket.note = request.note
-            session.add(ticket)
+            after = tickets.transfer(
+                before,
+                now=now,
+                service_id=target_service.id if request.service else None,
+                counter_id=target_counter.id if target_counter else None,
+                note=request.note,
+            )
+            self._change(session, ticket, after)
             return self._log_ticket(
                 session,
                 site,
@@ -459,7 +439,7 @@ class QueueService:
         site_code: str,
         actor: Actor,
         number: int,
-        target: CounterState,
+        action: CounterAction,
         idempotency_key: str | None,
     ) -> CounterPublic:
         from server.views import counter_public
@@ -471,7 +451,10 @@ class QueueService:
             held_by_other = counter.clerk_id not in (None, actor.id)
             if held_by_other and state is not CounterState.CLOSED and not actor.is_supervisor:
                 raise Forbidden("not_your_counter", counter=number)
-            if target is CounterState.OPEN:
+            after = next_counter_state(
+                state, action, counter=number, client=_client_at(session, counter)
+            )
+            if action is CounterAction.OPEN:
                 from sqlmodel import select
 
                 elsewhere = session.exec(
@@ -485,23 +468,14 @@ class QueueService:
                 if elsewhere is not None:
                     raise Conflict("clerk_at_other_counter", counter=elsewhere.number)
                 counter.clerk_id = actor.id
-            elif target is CounterState.PAUSED and state is CounterState.CLOSED:
-                raise Conflict("counter_closed", counter=number)
-            elif target is CounterState.CLOSED:
-                if counter.current_ticket_id is not None:
-                    current = session.get(Ticket, counter.current_ticket_id)
-                    if current is not None and current.status in AT_COUNTER_STATES:
-                        raise Conflict("counter_busy", counter=number, ticket=current.number)
+            elif after is CounterState.CLOSED:
                 counter.clerk_id = None
                 counter.current_ticket_id = None
-            counter.state = target.value
+            counter.state = after.value
             session.add(counter)
             session.flush()
             view = counter_public(session, site, counter, now)
-            event = (
-                "counter."
-                + {"open": "opened", "paused": "paused", "closed": "closed"}[target.value]
-            )
+            event = "counter." + _COUNTER_EVENTS[action]
             append_event(session, site, event, {"counter": view.model_dump(mode="json")}, now)
             return view
 
@@ -512,14 +486,29 @@ class QueueService:
     def open_counter(
         self, site_code: str, actor: Actor, number: int, idempotency_key: str | None = None
     ) -> CounterPublic:
-        return self._counter_change(site_code, actor, number, CounterState.OPEN, idempotency_key)
+        return self._counter_change(site_code, actor, number, CounterAction.OPEN, idempotency_key)
 
     def pause_counter(
         self, site_code: str, actor: Actor, number: int, idempotency_key: str | None = None
     ) -> CounterPublic:
-        return self._counter_change(site_code, actor, number, CounterState.PAUSED, idempotency_key)
+        return self._counter_change(site_code, actor, number, CounterAction.PAUSE, idempotency_key)
 
     def close_counter(
         self, site_code: str, actor: Actor, number: int, idempotency_key: str | None = None
     ) -> CounterPublic:
-        return self._counter_change(site_code, actor, number, CounterState.CLOSED, idempotency_key)
+        return self._counter_change(site_code, actor, number, CounterAction.CLOSE, idempotency_key)
+
+
+_COUNTER_EVENTS = {
+    CounterAction.OPEN: "opened",
+    CounterAction.PAUSE: "paused",
+    CounterAction.CLOSE: "closed",
+}
+
+
+def _client_at(session: Session, counter: Counter) -> str | None:
+    """The number of the ticket at the counter (called or being served), if any."""
+    if counter.current_ticket_id is None:
+        return None
+    current = session.get(Ticket, counter.current_ticket_id)
+    return current.number if current is not None and current.status in AT_COUNTER_STATES else None
