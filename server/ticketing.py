@@ -221,7 +221,11 @@ class QueueService:
                 raise Forbidden("not_your_ticket")
             if actor.kind not in ("kiosk", "clerk"):
                 raise Forbidden("not_allowed", action="cancel_ticket")
-            self._change(session, ticket, tickets.cancel(progress_of(ticket), now=now))
+            self._change(
+                session,
+                ticket,
+                tickets.cancel(progress_of(ticket), now=now, by_kiosk=actor.kind == "kiosk"),
+            )
             return self._log_ticket(session, site, ticket, "ticket.cancelled", now)
 
         result = self._write(site_code, actor, TicketPublic, work, idempotency_key)

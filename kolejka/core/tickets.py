@@ -106,5 +106,10 @@ def transfer(
     )
 
 
-def cancel(ticket: TicketProgress, *, now: datetime) -> TicketProgress:
+def cancel(ticket: TicketProgress, *, now: datetime, by_kiosk: bool = False) -> TicketProgress:
+    """Take a ticket back. A kiosk cancels only to take back a ticket it could not print,
+    so once a counter has called it the kiosk is refused (ticket_at_counter): the clerk
+    decides what happens to a client at their counter."""
+    if by_kiosk and ticket.at_counter:
+        raise Conflict("ticket_at_counter", ticket=ticket.number)
     return replace(ticket, status=next_status(ticket.status, TicketAction.CANCEL), finished_at=now)

@@ -116,3 +116,17 @@ def test_check_refuses_without_changing_anything():
 def test_a_cancel_ends_a_waiting_or_called_ticket():
     assert tickets.cancel(WAITING, now=LATER).status is TicketStatus.CANCELLED
     assert tickets.cancel(called(), now=LATER).finished_at == LATER
+
+
+def test_a_kiosk_takes_back_only_a_ticket_still_waiting():
+    assert tickets.cancel(WAITING, now=LATER, by_kiosk=True).status is TicketStatus.CANCELLED
+    for at_counter in (called(), tickets.start(called(), now=T0)):
+        with pytest.raises(Conflict) as refused:
+            tickets.cancel(at_counter, now=LATER, by_kiosk=True)
+        assert (refused.value.code, refused.value.params) == (
+            "ticket_at_counter",
+            {"ticket": "A001"},
+        )
+    done = tickets.finish(tickets.start(called(), now=T0), now=LATER)
+    with pytest.raises(InvalidTransition):  # over is over, for anyone
+        tickets.cancel(done, now=LATER, by_kiosk=True)
