@@ -1,13 +1,16 @@
-"""A ticket's row ↔ the core's value of it (kolejka.core.tickets.TicketProgress).
+"""A ticket's row ↔ the core's value of it (kolejka.core.tickets.TicketProgress), and the
+ticket at a counter.
 
 A use case reads the value from the locked row, asks the core what the action makes of
 it, and writes back only what changed, so the UPDATE carries only those columns."""
 
 from __future__ import annotations
 
-from kolejka.core.states import TicketStatus
+from sqlmodel import Session
+
+from kolejka.core.states import AT_COUNTER_STATES, TicketStatus
 from kolejka.core.tickets import TicketProgress
-from server.models import Ticket
+from server.models import Counter, Ticket
 
 # The columns an action may change; `number` and `device_id` it only reads.
 _CHANGEABLE = (
@@ -47,3 +50,11 @@ def write_progress(ticket: Ticket, progress: TicketProgress) -> None:
         value = getattr(progress, name)
         if getattr(ticket, name) != value:
             setattr(ticket, name, value)
+
+
+def client_at(session: Session, counter: Counter) -> str | None:
+    """The number of the ticket at the counter (called or being served), if any."""
+    if counter.current_ticket_id is None:
+        return None
+    current = session.get(Ticket, counter.current_ticket_id)
+    return current.number if current is not None and current.status in AT_COUNTER_STATES else None
