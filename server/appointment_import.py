@@ -1,8 +1,10 @@
 """Importing a day's appointments from a booking system's CSV export: all or nothing.
 
 The header decides which column is which (`,` `;` or tab between them); the file is
-read as UTF-8, or as windows-1250 where it is not (Polish Windows exports). A line that
-cannot be booked refuses the whole file with every such line (422 `import_invalid`).
+read as UTF-8, or as windows-1250 where it is not (Polish Windows exports). A file that
+cannot be read as CSV (a stray carriage return, a NUL, a field beyond any size) is refused
+with 422 `import_malformed_line` naming the line; a readable line that cannot be booked
+refuses the whole file with every such line (422 `import_invalid`).
 """
 
 from __future__ import annotations
@@ -123,9 +125,12 @@ def _parse_date(text: str) -> date:
     text = text.strip()
     for fmt in ("%Y-%m-%d", "%d.%m.%Y"):
         try:
-            return datetime.strptime(text, fmt).date()
+            day = datetime.strptime(text, fmt).date()
         except ValueError:
             continue
+        # The calendar's first and last years leave no room for a time zone's offset.
+        if date.min.year < day.year < date.max.year:
+            return day
     raise Unprocessable("import_bad_date", value=text)
 
 
@@ -145,19 +150,31 @@ def parse_csv(data: bytes) -> list[ImportRow]:
         raise Unprocessable("import_empty")
     header = lines[0]
     delimiter = max((",", ";", "\t"), key=header.count)
+    # Lines end at "\n" (or "\r\n"); a carriage return anywhere else is the csv module's
+    # error, answered with the line it is on.
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    columns = [c.strip().lower().lstrip("\ufeff") for c in next(reader)]
-    missing = [c for c in REQUIRED_COLUMNS if c not in columns]
-    if missing:
-        raise Unprocessable("import_missing_columns", columns=", ".join(missing))
-    rows: list[ImportRow] = []
-    for number, fields in enumerate(reader, start=2):
-        if not any(f.strip() for f in fields):
-            continue
-        values = {columns[i]: f.strip() for i, f in enumerate(fields) if i < len(columns)}
-        rows.append(ImportRow(number, values))
-        if len(rows) > IMPORT_MAX_ROWS:
-            raise Unprocessable("import_too_large", max_rows=IMPORT_MAX_ROWS)
+    try:
+        columns = [c.strip().lower().lstrip("\ufeff") for c in _checked(next(reader), reader)]
+        missing = [c for c in REQUIRED_COLUMNS if c not in columns]
+        if missing:
+            raise Unprocessable("import_missing_columns", columns=", ".join(missing))
+        rows: list[ImportRow] = []
+        for number, fields in enumerate(reader, start=2):
+            if not any(f.strip() for f in _checked(fields, reader)):
+                continue
+            values = {columns[i]: f.strip() for i, f in enumerate(fields) if i < len(columns)}
+            rows.append(ImportRow(number, values))
+            if len(rows) > IMPORT_MAX_ROWS:
+                raise Unprocessable("import_too_large", max_rows=IMPORT_MAX_ROWS)
+    except csv.Error:
+        raise Unprocessable("import_malformed_line", line=reader.line_num) from None
     if not rows:
         raise Unprocessable("import_empty")
     return rows
+
+
+def _checked(fields: list[str], reader: Any) -> list[str]:
+    """A NUL is no text a database keeps (PostgreSQL refuses it): the line is malformed."""
+    if any("\x00" in f for f in fields):
+        raise Unprocessable("import_malformed_line", line=reader.line_num)
+    return fields

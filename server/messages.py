@@ -71,6 +71,9 @@ MESSAGES: dict[str, str] = {
     "import_bad_time": N_("'{value}' is not a time (use HH:MM)."),
     "import_bad_language": N_("'{value}' is not a language (use pl, en, ru or uk)."),
     "import_too_large": N_("The file has more than {max_rows} lines; please split it."),
+    "import_malformed_line": N_(
+        "Line {line} cannot be read (a stray line break, quotation mark or NUL character?)."
+    ),
 }
 
 
