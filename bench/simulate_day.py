@@ -66,7 +66,7 @@ def simulate(seed: int) -> tuple[dict, list[tuple[float, float]]]:
     kiosk = Actor("kiosk", 1, 1, "kiosk")
     clerks = {n: Actor("clerk", 1, ids[f"sim{n}"], f"sim{n}", "clerk") for n in range(1, 9)}
     for n, clerk in clerks.items():
-        queue.open_counter("demo", clerk, n)
+        services.counters.open_counter("demo", clerk, n)
 
     events: list[tuple[datetime, int, str, int]] = []
     seq = 0

@@ -14,16 +14,17 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from kolejka.core.appointments import AppointmentStatus, slot_starts
 from kolejka.core.errors import Conflict
 from server import repository as repo
 from server.actors import Actor, require_admin, require_site
-from server.appointments import BOOKED, checkin_window, slot_starts
+from server.appointments import checkin_window
 from server.clock import Clock
 from server.db import Database
 from server.eventlog import append_event
-from server.models import Appointment, Clerk, Device, Service, Site
+from server.models import Appointment, Clerk, Device, Site
 from server.provisioning import apply_site
-from server.siteconfig import SiteConfig
+from server.siteconfig import SiteConfig, opening_hours_from_json
 
 
 def export_site(session: Session, site: Site) -> SiteConfig:
@@ -51,14 +52,13 @@ def export_site(session: Session, site: Site) -> SiteConfig:
     clerks = session.exec(
         select(Clerk).where(Clerk.site_id == site.id, Clerk.active).order_by(col(Clerk.id))
     )
-    rules = {k: v for k, v in site.settings.items() if k != "address"}
     return SiteConfig.model_validate(
         {
             "code": site.code,
             "name": site.name,
-            "address": site.settings.get("address"),
+            "address": site.address,
             "timezone": site.timezone,
-            "rules": rules,
+            "rules": site.rules,
             "services": [
                 {
                     "code": s.code,
@@ -196,14 +196,15 @@ def _stranded(
         select(Appointment)
         .where(
             Appointment.site_id == site.id,
-            Appointment.status == BOOKED,
+            Appointment.status == AppointmentStatus.BOOKED,
             col(Appointment.start_at) >= now - timedelta(days=1),
         )
         .order_by(col(Appointment.start_at), col(Appointment.id))
     )
+    window = checkin_window(site)
     slots: dict[tuple[str, datetime], list[int]] = {}
     for appointment in pending:
-        if checkin_window(site, appointment.start_at)[1] < now:
+        if window.around(appointment.start_at)[1] < now:
             continue  # missed: nothing left to keep
         key = (codes[appointment.service_id], appointment.start_at)
         slots.setdefault(key, []).append(appointment.id)  # type: ignore[arg-type]
@@ -213,13 +214,10 @@ def _stranded(
         if service is None or not service.enabled or len(ids) > service.slot_capacity:
             stranded[code, start] = ids
             continue
-        grid = Service(
-            site_id=site.id,  # type: ignore[arg-type]
-            code=code,
-            hours=service.hours.model_dump(mode="json") if service.hours else {},
-            slot_minutes=service.slot_minutes,
+        hours = opening_hours_from_json(
+            service.hours.model_dump(mode="json") if service.hours else {}
         )
         local = start.astimezone(zone)
-        if local not in slot_starts(grid, local.date(), zone):
+        if local not in slot_starts(hours, service.slot_minutes, local.date(), zone):
             stranded[code, start] = ids
     return stranded

@@ -20,14 +20,19 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kolejka import __version__
 from kolejka.core.errors import DomainError
 from server.admin import SiteAdmin
+from server.appointment_import import AppointmentImportService
 from server.backup import ServerLock
+from server.booking import BookingService
 from server.broadcast import Broadcaster
+from server.checkin import CheckInService
 from server.clock import Clock, SystemClock
+from server.counters import CounterService
 from server.db import Database
 from server.deps import Services, resolve_token
 from server.guard import OperationTable, RequestGuard, error_response
 from server.housekeeping import keep_house
 from server.limits import ANONYMOUS_BODY_MAX, BodyLimits
+from server.printer_status import PrinterStatusService
 from server.provisioning import apply_config
 from server.ratelimit import RateLimiter
 from server.readmodels import ReadModels
@@ -38,6 +43,7 @@ from server.settings import Settings
 from server.signin import SignIn
 from server.siteconfig import KolejkaConfig, load_config
 from server.ticketing import QueueService
+from server.transactions import WriteRunner
 from server.writer import Writer
 
 log = logging.getLogger(__name__)
@@ -52,11 +58,20 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     reads = ReadModels(db, clock, recent_durations=settings.recent_durations)
     broadcaster = Broadcaster(reads, settings.subscriber_queue)
     db.after_commit.append(broadcaster.wake_threadsafe)
+    # One runner for every use case: one catalog of sites, one cache of estimate inputs.
+    writes = WriteRunner(db, clock, recent_durations=settings.recent_durations)
+    queue = QueueService(db, clock, recent_durations=settings.recent_durations, writes=writes)
+    booking = BookingService(writes, db, clock, settings.signing_key)
     return Services(
         settings=settings,
         db=db,
         clock=clock,
-        queue=QueueService(db, clock, recent_durations=settings.recent_durations),
+        queue=queue,
+        counters=CounterService(writes),
+        printer_status=PrinterStatusService(writes),
+        booking=booking,
+        check_in=CheckInService(writes, queue, settings.signing_key),
+        appointment_import=AppointmentImportService(booking),
         reads=reads,
         broadcaster=broadcaster,
         kiosk_limiter=RateLimiter(settings.kiosk_rate_per_minute),

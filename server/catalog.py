@@ -16,7 +16,6 @@ import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -25,7 +24,12 @@ from sqlalchemy.orm import Session, UOWTransaction
 from kolejka.core.errors import NotFound
 from kolejka.core.hours import OpeningHours
 from server.models import Service, Site
-from server.siteconfig import opening_hours_from_json
+from server.siteconfig import (
+    RulesConfig,
+    address_from_json,
+    opening_hours_from_json,
+    rules_from_json,
+)
 
 _SITES = Site.__table__  # type: ignore[attr-defined]
 _SERVICES = Service.__table__  # type: ignore[attr-defined]
@@ -57,7 +61,8 @@ class SiteInfo:
     name: str
     timezone: str
     epoch: str
-    settings: Mapping[str, Any]
+    rules: RulesConfig  # validated once per config revision, shared: never changed
+    address: str | None
     services: Mapping[str, ServiceInfo]
     rev: int
 
@@ -114,7 +119,8 @@ def _load(conn: sa.Connection, site_id: int, rev: int) -> SiteInfo:
         name=site["name"],
         timezone=site["timezone"],
         epoch=site["epoch"],
-        settings=MappingProxyType(dict(site["settings"] or {})),
+        rules=rules_from_json(site["settings"] or {}),
+        address=address_from_json(site["settings"] or {}),
         services=MappingProxyType(services),
         rev=rev,
     )

@@ -16,11 +16,16 @@ from kolejka.core.errors import DomainError
 from kolejka.i18n import best_language
 from server.actors import Actor, acting_actor
 from server.admin import SiteAdmin
+from server.appointment_import import AppointmentImportService
+from server.booking import BookingService
 from server.broadcast import Broadcaster
+from server.checkin import CheckInService
 from server.clock import Clock
+from server.counters import CounterService
 from server.db import Database
 from server.idempotency import RequestKey
 from server.models import Clerk, Device
+from server.printer_status import PrinterStatusService
 from server.ratelimit import RateLimiter
 from server.readmodels import ReadModels
 from server.security import hash_token, read_clerk_token
@@ -67,6 +72,11 @@ class Services:
     db: Database
     clock: Clock
     queue: QueueService
+    counters: CounterService
+    printer_status: PrinterStatusService
+    booking: BookingService
+    check_in: CheckInService
+    appointment_import: AppointmentImportService
     reads: ReadModels
     broadcaster: Broadcaster
     kiosk_limiter: RateLimiter

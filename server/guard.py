@@ -1,7 +1,8 @@
 """The request's boundary, checked once before any route runs.
 
-- No NUL character anywhere: not in the path, the query, or the body (raw or as the JSON
-  escape). PostgreSQL cannot store one and answered 500; no text here needs one.
+- No NUL character in the path, the query or a JSON body (raw or as the JSON escape).
+  PostgreSQL cannot store one and answered 500; no text here needs one. Other bodies (the
+  CSV import) are left to their parser, which names the line that holds it.
 - A JSON body is UTF-8 (RFC 8259); anything else is refused as such, not half-parsed.
 - A body has at most its operation's limit (server/limits.py): 413, and the connection
   is closed, before the rest is read when Content-Length says so.
@@ -246,10 +247,10 @@ def _is_json(headers: dict[str, str]) -> bool:
 
 def _check_body(body: bytes, headers: dict[str, str]) -> None:
     language = headers.get("accept-language")
+    if not _is_json(headers):
+        return  # e.g. the CSV import, whose parser names the line that holds the NUL
     if b"\x00" in body:
         raise Refused(error_response(422, "null_character", accept_language=language))
-    if not _is_json(headers):
-        return
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:

@@ -10,9 +10,9 @@ import logging
 from anyio import to_thread
 
 from server import idempotency
-from server.appointments import purge_personal_data
 from server.clock import Clock
 from server.db import Database
+from server.personal_data import purge_personal_data
 
 log = logging.getLogger(__name__)
 

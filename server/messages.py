@@ -19,6 +19,9 @@ MESSAGES: dict[str, str] = {
     "counter_does_not_serve": N_("Counter {counter} does not serve {service}."),
     "clerk_at_other_counter": N_("You are already signed in at counter {counter}."),
     "ticket_not_at_counter": N_("Ticket {ticket} is not at a counter."),
+    "ticket_at_counter": N_(
+        "Ticket {ticket} has already been called; the clerk will take care of it."
+    ),
     "transfer_target_missing": N_("Choose a service or a counter to transfer to."),
     "recall_limit_reached": N_("The client was called {max_recalls} more times already."),
     "closed_today": N_("This service is closed today."),
@@ -86,6 +89,9 @@ MESSAGES: dict[str, str] = {
     "import_bad_time": N_("'{value}' is not a time (use HH:MM)."),
     "import_bad_language": N_("'{value}' is not a language (use pl, en, ru or uk)."),
     "import_too_large": N_("The file has more than {max_rows} lines; please split it."),
+    "import_malformed_line": N_(
+        "Line {line} cannot be read (a stray line break, quotation mark or NUL character?)."
+    ),
 }
 
 

@@ -12,6 +12,8 @@ import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from server.siteconfig import RulesConfig, address_from_json, rules_from_json
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     impl = sa.DateTime(timezone=True)
@@ -50,6 +52,15 @@ class Site(SQLModel, table=True):
     settings: dict[str, Any] = Field(default_factory=dict, sa_column=json_column())
     # Bumped with every change to the site's or its services' rows (server/catalog.py).
     config_rev: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+    @property
+    def rules(self) -> RulesConfig:
+        """The rules stored in `settings`, typed (write paths use the catalog's copy)."""
+        return rules_from_json(self.settings)
+
+    @property
+    def address(self) -> str | None:
+        return address_from_json(self.settings)
 
 
 class Service(SQLModel, table=True):

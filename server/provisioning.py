@@ -15,7 +15,7 @@ from kolejka.core.errors import DomainError
 from server.db import Database
 from server.models import Clerk, Counter, CounterService, Device, Service, Site
 from server.security import hash_password, verify_password
-from server.siteconfig import KolejkaConfig, SiteConfig
+from server.siteconfig import KolejkaConfig, SiteConfig, stored_settings
 
 
 class MissingPassword(DomainError):
@@ -36,7 +36,7 @@ def apply_site(session: Session, cfg: SiteConfig) -> Site:
         site = Site(code=cfg.code, name=cfg.name, epoch=secrets.token_hex(8))
     site.name = cfg.name
     site.timezone = cfg.timezone
-    site.settings = {**cfg.rules.model_dump(mode="json"), "address": cfg.address}
+    site.settings = stored_settings(cfg.rules, cfg.address)
     session.add(site)
     session.flush()
     services = _apply_services(session, site, cfg)

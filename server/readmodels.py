@@ -100,7 +100,7 @@ class ReadModels:
             return ServicesPublic(
                 data=data,
                 count=len(data),
-                priority_enabled=bool(site.settings.get("priority_enabled", True)),
+                priority_enabled=site.rules.priority_enabled,
             )
 
     def list_counters(self, site_code: str, actor: Actor) -> CountersPublic:
@@ -189,7 +189,7 @@ class ReadModels:
             ],
             recent_calls=recent,
             waiting=waiting_views,
-            ticker=dict(site.settings.get("ticker") or {}),
+            ticker=dict(site.rules.ticker),
             printers=[
                 PrinterPublic(device=d.name, status=d.printer_status)
                 for d in session.exec(

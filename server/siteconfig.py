@@ -209,6 +209,24 @@ class RulesConfig(Strict):
     )
 
 
+# A site's rules and address share the `Site.settings` JSON column: written and read here.
+ADDRESS_KEY = "address"
+
+
+def stored_settings(rules: RulesConfig, address: str | None) -> dict[str, Any]:
+    return {**rules.model_dump(mode="json"), ADDRESS_KEY: address}
+
+
+def rules_from_json(data: dict[str, Any]) -> RulesConfig:
+    """Strict like the file: a stored key that is no rule is an error, not ignored."""
+    return RulesConfig.model_validate({k: v for k, v in data.items() if k != ADDRESS_KEY})
+
+
+def address_from_json(data: dict[str, Any]) -> str | None:
+    address = data.get(ADDRESS_KEY)
+    return str(address) if address is not None else None
+
+
 class SiteConfig(Strict):
     code: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,39}$")
     name: str = Field(max_length=200)

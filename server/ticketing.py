@@ -1,8 +1,10 @@
-"""Use cases of the queue: each one transaction that checks, changes, logs and answers.
+"""The tickets' use cases: issue, read, cancel, and the clerk's actions on a ticket.
 
-Routes, tests and the demo call these; FastAPI stays outside. Every change appends its
-event in the same transaction, and a retried request with the same idempotency key gets
-the first answer back instead of acting twice.
+Each is a named method run by the write runner (server/transactions.py) in one
+transaction that checks, changes, logs its event and answers; what an action does to the
+ticket is the core's (kolejka.core.tickets). Routes, tests and the demo call these;
+FastAPI stays outside. Counters are server/counters.py, kiosk printers
+server/printer_status.py.
 """
 
 from __future__ import annotations
@@ -10,111 +12,47 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from pydantic import BaseModel
 from sqlmodel import Session
 
-from kolejka.core.errors import Conflict, Forbidden
+from kolejka.core import tickets
+from kolejka.core.counters import CounterAction, next_counter_state
+from kolejka.core.errors import Conflict, Forbidden, NotFound
 from kolejka.core.hours import availability
 from kolejka.core.numbering import format_number
 from kolejka.core.routing import choose_next
-from kolejka.core.states import (
-    AT_COUNTER_STATES,
-    CounterState,
-    TicketAction,
-    TicketStatus,
-    next_status,
-)
-from kolejka.schemas import (
-    CounterPublic,
-    PrinterStatusReport,
-    TicketCreate,
-    TicketPublic,
-    TransferRequest,
-)
-from server import idempotency
+from kolejka.core.states import CounterState, TicketAction, TicketStatus
+from kolejka.core.tickets import TicketProgress
+from kolejka.schemas import TicketCreate, TicketPublic, TransferRequest
 from server import repository as repo
 from server.actors import Actor, require_clerk, require_issuer, require_site
-from server.catalog import SiteCatalog, SiteInfo, SiteLike
+from server.catalog import SiteLike
 from server.clock import Clock
 from server.db import Database
-from server.estimate_inputs import EstimateInputsCache
 from server.eventlog import append_event
-from server.models import Counter, Device, Service, Ticket
+from server.models import Counter, Service, Ticket
+from server.ticket_rows import client_at, progress_of, write_progress
+from server.transactions import Transaction, Write, WriteRunner
+from server.views import ticket_public
 
-M = TypeVar("M", bound=BaseModel)
+# A clerk's action on the ticket at their counter: one of kolejka.core.tickets' functions.
+Action = Callable[..., TicketProgress]
 
 
 class QueueService:
-    def __init__(self, db: Database, clock: Clock, *, recent_durations: int = 20) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Clock,
+        *,
+        recent_durations: int = 20,
+        writes: WriteRunner | None = None,
+    ) -> None:
         self.db = db
         self.clock = clock
         self.recent_durations = recent_durations
-        self.catalog = SiteCatalog()
-        self.estimates = EstimateInputsCache(recent_durations)
-
-    # --- plumbing -----------------------------------------------------------------------
-
-    def _write(
-        self,
-        site_code: str,
-        actor: Actor,
-        model: type[M],
-        work: Callable[[Session, SiteInfo, datetime], M | None],
-        idempotency_key: str | None = None,
-        *,
-        keeps_estimates: bool = False,
-    ) -> M | None:
-        """`keeps_estimates`: the work cannot change an estimate's inputs (issuing)."""
-        now = self.clock.now()
-        with self.db.write() as session:
-            conn = session.connection()
-            site = self.catalog.get(conn, site_code)
-            require_site(actor, site.id)
-            if idempotency_key:
-                earlier = idempotency.earlier_answer(conn, site.id, idempotency_key, actor.key)
-                if earlier is not None:
-                    return None if earlier.body is None else model.model_validate(earlier.body)
-            result = work(session, site, now)
-            if idempotency_key:
-                body = None if result is None else result.model_dump(mode="json")
-                idempotency.remember(conn, site.id, idempotency_key, actor.key, body, now)
-        if not keeps_estimates:
-            self.estimates.forget()
-        return result
-
-    def write(
-        self,
-        site_code: str,
-        actor: Actor,
-        model: type[M],
-        work: Callable[[Session, SiteInfo, datetime], M | None],
-        idempotency_key: str | None = None,
-    ) -> M | None:
-        """One idempotent write transaction, for use cases in other modules (appointments)."""
-        return self._write(site_code, actor, model, work, idempotency_key)
-
-    def _ticket_view(
-        self, session: Session, site: SiteLike, ticket: Ticket, now: datetime
-    ) -> TicketPublic:
-        from server.views import ticket_public
-
-        return ticket_public(session, site, ticket, now, recent_limit=self.recent_durations)
-
-    def _log_ticket(
-        self,
-        session: Session,
-        site: SiteInfo,
-        ticket: Ticket,
-        type_: str,
-        now: datetime,
-        **extra: Any,
-    ) -> TicketPublic:
-        session.flush()
-        view = self._ticket_view(session, site, ticket, now)
-        append_event(session, site, type_, {"ticket": view.model_dump(mode="json"), **extra}, now)
-        return view
+        self.writes = writes or WriteRunner(db, clock, recent_durations=recent_durations)
 
     # --- tickets ------------------------------------------------------------------------
 
@@ -127,33 +65,21 @@ class QueueService:
         appointment_at: datetime | None = None,
     ) -> TicketPublic:
         require_issuer(actor)
-
-        def work(session: Session, site: SiteInfo, now: datetime) -> TicketPublic:
-            return self.issue_in(session, site, now, actor, request, appointment_at)
-
-        result = self._write(
-            site_code, actor, TicketPublic, work, idempotency_key, keeps_estimates=True
-        )
-        assert result is not None
-        return result
+        write = Write(site_code, actor, idempotency_key, keeps_estimates=True)
+        return self.writes.run(write, TicketPublic, self.issue_in, request, appointment_at)
 
     def issue_in(
-        self,
-        session: Session,
-        site: SiteInfo,
-        now: datetime,
-        actor: Actor,
-        request: TicketCreate,
-        appointment_at: datetime | None = None,
+        self, tx: Transaction, request: TicketCreate, appointment_at: datetime | None = None
     ) -> TicketPublic:
         """Issue inside the caller's transaction (an appointment check-in changes the
         appointment and issues its ticket in one); `appointment_at` skips hours and limits.
 
         The hottest write of all, so it runs on the Core connection under the session
         with the configuration from the catalog, not through ORM objects."""
+        session, site, now, actor = tx.session, tx.site, tx.now, tx.actor
         require_issuer(actor)
         service = site.service(request.service)
-        if request.priority != "normal" and not site.settings.get("priority_enabled", True):
+        if request.priority != "normal" and not site.rules.priority_enabled:
             raise Conflict("priority_disabled")
         local_now = now.astimezone(site.zone)
         conn = session.connection()
@@ -200,7 +126,7 @@ class QueueService:
             arrival_at=now,
             appointment_at=appointment_at,
             ahead=ahead,
-            estimated_wait_s=self.estimates.get(conn, service.id, now).wait_for(ahead),
+            estimated_wait_s=self.writes.estimates.get(conn, service.id, now).wait_for(ahead),
         )
         append_event(session, site, "ticket.issued", {"ticket": view.model_dump(mode="json")}, now)
         return view
@@ -217,158 +143,100 @@ class QueueService:
     def cancel_ticket(
         self, site_code: str, actor: Actor, ticket_id: int, idempotency_key: str | None = None
     ) -> TicketPublic:
-        def work(session: Session, site: SiteInfo, now: datetime) -> TicketPublic:
-            ticket = repo.ticket_by_id(session, site, ticket_id, lock=True)
-            if actor.kind == "kiosk" and ticket.device_id != actor.id:
-                raise Forbidden("not_your_ticket")
-            if actor.kind not in ("kiosk", "clerk"):
-                raise Forbidden("not_allowed", action="cancel_ticket")
-            ticket.status = next_status(TicketStatus(ticket.status), TicketAction.CANCEL).value
-            ticket.finished_at = now
-            self._release_counter(session, ticket)
-            return self._log_ticket(session, site, ticket, "ticket.cancelled", now)
+        """A kiosk takes back a ticket it could not print; a clerk cancels any."""
+        write = Write(site_code, actor, idempotency_key)
+        return self.writes.run(write, TicketPublic, self._cancel, ticket_id)
 
-        result = self._write(site_code, actor, TicketPublic, work, idempotency_key)
-        assert result is not None
-        return result
+    def _cancel(self, tx: Transaction, ticket_id: int) -> TicketPublic:
+        actor = tx.actor
+        ticket = repo.ticket_by_id(tx.session, tx.site, ticket_id, lock=True)
+        if actor.kind == "kiosk" and ticket.device_id != actor.id:
+            raise Forbidden("not_your_ticket")
+        if actor.kind not in ("kiosk", "clerk"):
+            raise Forbidden("not_allowed", action="cancel_ticket")
+        after = tickets.cancel(progress_of(ticket), now=tx.now, by_kiosk=actor.kind == "kiosk")
+        return self._change(tx, ticket, after, "ticket.cancelled")
 
     # --- counter actions on tickets --------------------------------------------------------
-
-    def _my_counter(self, session: Session, site: SiteInfo, actor: Actor, number: int) -> Counter:
-        require_clerk(actor, "counter_action")
-        counter = repo.counter_by_number(session, site, number, lock=True)
-        if counter.clerk_id != actor.id and not actor.is_supervisor:
-            raise Forbidden("not_your_counter", counter=number)
-        return counter
-
-    def _ticket_at_my_counter(
-        self, session: Session, site: SiteInfo, actor: Actor, ticket_id: int
-    ) -> tuple[Ticket, Counter]:
-        require_clerk(actor, "counter_action")
-        ticket = repo.ticket_by_id(session, site, ticket_id, lock=True)
-        if ticket.counter_id is None:
-            # Not at any counter: the transition table gives the precise refusal.
-            next_status(TicketStatus(ticket.status), TicketAction.START)
-            raise Conflict("ticket_not_at_counter", ticket=ticket_id)
-        counter = session.get(Counter, ticket.counter_id)
-        assert counter is not None
-        if counter.clerk_id != actor.id and not actor.is_supervisor:
-            raise Forbidden("not_your_counter", counter=counter.number)
-        return ticket, counter
-
-    @staticmethod
-    def _release_counter(session: Session, ticket: Ticket) -> None:
-        if ticket.counter_id is None:
-            return
-        counter = session.get(Counter, ticket.counter_id)
-        if counter is not None and counter.current_ticket_id == ticket.id:
-            counter.current_ticket_id = None
-            session.add(counter)
 
     def call_next(
         self, site_code: str, actor: Actor, counter_number: int, idempotency_key: str | None = None
     ) -> TicketPublic | None:
-        def work(session: Session, site: SiteInfo, now: datetime) -> TicketPublic | None:
-            counter = self._my_counter(session, site, actor, counter_number)
-            if counter.state == CounterState.PAUSED.value:
-                raise Conflict("counter_paused", counter=counter.number)
-            if counter.state != CounterState.OPEN.value:
-                raise Conflict("counter_closed", counter=counter.number)
-            if counter.current_ticket_id is not None:
-                current = session.get(Ticket, counter.current_ticket_id)
-                if current is not None and current.status in AT_COUNTER_STATES:
-                    raise Conflict("counter_busy", counter=counter.number, ticket=current.number)
-            links = repo.links_of(session, counter)
-            routing = repo.routing_from(counter, links)
-            taken: set[int] = set()
-            while True:
-                heads = repo.head_candidates(session, counter, links, now, exclude=frozenset(taken))
-                chosen = choose_next((c for _, c in heads), routing, now)
-                if chosen is None:
-                    return None
-                ticket = next(t for t, c in heads if c is chosen)
-                if repo.claim(session, ticket):
-                    break
-                taken.add(chosen.ticket_id)  # another counter got there first
-            ticket.status = next_status(TicketStatus(ticket.status), TicketAction.CALL).value
-            ticket.called_at = now
-            ticket.counter_id = counter.id
-            ticket.target_counter_id = None
-            ticket.recalls = 0
-            counter.current_ticket_id = ticket.id
-            session.add_all([ticket, counter])
-            return self._log_ticket(session, site, ticket, "ticket.called", now)
+        """The next client for the counter, or None when nobody waits for it."""
+        write = Write(site_code, actor, idempotency_key)
+        return self.writes.run_optional(write, TicketPublic, self._call_next, counter_number)
 
-        return self._write(site_code, actor, TicketPublic, work, idempotency_key)
+    def _call_next(self, tx: Transaction, counter_number: int) -> TicketPublic | None:
+        session, now = tx.session, tx.now
+        counter = self._my_counter(tx, counter_number)
+        next_counter_state(
+            CounterState(counter.state),
+            CounterAction.CALL_NEXT,
+            counter=counter.number,
+            client=client_at(session, counter),
+        )
+        links = repo.links_of(session, counter)
+        routing = repo.routing_from(counter, links)
+        taken: set[int] = set()
+        while True:
+            heads = repo.head_candidates(session, counter, links, now, exclude=frozenset(taken))
+            chosen = choose_next((c for _, c in heads), routing, now)
+            if chosen is None:
+                return None
+            ticket = next(t for t, c in heads if c is chosen)
+            if repo.claim(session, ticket):
+                break
+            taken.add(chosen.ticket_id)  # another counter got there first
+        called = tickets.call(progress_of(ticket), counter_id=counter.id, now=now)  # type: ignore[arg-type]
+        counter.current_ticket_id = ticket.id
+        session.add(counter)
+        return self._change(tx, ticket, called, "ticket.called")
 
     def recall_ticket(
         self, site_code: str, actor: Actor, ticket_id: int, idempotency_key: str | None = None
     ) -> TicketPublic:
-        def work(session: Session, site: SiteInfo, now: datetime) -> TicketPublic:
-            ticket, _counter = self._ticket_at_my_counter(session, site, actor, ticket_id)
-            next_status(TicketStatus(ticket.status), TicketAction.RECALL)
-            max_recalls = int(site.settings.get("max_recalls", 2))
-            if ticket.recalls >= max_recalls:
-                if not site.settings.get("no_show_after_max_recalls", False):
-                    raise Conflict("recall_limit_reached", max_recalls=max_recalls)
-                ticket.status = TicketStatus.NO_SHOW.value
-                ticket.finished_at = now
-                self._release_counter(session, ticket)
-                session.add(ticket)
-                return self._log_ticket(session, site, ticket, "ticket.no_show", now)
-            ticket.recalls += 1
-            ticket.called_at = now
-            session.add(ticket)
-            return self._log_ticket(session, site, ticket, "ticket.recalled", now)
+        write = Write(site_code, actor, idempotency_key)
+        return self.writes.run(write, TicketPublic, self._recall, ticket_id)
 
-        result = self._write(site_code, actor, TicketPublic, work, idempotency_key)
-        assert result is not None
-        return result
-
-    def _simple_transition(
-        self,
-        site_code: str,
-        actor: Actor,
-        ticket_id: int,
-        action: TicketAction,
-        event: str,
-        idempotency_key: str | None,
-    ) -> TicketPublic:
-        def work(session: Session, site: SiteInfo, now: datetime) -> TicketPublic:
-            ticket, _counter = self._ticket_at_my_counter(session, site, actor, ticket_id)
-            ticket.status = next_status(TicketStatus(ticket.status), action).value
-            if action is TicketAction.START:
-                ticket.started_at = now
-            else:
-                ticket.finished_at = now
-                self._release_counter(session, ticket)
-            session.add(ticket)
-            return self._log_ticket(session, site, ticket, event, now)
-
-        result = self._write(site_code, actor, TicketPublic, work, idempotency_key)
-        assert result is not None
-        return result
+    def _recall(self, tx: Transaction, ticket_id: int) -> TicketPublic:
+        ticket, _counter = self._ticket_at_my_counter(tx, ticket_id)
+        rules = tx.site.rules
+        after = tickets.recall(
+            progress_of(ticket),
+            now=tx.now,
+            max_recalls=rules.max_recalls,
+            no_show_after_max_recalls=rules.no_show_after_max_recalls,
+        )
+        event = "ticket.no_show" if after.status is TicketStatus.NO_SHOW else "ticket.recalled"
+        return self._change(tx, ticket, after, event)
 
     def start_service(
         self, site_code: str, actor: Actor, ticket_id: int, idempotency_key: str | None = None
     ) -> TicketPublic:
-        return self._simple_transition(
-            site_code, actor, ticket_id, TicketAction.START, "ticket.serving", idempotency_key
+        write = Write(site_code, actor, idempotency_key)
+        return self.writes.run(
+            write, TicketPublic, self._act, ticket_id, tickets.start, "ticket.serving"
         )
 
     def finish_ticket(
         self, site_code: str, actor: Actor, ticket_id: int, idempotency_key: str | None = None
     ) -> TicketPublic:
-        return self._simple_transition(
-            site_code, actor, ticket_id, TicketAction.FINISH, "ticket.done", idempotency_key
+        write = Write(site_code, actor, idempotency_key)
+        return self.writes.run(
+            write, TicketPublic, self._act, ticket_id, tickets.finish, "ticket.done"
         )
 
     def mark_no_show(
         self, site_code: str, actor: Actor, ticket_id: int, idempotency_key: str | None = None
     ) -> TicketPublic:
-        return self._simple_transition(
-            site_code, actor, ticket_id, TicketAction.NO_SHOW, "ticket.no_show", idempotency_key
+        write = Write(site_code, actor, idempotency_key)
+        return self.writes.run(
+            write, TicketPublic, self._act, ticket_id, tickets.no_show, "ticket.no_show"
         )
+
+    def _act(self, tx: Transaction, ticket_id: int, action: Action, event: str) -> TicketPublic:
+        ticket, _counter = self._ticket_at_my_counter(tx, ticket_id)
+        return self._change(tx, ticket, action(progress_of(ticket), now=tx.now), event)
 
     def transfer_ticket(
         self,
@@ -378,148 +246,91 @@ class QueueService:
         request: TransferRequest,
         idempotency_key: str | None = None,
     ) -> TicketPublic:
-        def work(session: Session, site: SiteInfo, now: datetime) -> TicketPublic:
-            ticket, counter = self._ticket_at_my_counter(session, site, actor, ticket_id)
-            new_status = next_status(TicketStatus(ticket.status), TicketAction.TRANSFER)
-            from_service = session.get(Service, ticket.service_id)
-            assert from_service is not None
-            target_service = (
-                repo.service_by_code(session, site, request.service)
-                if request.service
-                else from_service
-            )
-            target_counter: Counter | None = None
-            if request.counter is not None:
-                target_counter = repo.counter_by_number(session, site, request.counter)
-                served = {s.code for _, s in repo.links_of(session, target_counter)}
-                if target_service.code not in served:
-                    raise Conflict(
-                        "counter_does_not_serve",
-                        counter=request.counter,
-                        service=target_service.code,
-                    )
-            elif request.service is None:
-                raise Conflict("transfer_target_missing")
-            self._release_counter(session, ticket)
-            ticket.status = new_status.value
-            ticket.service_id = target_service.id  # type: ignore[assignment]
-            ticket.target_counter_id = target_counter.id if target_counter else None
-            ticket.queued_at = now
-            ticket.called_at = None
-            ticket.started_at = None
-            ticket.counter_id = None
-            ticket.recalls = 0
-            ticket.note = request.note
-            session.add(ticket)
-            return self._log_ticket(
-                session,
-                site,
-                ticket,
-                "ticket.transferred",
-                now,
-                from_service=from_service.code,
-                from_counter=counter.number,
-            )
+        write = Write(site_code, actor, idempotency_key)
+        return self.writes.run(write, TicketPublic, self._transfer, ticket_id, request)
 
-        result = self._write(site_code, actor, TicketPublic, work, idempotency_key)
-        assert result is not None
-        return result
+    def _transfer(self, tx: Transaction, ticket_id: int, request: TransferRequest) -> TicketPublic:
+        session, site = tx.session, tx.site
+        ticket, counter = self._ticket_at_my_counter(tx, ticket_id)
+        before = progress_of(ticket)
+        tickets.check(before, TicketAction.TRANSFER)  # the state's refusal comes first
+        from_service = session.get(Service, ticket.service_id)
+        if from_service is None:
+            raise NotFound("service_not_found", service=ticket.service_id)
+        target_service = (
+            repo.service_by_code(session, site, request.service)
+            if request.service
+            else from_service
+        )
+        target_counter: Counter | None = None
+        if request.counter is not None:
+            target_counter = repo.counter_by_number(session, site, request.counter)
+            served = {s.code for _, s in repo.links_of(session, target_counter)}
+            if target_service.code not in served:
+                raise Conflict(
+                    "counter_does_not_serve",
+                    counter=request.counter,
+                    service=target_service.code,
+                )
+        after = tickets.transfer(
+            before,
+            now=tx.now,
+            service_id=target_service.id if request.service else None,
+            counter_id=target_counter.id if target_counter else None,
+            note=request.note,
+        )
+        return self._change(
+            tx,
+            ticket,
+            after,
+            "ticket.transferred",
+            from_service=from_service.code,
+            from_counter=counter.number,
+        )
 
-    # --- devices ------------------------------------------------------------------------
+    # --- shared steps ----------------------------------------------------------------------
 
-    def report_printer_status(
-        self, site_code: str, actor: Actor, report: PrinterStatusReport
-    ) -> None:
-        """Log a kiosk printer's state when it changes (staff and admins see the event)."""
-        if actor.kind != "kiosk":
-            raise Forbidden("not_allowed", action="report_printer_status")
+    def _my_counter(self, tx: Transaction, number: int) -> Counter:
+        require_clerk(tx.actor, "counter_action")
+        counter = repo.counter_by_number(tx.session, tx.site, number, lock=True)
+        if counter.clerk_id != tx.actor.id and not tx.actor.is_supervisor:
+            raise Forbidden("not_your_counter", counter=number)
+        return counter
 
-        def work(session: Session, site: SiteInfo, now: datetime) -> None:
-            device = session.get(Device, actor.id)
-            assert device is not None
-            if device.printer_status == report.status:
-                return None
-            device.printer_status = report.status
-            session.add(device)
-            append_event(
-                session,
-                site,
-                "printer.status",
-                {"device": device.name, "status": report.status, "detail": report.detail},
-                now,
-            )
-            return None
+    def _ticket_at_my_counter(self, tx: Transaction, ticket_id: int) -> tuple[Ticket, Counter]:
+        require_clerk(tx.actor, "counter_action")
+        ticket = repo.ticket_by_id(tx.session, tx.site, ticket_id, lock=True)
+        counter = (
+            tx.session.get(Counter, ticket.counter_id) if ticket.counter_id is not None else None
+        )
+        if counter is None:
+            # Not at any counter: the transition table gives the precise refusal.
+            tickets.check(progress_of(ticket), TicketAction.START)
+            raise Conflict("ticket_not_at_counter", ticket=ticket_id)
+        if counter.clerk_id != tx.actor.id and not tx.actor.is_supervisor:
+            raise Forbidden("not_your_counter", counter=counter.number)
+        return ticket, counter
 
-        self._write(site_code, actor, PrinterStatusReport, work)
-
-    # --- counters -----------------------------------------------------------------------
-
-    def _counter_change(
-        self,
-        site_code: str,
-        actor: Actor,
-        number: int,
-        target: CounterState,
-        idempotency_key: str | None,
-    ) -> CounterPublic:
-        from server.views import counter_public
-
-        def work(session: Session, site: SiteInfo, now: datetime) -> CounterPublic:
-            require_clerk(actor, "counter_state")
-            counter = repo.counter_by_number(session, site, number, lock=True)
-            state = CounterState(counter.state)
-            held_by_other = counter.clerk_id not in (None, actor.id)
-            if held_by_other and state is not CounterState.CLOSED and not actor.is_supervisor:
-                raise Forbidden("not_your_counter", counter=number)
-            if target is CounterState.OPEN:
-                from sqlmodel import select
-
-                elsewhere = session.exec(
-                    select(Counter).where(
-                        Counter.site_id == site.id,
-                        Counter.clerk_id == actor.id,
-                        Counter.id != counter.id,
-                        Counter.state != CounterState.CLOSED.value,
-                    )
-                ).first()
-                if elsewhere is not None:
-                    raise Conflict("clerk_at_other_counter", counter=elsewhere.number)
-                counter.clerk_id = actor.id
-            elif target is CounterState.PAUSED and state is CounterState.CLOSED:
-                raise Conflict("counter_closed", counter=number)
-            elif target is CounterState.CLOSED:
-                if counter.current_ticket_id is not None:
-                    current = session.get(Ticket, counter.current_ticket_id)
-                    if current is not None and current.status in AT_COUNTER_STATES:
-                        raise Conflict("counter_busy", counter=number, ticket=current.number)
-                counter.clerk_id = None
+    def _change(
+        self, tx: Transaction, ticket: Ticket, after: TicketProgress, event: str, **extra: Any
+    ) -> TicketPublic:
+        """Write the core's answer back (a ticket that left its counter frees it), then
+        log the event with the ticket as it is now."""
+        session = tx.session
+        if not after.at_counter and ticket.counter_id is not None:
+            counter = session.get(Counter, ticket.counter_id)
+            if counter is not None and counter.current_ticket_id == ticket.id:
                 counter.current_ticket_id = None
-            counter.state = target.value
-            session.add(counter)
-            session.flush()
-            view = counter_public(session, site, counter, now)
-            event = (
-                "counter."
-                + {"open": "opened", "paused": "paused", "closed": "closed"}[target.value]
-            )
-            append_event(session, site, event, {"counter": view.model_dump(mode="json")}, now)
-            return view
+                session.add(counter)
+        write_progress(ticket, after)
+        session.add(ticket)
+        session.flush()
+        view = self._ticket_view(session, tx.site, ticket, tx.now)
+        payload = {"ticket": view.model_dump(mode="json"), **extra}
+        append_event(session, tx.site, event, payload, tx.now)
+        return view
 
-        result = self._write(site_code, actor, CounterPublic, work, idempotency_key)
-        assert result is not None
-        return result
-
-    def open_counter(
-        self, site_code: str, actor: Actor, number: int, idempotency_key: str | None = None
-    ) -> CounterPublic:
-        return self._counter_change(site_code, actor, number, CounterState.OPEN, idempotency_key)
-
-    def pause_counter(
-        self, site_code: str, actor: Actor, number: int, idempotency_key: str | None = None
-    ) -> CounterPublic:
-        return self._counter_change(site_code, actor, number, CounterState.PAUSED, idempotency_key)
-
-    def close_counter(
-        self, site_code: str, actor: Actor, number: int, idempotency_key: str | None = None
-    ) -> CounterPublic:
-        return self._counter_change(site_code, actor, number, CounterState.CLOSED, idempotency_key)
+    def _ticket_view(
+        self, session: Session, site: SiteLike, ticket: Ticket, now: datetime
+    ) -> TicketPublic:
+        return ticket_public(session, site, ticket, now, recent_limit=self.recent_durations)

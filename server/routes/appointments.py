@@ -1,7 +1,7 @@
 """Appointments: booking, listing, cancelling, CSV import, confirmations, kiosk check-in.
 
 The booking portal calls these with a `booking` device token (or a supervisor signs in);
-kiosks call only `check-in`. See server/appointments.py for the rules.
+kiosks call only `check-in`. See server/appointments.py for who may do what.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from kolejka.schemas import (
     SlotsPublic,
     TicketPublic,
 )
-from server.appointments import AppointmentService, Unprocessable
+from server.appointments import Unprocessable
+from server.booking import BookingService
 from server.confirmations import render_pdf, render_png
 from server.deps import ActorDep, IdempotencyKey, ServicesDep, request_language
 from server.params import AppointmentId, DayQuery, RequiredDay
@@ -35,13 +36,11 @@ router = APIRouter(prefix="/sites/{site}/appointments", tags=["appointments"])
 IMPORT_MAX_BYTES = 2_000_000
 
 
-async def get_appointments(services: ServicesDep) -> AppointmentService:
-    return AppointmentService(
-        services.db, services.clock, services.queue, services.settings.signing_key
-    )
+async def get_appointments(services: ServicesDep) -> BookingService:
+    return services.booking
 
 
-AppointmentsDep = Annotated[AppointmentService, Depends(get_appointments)]
+AppointmentsDep = Annotated[BookingService, Depends(get_appointments)]
 
 
 @router.post(
@@ -104,7 +103,6 @@ async def check_in(
     body: CheckInRequest,
     actor: ActorDep,
     services: ServicesDep,
-    appointments: AppointmentsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> TicketPublic:
     """The kiosk's scanned QR payload or typed code → a ticket served at the slot time.
@@ -114,7 +112,7 @@ async def check_in(
     appointment_too_early or appointment_too_late (409); a refusal changes nothing.
     """
     await limit_kiosk(services, actor, idempotency_key)  # also slows down guessing codes
-    return await services.writer.run(appointments.check_in, site, actor, body, idempotency_key)
+    return await services.writer.run(services.check_in.check_in, site, actor, body, idempotency_key)
 
 
 @router.post(
@@ -135,7 +133,6 @@ async def import_appointments(
     request: Request,
     actor: ActorDep,
     services: ServicesDep,
-    appointments: AppointmentsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> AppointmentImport:
     """Book every line of a CSV export (header: service,date,time[,language,name,contact,
@@ -145,7 +142,7 @@ async def import_appointments(
         raise Unprocessable("import_too_large", max_rows=5000)
     return await services.writer.run(
         functools.partial(
-            appointments.import_csv,
+            services.appointment_import.import_csv,
             site,
             actor,
             data,

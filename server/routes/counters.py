@@ -55,7 +55,7 @@ async def open_counter(
 ) -> CounterPublic:
     """Sign the clerk in at the counter and open it (also resumes after a pause)."""
     return await services.writer.run(
-        services.queue.open_counter, site, actor, number, idempotency_key
+        services.counters.open_counter, site, actor, number, idempotency_key
     )
 
 
@@ -70,7 +70,7 @@ async def pause_counter(
     idempotency_key: IdempotencyKey = None,
 ) -> CounterPublic:
     return await services.writer.run(
-        services.queue.pause_counter, site, actor, number, idempotency_key
+        services.counters.pause_counter, site, actor, number, idempotency_key
     )
 
 
@@ -85,5 +85,5 @@ async def close_counter(
     idempotency_key: IdempotencyKey = None,
 ) -> CounterPublic:
     return await services.writer.run(
-        services.queue.close_counter, site, actor, number, idempotency_key
+        services.counters.close_counter, site, actor, number, idempotency_key
     )

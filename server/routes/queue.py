@@ -61,4 +61,4 @@ async def report_printer_status(
     site: str, body: PrinterStatusReport, actor: ActorDep, services: ServicesDep
 ) -> None:
     """A kiosk reports its printer's state; staff see it as a `printer.status` event."""
-    await services.writer.run(services.queue.report_printer_status, site, actor, body)
+    await services.writer.run(services.printer_status.report_printer_status, site, actor, body)

@@ -22,6 +22,7 @@ from server import repository as repo
 from server.actors import Actor
 from server.app import DEMO_CONFIG
 from server.clock import ManualClock
+from server.counters import CounterService
 from server.db import Database
 from server.models import Clerk, QueueLength, Service, Site, Ticket
 from server.provisioning import apply_config
@@ -99,7 +100,7 @@ def test_queue_lengths_follow_every_change_and_newest_tickets_count_right(
         clerk = session.exec(select(Clerk).where(Clerk.username == "clerk1")).one()
     assert clerk.id is not None
     staff = Actor("clerk", clerk.site_id, clerk.id, clerk.display_name, "supervisor")
-    queue.open_counter("test", staff, 4)
+    CounterService(queue.writes).open_counter("test", staff, 4)
     for step in range(160):
         clock.advance(seconds=rng.choice([0, 0, 1, 20]))  # ties in arrival time
         if rng.random() < 0.05:

@@ -124,3 +124,55 @@ def test_only_the_booking_side_may_import(server: LiveServer) -> None:
 
     with KolejkaClient(server.url, "test", KIOSK_TOKEN) as kiosk, pytest.raises(Refused):
         kiosk.import_appointments("service,date,time\nA,2026-11-25,09:00\n")
+
+
+@pytest.fixture
+def any_server(database_url: str, clock: Any, password_hash: str) -> Iterator[LiveServer]:
+    live = start_server(database_url, clock, password_hash)
+    yield live
+    live.stop()
+
+
+def _post_csv(server: LiveServer, data: bytes) -> httpx.Response:
+    return httpx.post(
+        f"{server.url}/api/v1/sites/test/appointments/import",
+        content=data,
+        headers={
+            "Authorization": f"Bearer {BOOKING_TOKEN}",
+            "Content-Type": "text/csv",
+            "Accept-Language": "pl",
+        },
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "line"),
+    [
+        # an old Mac's line end inside a Unix file: the csv module cannot read on
+        (b"service,date,time\nA,2026-11-25,09:00\rA,2026-11-25,09:15\n", 2),
+        (b"service,date,time\r\nA,2026-11-25,09:00\r\nB,2026-11-25\r,10:30\r\n", 3),
+        (b"service,date,time\rA,2026-11-25,09:00\n", 1),  # in the header
+        # a NUL, which PostgreSQL cannot store
+        (b"service,date,time,external_ref\nA,2026-11-25,09:00,X-1\nA,2026-11-25,09:15,X\x002\n", 3),
+        # a field beyond the csv module's limit
+        (b"service,date,time,name\nA,2026-11-25,09:00," + b"x" * 200_000 + b"\n", 2),
+    ],
+)
+def test_a_line_that_is_not_csv_is_refused_naming_it(
+    any_server: LiveServer, data: bytes, line: int
+) -> None:
+    response = _post_csv(any_server, data)
+    assert response.status_code == 422
+    body = response.json()
+    assert (body["code"], body["params"]) == ("import_malformed_line", {"line": line})
+    assert f"wiersza {line}" in body["detail"]
+    with KolejkaClient(any_server.url, "test", BOOKING_TOKEN) as portal:
+        assert portal.list_appointments(day=DAY).count == 0  # nothing was booked
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "01.01.0001"])
+def test_dates_at_the_ends_of_the_calendar_are_bad_dates(any_server: LiveServer, day: str) -> None:
+    response = _post_csv(any_server, f"service,date,time\nA,{day},23:45\n".encode())
+    assert response.status_code == 422
+    errors = response.json()["params"]["errors"]
+    assert [(e["line"], e["code"]) for e in errors] == [(2, "import_bad_date")]

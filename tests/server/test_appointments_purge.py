@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from kolejka.client import KolejkaClient
-from server.appointments import purge_personal_data
+from server.personal_data import purge_personal_data
 from tests.server.test_appointments import BOOKING_TOKEN, at, start_server
 from tests.support import LiveServer
 

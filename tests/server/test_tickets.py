@@ -135,6 +135,25 @@ def test_kiosk_may_cancel_its_own_ticket_but_not_another_kiosks(live_server, kio
     assert info.value.code == "invalid_transition"
 
 
+def test_a_kiosk_cannot_cancel_a_ticket_a_counter_has_called(live_server, kiosk, clerk_client):
+    """A kiosk takes back a ticket it could not print; once called, the clerk decides."""
+    clerk = clerk_client(live_server, "clerk1", counter=1)
+    ticket = kiosk.issue_ticket("A")
+    assert clerk.call_next(1).id == ticket.id
+    response = httpx.post(
+        f"{live_server.url}/api/v1/sites/test/tickets/{ticket.id}/cancel",
+        headers={"Authorization": f"Bearer {KIOSK_TOKEN}", "Accept-Language": "pl"},
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "ticket_at_counter"
+    assert "A001" in response.json()["detail"]
+    assert kiosk.get_ticket(ticket.id).status == "called"  # nothing changed
+    assert clerk.start_service(ticket.id).status == "serving"  # the clerk goes on
+    with pytest.raises(ConflictError) as info:
+        kiosk.cancel_ticket(ticket.id)
+    assert info.value.code == "ticket_at_counter"
+
+
 def test_display_token_cannot_issue_or_call(live_server):
     with KolejkaClient(live_server.url, "test", DISPLAY_TOKEN) as display:
         with pytest.raises(Refused):

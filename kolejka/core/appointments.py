@@ -1,0 +1,136 @@
+"""Appointments: the slots a service offers, and when a booking may be checked in.
+
+A slot is a multiple of the service's slot length from the start of an opening interval
+that ends before the interval does (special days count: a holiday has none, an extra
+Saturday has its own). A booking checks in from `before` ahead of its slot to `after`
+past its start. Times are aware; a day's slots are in the site's zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from kolejka.core.errors import Conflict
+from kolejka.core.hours import OpeningHours
+
+
+class AppointmentStatus(StrEnum):
+    BOOKED = "booked"
+    CHECKED_IN = "checked_in"  # its ticket is in the queue
+    CANCELLED = "cancelled"
+
+
+def cancelled(status: AppointmentStatus, **context: object) -> AppointmentStatus:
+    """A booking after cancelling: cancelling twice is no error, a used one cannot be
+    (its ticket is in the queue). `context` names the booking in the refusal."""
+    if status is AppointmentStatus.CHECKED_IN:
+        raise Conflict("appointment_used", **context)
+    return AppointmentStatus.CANCELLED
+
+
+# --- slots ----------------------------------------------------------------------------------
+
+
+def slot_starts(hours: OpeningHours, minutes: int, day: date, zone: ZoneInfo) -> list[datetime]:
+    """Every slot start on `day` (aware, in `zone`), in order; no hours set: all day."""
+    intervals = hours.intervals_on(day)
+    step = timedelta(minutes=minutes)
+    bounds: list[tuple[datetime, datetime]]
+    if intervals is None:
+        midnight = datetime.combine(day, time(0))
+        bounds = [(midnight, midnight + timedelta(days=1))]
+    else:
+        bounds = [
+            (datetime.combine(day, iv.start), datetime.combine(day, iv.end)) for iv in intervals
+        ]
+    starts: list[datetime] = []
+    for begin, end in bounds:
+        moment = begin
+        while moment + step <= end:
+            starts.append(moment.replace(tzinfo=zone))
+            moment += step
+    return starts
+
+
+class SlotRefusal(StrEnum):
+    """Why a start is no bookable slot; the values are the error codes."""
+
+    NOT_OFFERED = "appointments_not_offered"
+    IN_PAST = "slot_in_past"
+    MISALIGNED = "slot_misaligned"  # inside the hours, between two slot starts
+    CLOSED = "slot_closed"
+
+
+@dataclass(frozen=True, slots=True)
+class SlotOffer:
+    """What a service offers for booking."""
+
+    hours: OpeningHours
+    minutes: int
+    capacity: int
+    enabled: bool = True
+
+    @property
+    def offered(self) -> bool:
+        return self.enabled and self.capacity > 0
+
+
+def slot_refusal(
+    offer: SlotOffer, start: datetime, now: datetime, zone: ZoneInfo
+) -> SlotRefusal | None:
+    """Why `start` cannot be booked, or None when it is a slot of `offer`."""
+    if not offer.offered:
+        return SlotRefusal.NOT_OFFERED
+    if start < now:
+        return SlotRefusal.IN_PAST
+    local = start.astimezone(zone)
+    if local in slot_starts(offer.hours, offer.minutes, local.date(), zone):
+        return None
+    intervals = offer.hours.intervals_on(local.date())
+    if intervals is None or any(iv.contains(local.time()) for iv in intervals):
+        return SlotRefusal.MISALIGNED
+    return SlotRefusal.CLOSED
+
+
+# --- check-in -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CheckInWindow:
+    before: timedelta
+    after: timedelta
+
+    @classmethod
+    def of_minutes(cls, before: int, after: int) -> CheckInWindow:
+        return cls(timedelta(minutes=before), timedelta(minutes=after))
+
+    def around(self, start: datetime) -> tuple[datetime, datetime]:
+        """The first and the last moment a booking for `start` checks in."""
+        return start - self.before, start + self.after
+
+
+class CheckInRefusal(StrEnum):
+    """Why a booking cannot be checked in now; the values are the error codes."""
+
+    CANCELLED = "appointment_cancelled"
+    USED = "appointment_used"
+    TOO_EARLY = "appointment_too_early"
+    TOO_LATE = "appointment_too_late"
+
+
+def check_in_refusal(
+    status: AppointmentStatus, start: datetime, now: datetime, window: CheckInWindow
+) -> CheckInRefusal | None:
+    if status is AppointmentStatus.CANCELLED:
+        return CheckInRefusal.CANCELLED
+    if status is AppointmentStatus.CHECKED_IN:
+        return CheckInRefusal.USED
+    opens, closes = window.around(start)
+    if now < opens:
+        return CheckInRefusal.TOO_EARLY
+    if now > closes:
+        return CheckInRefusal.TOO_LATE
+    return None

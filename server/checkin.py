@@ -1,0 +1,101 @@
+"""The kiosk's check-in: a booking's scanned QR payload or typed code becomes a ticket.
+
+One transaction changes the appointment and issues its ticket (called at the slot time,
+ahead of walk-ins): a refused check-in changes nothing, an accepted one cannot leave a
+used appointment without its ticket. The window is the core's
+(kolejka.core.appointments.check_in_refusal).
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from sqlmodel import select
+
+from kolejka.core.appointments import AppointmentStatus, CheckInRefusal, check_in_refusal
+from kolejka.core.errors import Conflict, NotFound
+from kolejka.schemas import CheckInRequest, TicketCreate, TicketPublic
+from server import repository as repo
+from server.actors import Actor, require_issuer
+from server.appointments import Unprocessable, checkin_window, local_text
+from server.booking_codes import ForgedCode, TokenCode, read_code
+from server.models import Appointment, Service
+from server.ticketing import QueueService
+from server.transactions import Transaction, Write, WriteRunner
+
+
+class CheckInService:
+    def __init__(self, writes: WriteRunner, queue: QueueService, secret: str) -> None:
+        self.writes = writes
+        self.queue = queue
+        self.secret = secret
+
+    def check_in(
+        self,
+        site_code: str,
+        actor: Actor,
+        request: CheckInRequest,
+        idempotency_key: str | None = None,
+    ) -> TicketPublic:
+        """The kiosk's scan (or typed code) → a ticket called at the slot time.
+
+        Refusals, checked in this order: appointment_forged (422), appointment_unknown
+        (404), appointment_other_site, appointment_cancelled, appointment_used,
+        appointment_too_early, appointment_too_late (409).
+        """
+        require_issuer(actor)
+        write = Write(site_code, actor, idempotency_key)
+        return self.writes.run(write, TicketPublic, self._check_in, request)
+
+    def _check_in(self, tx: Transaction, request: CheckInRequest) -> TicketPublic:
+        session, site, now = tx.session, tx.site, tx.now
+        appt = self._find(tx, request.code)
+        if appt.site_id != site.id:
+            raise Conflict("appointment_other_site")
+        window = checkin_window(site)
+        refusal = check_in_refusal(AppointmentStatus(appt.status), appt.start_at, now, window)
+        if refusal is not None:
+            zone = ZoneInfo(site.timezone)
+            local_now = now.astimezone(zone)
+            opens, closes = window.around(appt.start_at)
+            if refusal is CheckInRefusal.TOO_EARLY:
+                raise Conflict(
+                    refusal.value,
+                    opens=local_text(opens.astimezone(zone), local_now),
+                    opens_at=opens.isoformat(),
+                )
+            if refusal is CheckInRefusal.TOO_LATE:
+                raise Conflict(
+                    refusal.value,
+                    closed=local_text(closes.astimezone(zone), local_now),
+                    closed_at=closes.isoformat(),
+                )
+            raise Conflict(refusal.value)
+        service = session.get(Service, appt.service_id)
+        if service is None:
+            raise NotFound("appointment_unknown")
+        ticket = self.queue.issue_in(
+            tx,
+            TicketCreate(service=service.code, language=request.language),
+            appointment_at=appt.start_at,
+        )
+        appt.status = AppointmentStatus.CHECKED_IN.value
+        appt.checked_in_at = now
+        appt.ticket_id = ticket.id
+        session.add(appt)
+        return ticket
+
+    def _find(self, tx: Transaction, code: str) -> Appointment:
+        """The booking a code names, locked; a code this server did not sign is forged."""
+        try:
+            parsed = read_code(self.secret, code)
+        except ForgedCode:
+            raise Unprocessable("appointment_forged") from None
+        if isinstance(parsed, TokenCode):
+            query = select(Appointment).where(Appointment.ref == parsed.ref)
+        else:
+            query = select(Appointment).where(Appointment.code == parsed.code)
+        appt = tx.session.exec(repo.for_update(tx.session, query)).first()
+        if appt is None:
+            raise NotFound("appointment_unknown")
+        return appt

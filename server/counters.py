@@ -1,0 +1,93 @@
+"""Counters: a clerk opens (or resumes), pauses and closes one; the table is the core's
+(kolejka.core.counters), the checks that need the database are here."""
+
+from __future__ import annotations
+
+from sqlmodel import select
+
+from kolejka.core.counters import CounterAction, next_counter_state
+from kolejka.core.errors import Conflict, Forbidden
+from kolejka.core.states import CounterState
+from kolejka.schemas import CounterPublic
+from server import repository as repo
+from server.actors import Actor, require_clerk
+from server.eventlog import append_event
+from server.models import Counter
+from server.ticket_rows import client_at
+from server.transactions import Transaction, Write, WriteRunner
+from server.views import counter_public
+
+EVENTS = {
+    CounterAction.OPEN: "counter.opened",
+    CounterAction.PAUSE: "counter.paused",
+    CounterAction.CLOSE: "counter.closed",
+}
+
+
+class CounterService:
+    def __init__(self, writes: WriteRunner) -> None:
+        self.writes = writes
+
+    def open_counter(
+        self, site_code: str, actor: Actor, number: int, idempotency_key: str | None = None
+    ) -> CounterPublic:
+        """Sign the clerk in at the counter and open it (also resumes after a pause)."""
+        return self._run(site_code, actor, number, CounterAction.OPEN, idempotency_key)
+
+    def pause_counter(
+        self, site_code: str, actor: Actor, number: int, idempotency_key: str | None = None
+    ) -> CounterPublic:
+        return self._run(site_code, actor, number, CounterAction.PAUSE, idempotency_key)
+
+    def close_counter(
+        self, site_code: str, actor: Actor, number: int, idempotency_key: str | None = None
+    ) -> CounterPublic:
+        """Sign the clerk out; refused while a client is at the counter."""
+        return self._run(site_code, actor, number, CounterAction.CLOSE, idempotency_key)
+
+    def _run(
+        self,
+        site_code: str,
+        actor: Actor,
+        number: int,
+        action: CounterAction,
+        idempotency_key: str | None,
+    ) -> CounterPublic:
+        write = Write(site_code, actor, idempotency_key)
+        return self.writes.run(write, CounterPublic, self._change, number, action)
+
+    @staticmethod
+    def _change(tx: Transaction, number: int, action: CounterAction) -> CounterPublic:
+        actor, session = tx.actor, tx.session
+        require_clerk(actor, "counter_state")
+        counter = repo.counter_by_number(session, tx.site, number, lock=True)
+        state = CounterState(counter.state)
+        held_by_other = counter.clerk_id not in (None, actor.id)
+        if held_by_other and state is not CounterState.CLOSED and not actor.is_supervisor:
+            raise Forbidden("not_your_counter", counter=number)
+        after = next_counter_state(
+            state, action, counter=number, client=client_at(session, counter)
+        )
+        if action is CounterAction.OPEN:
+            elsewhere = session.exec(
+                select(Counter).where(
+                    Counter.site_id == tx.site.id,
+                    Counter.clerk_id == actor.id,
+                    Counter.id != counter.id,
+                    Counter.state != CounterState.CLOSED.value,
+                )
+            ).first()
+            if elsewhere is not None:
+                raise Conflict("clerk_at_other_counter", counter=elsewhere.number)
+            counter.clerk_id = actor.id
+        elif after is CounterState.CLOSED:
+            counter.clerk_id = None
+            counter.current_ticket_id = None
+        counter.state = after.value
+        session.add(counter)
+        session.flush()
+        view = counter_public(session, tx.site, counter, tx.now)
+        append_event(
+            session, tx.site, EVENTS[action], {"counter": view.model_dump(mode="json")}, tx.now
+        )
+        return view

@@ -1,0 +1,109 @@
+"""One write transaction for one use case, the same way every time.
+
+A use case is a named method `method(tx, *args)`; the runner opens the transaction, reads
+the site's configuration from the catalog, refuses an actor of another site, answers a
+retried idempotency key with the first answer instead of acting twice, runs the method,
+keeps its answer under the key, and afterwards forgets the cached estimate inputs (which
+every change but issuing can move).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Concatenate, ParamSpec, TypeVar
+
+from pydantic import BaseModel
+from sqlmodel import Session
+
+from kolejka.core.errors import Conflict
+from server import idempotency
+from server.actors import Actor, require_site
+from server.catalog import SiteCatalog, SiteInfo
+from server.clock import Clock
+from server.db import Database
+from server.estimate_inputs import EstimateInputsCache
+
+Answer = TypeVar("Answer", bound=BaseModel)
+Args = ParamSpec("Args")
+
+
+@dataclass(frozen=True, slots=True)
+class Write:
+    """Who writes to which site, under which idempotency key."""
+
+    site_code: str
+    actor: Actor
+    idempotency_key: str | None = None
+    keeps_estimates: bool = False  # cannot change an estimate's inputs (issuing)
+
+
+@dataclass(frozen=True, slots=True)
+class Transaction:
+    """What a use case gets: its session (`session.connection()` for Core statements), the
+    site's configuration as of this transaction, the moment, and who asks."""
+
+    session: Session
+    site: SiteInfo
+    now: datetime
+    actor: Actor
+
+
+class WriteRunner:
+    def __init__(self, db: Database, clock: Clock, *, recent_durations: int = 20) -> None:
+        self.db = db
+        self.clock = clock
+        self.catalog = SiteCatalog()
+        self.estimates = EstimateInputsCache(recent_durations)
+
+    def run(
+        self,
+        write: Write,
+        answer: type[Answer],
+        method: Callable[Concatenate[Transaction, Args], Answer],
+        *args: Args.args,
+        **kwargs: Args.kwargs,
+    ) -> Answer:
+        """`method(tx, *args, **kwargs)` in one transaction; it always answers."""
+        result = self._run(write, answer, method, *args, **kwargs)
+        if result is None:  # only a key first used for a request answered with nothing
+            raise Conflict("idempotency_key_reused")
+        return result
+
+    def run_optional(
+        self,
+        write: Write,
+        answer: type[Answer],
+        method: Callable[Concatenate[Transaction, Args], Answer | None],
+        *args: Args.args,
+        **kwargs: Args.kwargs,
+    ) -> Answer | None:
+        """The same for a use case that may answer nothing (HTTP 204)."""
+        return self._run(write, answer, method, *args, **kwargs)
+
+    def _run(
+        self,
+        write: Write,
+        answer: type[Answer],
+        method: Callable[Concatenate[Transaction, Args], Answer | None],
+        *args: Args.args,
+        **kwargs: Args.kwargs,
+    ) -> Answer | None:
+        now = self.clock.now()
+        actor, key = write.actor, write.idempotency_key
+        with self.db.write() as session:
+            conn = session.connection()
+            site = self.catalog.get(conn, write.site_code)
+            require_site(actor, site.id)
+            if key:
+                earlier = idempotency.earlier_answer(conn, site.id, key, actor.key)
+                if earlier is not None:
+                    return None if earlier.body is None else answer.model_validate(earlier.body)
+            result = method(Transaction(session, site, now, actor), *args, **kwargs)
+            if key:
+                body = None if result is None else result.model_dump(mode="json")
+                idempotency.remember(conn, site.id, key, actor.key, body, now)
+        if not write.keeps_estimates:
+            self.estimates.forget()
+        return result
