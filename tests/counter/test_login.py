@@ -15,6 +15,7 @@ def wrong_passwords(server, times):
         httpx.post(
             f"{server.url}/api/v1/auth/login",
             json={"site": "test", "username": "clerk1", "password": "wrong"},
+            timeout=60,  # password checks run one at a time: slow on a busy machine
         )
 
 

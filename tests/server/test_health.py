@@ -17,10 +17,12 @@ def head_and_previous() -> tuple[str, str]:
 
 
 def statements_during(engine: sa.Engine, call) -> list[str]:
+    """The read statements run meanwhile (the housekeeping task may write at any time)."""
     seen: list[str] = []
 
-    def record(_conn, _cursor, statement, *_args) -> None:
-        seen.append(statement)
+    def record(conn, _cursor, statement, *_args) -> None:
+        if conn.get_execution_options().get("kolejka_read_only"):
+            seen.append(statement)
 
     sa.event.listen(engine, "before_cursor_execute", record)
     try:
