@@ -6,11 +6,12 @@ widget is hidden so an idle board costs nothing.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from babel.dates import format_date
-from PySide6.QtCore import QElapsedTimer, QObject, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QElapsedTimer, QObject, QRectF, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -196,10 +197,12 @@ class Blinker(QObject):
 
 
 class FitLabel(QLabel):
-    """A label whose font shrinks below `max_pixels` when its text would not fit its width.
+    """A label whose font shrinks below `max_pixels` when its text would not fit its box.
 
     Its width comes from the layout (horizontal policy Ignored), never from the font, so a
-    long number ("ABC123") shrinks to fit instead of pushing the counter off the screen.
+    long number ("ABC123") shrinks to fit instead of pushing the counter off the screen. It
+    asks for the height of a line at `max_pixels` (not at the font it shrank to, which would
+    ratchet it down) and fits the font to the height it gets as well.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -209,11 +212,20 @@ class FitLabel(QLabel):
 
     def set_max_pixels(self, pixels: float) -> None:
         self.max_pixels = pixels
+        self.updateGeometry()
         self._fit()
 
     def setText(self, text: str) -> None:
         super().setText(text)
         self._fit()
+
+    def sizeHint(self) -> QSize:
+        margins = self.contentsMargins()
+        line = QFontMetricsF(board_font(self.max_pixels)).height()
+        return QSize(0, math.ceil(line) + margins.top() + margins.bottom())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, 0)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -221,10 +233,12 @@ class FitLabel(QLabel):
 
     def _fit(self) -> None:
         pixels = self.max_pixels
-        available = self.contentsRect().width()
-        if available > 0 and self.text():
-            advance = QFontMetricsF(board_font(pixels)).horizontalAdvance(self.text())
-            if advance > available:
-                pixels = max(8.0, pixels * available / advance * 0.97)
+        box = self.contentsRect()
+        if box.width() > 0 and box.height() > 0 and self.text():
+            metrics = QFontMetricsF(board_font(pixels))
+            advance = metrics.horizontalAdvance(self.text())
+            ratio = min(box.width() / advance, box.height() / metrics.height(), 1.0)
+            if ratio < 1.0:
+                pixels = max(8.0, math.floor(pixels * ratio * 0.98))
         if round(pixels) != self.font().pixelSize():
             self.setFont(board_font(pixels))
