@@ -133,8 +133,10 @@ def kiosk_window(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     collector().release()
 
 
-def walk_kiosk(window: Any, where: str) -> dict[str, list[str]]:
-    """Every screen of the kiosk in every language; `where` names the size and text."""
+def walk_kiosk(window: Any, where: str, large: bool) -> dict[str, list[str]]:
+    """Every screen of the kiosk in every language; `where` names the size and text. With
+    `large`, the visitor turns larger text on once past the start screen (the start screen
+    turns it off again for the next one)."""
     from kiosk.flow import (
         AppointmentOpened,
         Back,
@@ -153,12 +155,15 @@ def walk_kiosk(window: Any, where: str) -> dict[str, list[str]]:
 
     def go(event: object) -> None:
         controller.dispatch(event)
+        if large and not window.large_text and controller.state.screen is not Screen.LANGUAGE:
+            window.set_large_text(True)
 
     def look(name: str) -> None:
         settle(lambda: True, name)
         check(problems, f"kiosk {where} {name}", window)
 
     go(TimedOut())
+    window.set_large_text(large)
     look("start")
     for lang in LANGS:
         go(LanguageChosen(lang))
@@ -203,12 +208,34 @@ def walk_kiosk(window: Any, where: str) -> dict[str, list[str]]:
 )
 def test_every_kiosk_screen_fits(kiosk_window: Any, width: int, height: int, large: bool) -> None:
     kiosk_window.resize(width, height)
-    kiosk_window.set_large_text(large)
     try:
-        problems = walk_kiosk(kiosk_window, f"{width}x{height}{' Aa+' if large else ''}")
+        problems = walk_kiosk(kiosk_window, f"{width}x{height}{' Aa+' if large else ''}", large)
     finally:
         kiosk_window.set_large_text(False)
     assert not problems, report(problems)
+
+
+def test_larger_text_is_as_large_as_fits_and_ends_with_the_visitor(kiosk_window: Any) -> None:
+    from kiosk.flow import Back, LanguageChosen, Screen, ServiceChosen, TimedOut
+    from kiosk.theme import LARGE_TEXT_SCALE
+
+    controller = kiosk_window.controller
+    controller.dispatch(TimedOut())
+    kiosk_window.resize(1920, 1080)  # the size the kiosk's type is made for: the full 1.3×
+    controller.dispatch(LanguageChosen("uk"))
+    kiosk_window.footer.large_text.click()  # the visitor taps "Aa+"
+    settle(lambda: True, "larger text")
+    assert kiosk_window.large_text and kiosk_window.text_scale == LARGE_TEXT_SCALE
+    kiosk_window.resize(1280, 800)
+    settle(lambda: 1.0 < kiosk_window.text_scale < LARGE_TEXT_SCALE, "the text fitted")
+    controller.dispatch(ServiceChosen("A"))
+    settle(lambda: controller.state.screen is Screen.TICKET, "the ticket")
+    assert kiosk_window.large_text and kiosk_window.text_scale > 1.0
+    controller.dispatch(Back())  # "Done": back to the start for the next visitor
+    settle(lambda: controller.state.screen is Screen.LANGUAGE, "the start screen")
+    assert not kiosk_window.large_text
+    assert kiosk_window.text_scale == 1.0
+    assert not kiosk_window.footer.large_text.isChecked()
 
 
 # --- hall display ----------------------------------------------------------------------
