@@ -35,6 +35,10 @@ from counter.transfer import TransferDialog
 from kolejka.gui_gc import collector
 from kolejka.i18n import N_, NATIVE_NAMES, translator
 
+# Wide enough for the queue table's longest service name (the Ukrainian "довгостроковий")
+# beside three columns of action buttons.
+FULL_SIZE = (1280, 720)
+
 ACTION_ORDER = (
     Action.CALL_NEXT,
     Action.RECALL,
@@ -66,7 +70,7 @@ class CounterWindow(QMainWindow):
         collector().pin()
         self._pinned = True
         self.setStyleSheet(STYLESHEET)
-        self.resize(1180, 720)
+        self.resize(*FULL_SIZE)
         self.buttons: dict[Action, QPushButton] = {}
         self.actions_: dict[Action, QAction] = {}
         self._build()
@@ -160,6 +164,12 @@ class CounterWindow(QMainWindow):
         self.queue_view = QTableView()
         self.queue_view.setModel(self.queue_model)
         self.queue_view.verticalHeader().hide()
+        # Long service names wrap onto more lines rather than end in "…".
+        self.queue_view.setWordWrap(True)
+        self.queue_view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.queue_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         header = self.queue_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2):
@@ -221,7 +231,7 @@ class CounterWindow(QMainWindow):
         if self.compact:
             self.resize(560, 420)
         else:
-            self.resize(1180, 720)
+            self.resize(*FULL_SIZE)
         self.show()
 
     @Slot(str, str)

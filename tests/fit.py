@@ -199,6 +199,11 @@ def _elided_items(view: QAbstractItemView) -> list[str]:
                 continue
             text = str(index.data() or "")
             need = metrics.horizontalAdvance(text) + 2 * CELL_PADDING
+            if text and view.wordWrap() and need > rect.width() + SLACK:
+                room = QRect(0, 0, max(1, rect.width() - 2 * CELL_PADDING), 1_000_000)
+                wrapped = metrics.boundingRect(room, int(Qt.TextFlag.TextWordWrap), text)
+                if wrapped.width() <= room.width() and wrapped.height() <= rect.height():
+                    continue  # wrapped onto lines the row is tall enough for
             if text and need > rect.width() + SLACK:
                 found.append(
                     f"elided: {describe(view)} cell ({row}, {column}) needs {need} px, "
