@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -50,6 +51,15 @@ ACTION_ORDER = (
     Action.RESUME,
     Action.CLOSE,
 )
+
+
+def site_time(at: datetime, timezone: str | None) -> str:
+    """HH:MM in the site's time zone (the server tells it), the machine's if unknown."""
+    try:
+        zone = ZoneInfo(timezone) if timezone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = None
+    return (at.astimezone(zone) if zone is not None else at.astimezone()).strftime("%H:%M")
 
 
 def _card() -> QFrame:
@@ -280,7 +290,7 @@ class CounterWindow(QMainWindow):
             )
             self.fields["priority"].setText(_(PRIORITY_LABELS[ticket.priority.value]))
             self.fields["appointment"].setText(
-                ticket.appointment_at.astimezone().strftime("%H:%M")
+                site_time(ticket.appointment_at, self._site_timezone())
                 if ticket.appointment_at
                 else "—"
             )
@@ -316,6 +326,10 @@ class CounterWindow(QMainWindow):
         return code
 
     @Slot()
+    def _site_timezone(self) -> str | None:
+        snapshot = self.controller.snapshot
+        return snapshot.timezone if snapshot is not None else None
+
     def _update_waited(self) -> None:
         waited = self.controller.waited_s(datetime.now(UTC))
         self.fields["waited"].setText(minutes(max(0, waited)) if waited is not None else "—")

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date
 from PySide6.QtCore import QElapsedTimer, QObject, QRectF, QSize, Qt, QTimer, Signal, Slot
@@ -111,7 +112,8 @@ class TickerWidget(QWidget):
 
 
 class ClockWidget(QWidget):
-    """Hours and minutes, large, with the date beneath in Polish."""
+    """Hours and minutes, large, with the date beneath in Polish, in the site's time zone
+    once the board knows it (`set_timezone`), the machine's until then."""
 
     def __init__(
         self,
@@ -121,7 +123,8 @@ class ClockWidget(QWidget):
         locale: str = "pl",
     ) -> None:
         super().__init__(parent)
-        self._now = now or (lambda: datetime.now().astimezone())
+        self._now = now or (lambda: datetime.now(UTC))
+        self.zone: ZoneInfo | None = None
         self.date_locale = locale
         self.time_label = QLabel(self)
         self.time_label.setObjectName("clockTime")
@@ -144,11 +147,27 @@ class ClockWidget(QWidget):
         self.time_label.setFont(board_font(64 * scale))
         self.date_label.setFont(board_font(24 * scale, bold=False))
 
+    def set_timezone(self, name: str | None) -> None:
+        zone = _zone(name)
+        if zone != self.zone:
+            self.zone = zone
+            self.tick()
+
     @Slot()
     def tick(self) -> None:
         now = self._now()
+        now = now.astimezone(self.zone) if self.zone is not None else now.astimezone()
         self.time_label.setText(now.strftime("%H:%M"))
         self.date_label.setText(format_date(now.date(), format="full", locale=self.date_locale))
+
+
+def _zone(name: str | None) -> ZoneInfo | None:
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None  # an unknown zone: the machine's clock rather than none
 
 
 class Blinker(QObject):

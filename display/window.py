@@ -373,6 +373,7 @@ class DisplayWindow(QWidget):
         """Show the board's current state (cheap: labels only change their text)."""
         board = self.board
         self.site_name.setText(board.site_name)
+        self.clock.set_timezone(board.timezone)
         current = board.current
         self.number_label.setText(current.number if current else "—")
         self.counter_label.setText(str(current.counter) if current else "—")

@@ -184,6 +184,11 @@ class KioskWindow(QMainWindow):
     def state(self) -> KioskState:
         return self.controller.state
 
+    @property
+    def timezone(self) -> str:
+        """The office's time zone: the server's word once it came, the configured one before."""
+        return self.controller.site_timezone or self.config.timezone
+
     def current_screen(self) -> AnyScreen:
         return self.screens[self.state.screen]
 
@@ -193,7 +198,7 @@ class KioskWindow(QMainWindow):
             services=self.controller.services,
             languages=self.config.languages,
             priority_enabled=self.config.priority_enabled and self.controller.site_priority,
-            timezone=self.config.timezone,
+            timezone=self.timezone,
             status_base=self.config.status_base,
             now=self.clock(),
             remaining_s=self.controller.remaining_s(),
@@ -240,7 +245,7 @@ class KioskWindow(QMainWindow):
 
     @Slot()
     def _tick(self) -> None:
-        self.header.clock.setText(local_time(self.clock(), self.config.timezone))
+        self.header.clock.setText(local_time(self.clock(), self.timezone))
         if self.state.screen is Screen.TICKET:
             self.screens[Screen.TICKET].show_view(self.view())
 

@@ -13,7 +13,7 @@ import time
 import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -422,3 +422,59 @@ def test_the_checker_sees_a_cut_label(qapp: QApplication) -> None:
     window.close()
     assert any("clipped text" in p and "Pobyt" in p for p in found), found
     assert any(p.startswith("overlap:") for p in found), found
+
+
+# --- the site's clock ------------------------------------------------------------------
+
+
+@pytest.fixture
+def utc_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The machine runs on UTC (as servers and many kiosks do); the office is in Warsaw."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_every_clock_shows_the_sites_time_on_a_utc_machine(
+    demo: Demo, kiosk_window: Any, utc_process: None
+) -> None:
+    from counter.app import build_counter_window
+    from counter.window import site_time
+    from kiosk.flow import LanguageChosen, TimedOut
+
+    assert datetime.now().astimezone().utcoffset() == timedelta(0)
+    with KolejkaClient(demo.url, "demo", KIOSK_TOKEN) as kiosk:
+        assert kiosk.list_services().timezone == "Europe/Warsaw"
+        assert kiosk.queue_snapshot().timezone == "Europe/Warsaw"
+    warsaw = "11:20"  # MORNING is 10:20 UTC, a winter day: UTC+1 in Warsaw
+
+    board = open_board(demo, DISPLAY_TOKEN)
+    try:
+        assert board.board.timezone == "Europe/Warsaw"
+        assert board.clock.time_label.text() == warsaw
+    finally:
+        board.shutdown()
+        board.close()
+
+    kiosk_window.controller.dispatch(TimedOut())
+    kiosk_window.controller.dispatch(LanguageChosen("en"))
+    settle(lambda: kiosk_window.controller.site_timezone is not None, "the kiosk's refresh")
+    assert kiosk_window.header.clock.text() == warsaw
+
+    shell = build_counter_window(
+        demo.url, "demo", username="anna", password="demo1234", counter=1, language="en"
+    )
+    try:
+        settle(lambda: shell.counter_window is not None, "the counter window")
+        window = shell.counter_window
+        settle(lambda: window.controller.snapshot is not None, "the queues")
+        assert window._site_timezone() == "Europe/Warsaw"
+        assert site_time(MORNING, window._site_timezone()) == warsaw
+        assert site_time(MORNING, None) == "10:20"  # an older server: the machine's zone
+    finally:
+        shell.shutdown()
+        if shell.counter_window is not None:
+            shell.counter_window.close()
+        shell.close()
