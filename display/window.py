@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from enum import StrEnum
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -353,6 +353,11 @@ class DisplayWindow(QWidget):
         self.body.addLayout(calls_column, 62)
         self.body.addWidget(self.waiting_panel, 38)
 
+        # Refit whenever a panel's real size changes: on a real display the window's final
+        # size can arrive after the resize that asked for it.
+        self.waiting_panel.installEventFilter(self)
+        self.recent_panel.installEventFilter(self)
+
         self.ticker = TickerWidget(self)
         self.ticker.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
@@ -482,6 +487,14 @@ class DisplayWindow(QWidget):
         super().resizeEvent(event)
         self._apply_layout()
         self._fitter.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched in (
+            self.waiting_panel,
+            self.recent_panel,
+        ):
+            self._fitter.start()
+        return super().eventFilter(watched, event)
 
     @Slot()
     def _fit_panels(self) -> None:

@@ -62,6 +62,7 @@ def test_each_app_opens_on_an_x_display(
     assert seen["width"] >= 400 and seen["height"] >= 300, seen
     assert seen["colours"] > 3, f"the {app} window is blank on the X display: {seen}"
     assert "Could not load the Qt platform plugin" not in result.stderr
+    assert seen["problems"] == [], "\n".join(seen["problems"])
 
 
 def test_the_demo_runs_on_an_x_display(x_display: str, tmp_path: Path) -> None:

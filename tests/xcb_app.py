@@ -3,7 +3,8 @@ what the X server shows: `python -m tests.xcb_app kiosk|display|counter URL SITE
 
 Run by tests/test_xcb.py in a process of its own (a Qt process has one platform). Prints
 one JSON line: the platform Qt used, the window's size on screen, and how many colours the
-X server's copy of the window has (a blank window has one).
+X server's copy of the window has (a blank window has one), and what does not fit in it
+as the X server laid it out (tests/fit.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
+from tests.fit import fit_problems
 from tests.support import DISPLAY_TOKEN, KIOSK_TOKEN, PASSWORD
 
 
@@ -90,6 +92,7 @@ def main(app: str, url: str, site: str, out: str) -> int:
                 "width": shot.width(),
                 "height": shot.height(),
                 "colours": len(colours),
+                "problems": fit_problems(window),
             }
         ),
         flush=True,

@@ -61,3 +61,21 @@ def xvfb(width: int = 1920, height: int = 1080, depth: int = 24) -> Iterator[str
                 process.wait(timeout=10)
         if process.stderr is not None:
             process.stderr.close()
+
+
+def rerun_on_xvfb(width: int = 1920, height: int = 1920) -> None:
+    """Run the calling script again on a private Xvfb with Qt's xcb platform (the way the
+    apps run on a real display), unless it already runs there; exit with its status.
+
+    For the screenshot scripts: what they save is what an X server shows, not the offscreen
+    platform's rendering. The screen is square so landscape and portrait windows both fit.
+    """
+    if os.environ.get("KOLEJKA_ON_XVFB") == "1":
+        return
+    import sys
+
+    with xvfb(width, height) as display:
+        env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "KOLEJKA_ON_XVFB": "1"}
+        env.pop("WAYLAND_DISPLAY", None)
+        status = subprocess.call([sys.executable, *sys.argv], env=env)
+    raise SystemExit(status)
