@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from enum import StrEnum
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -224,6 +224,7 @@ class DisplayWindow(QWidget):
         self._fitter.setSingleShot(True)
         self._fitter.setInterval(0)
         self._fitter.timeout.connect(self._fit_panels)
+        self._fitting = False
         self.service_pixels = 34.0
         self.recent_pixels = 76.0
         self.controller: DisplayController | None = None
@@ -489,9 +490,14 @@ class DisplayWindow(QWidget):
         self._fitter.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Resize and watched in (
-            self.waiting_panel,
-            self.recent_panel,
+        if (
+            not self._fitting
+            and event.type() == QEvent.Type.Resize
+            and watched
+            in (
+                self.waiting_panel,
+                self.recent_panel,
+            )
         ):
             self._fitter.start()
         return super().eventFilter(watched, event)
@@ -504,6 +510,17 @@ class DisplayWindow(QWidget):
         layout = self.layout()
         if layout is not None:
             layout.activate()
+        self._fitting = True  # the steps below resize the panels' rows, not the panels
+        try:
+            self._fit_all()
+            # Lay the rows out with their final type now, not on a later pass of the loop
+            # (a frame drawn in between would show them cut).
+            for _ in range(3):
+                QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        finally:
+            self._fitting = False
+
+    def _fit_all(self) -> None:
         self._fit_rows(
             self.waiting_panel,
             self.waiting_caption,
