@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -35,6 +36,10 @@ from counter.transfer import TransferDialog
 from kolejka.gui_gc import collector
 from kolejka.i18n import N_, NATIVE_NAMES, translator
 
+# Wide enough for the queue table's longest service name (the Ukrainian "довгостроковий")
+# beside three columns of action buttons.
+FULL_SIZE = (1280, 720)
+
 ACTION_ORDER = (
     Action.CALL_NEXT,
     Action.RECALL,
@@ -46,6 +51,15 @@ ACTION_ORDER = (
     Action.RESUME,
     Action.CLOSE,
 )
+
+
+def site_time(at: datetime, timezone: str | None) -> str:
+    """HH:MM in the site's time zone (the server tells it), the machine's if unknown."""
+    try:
+        zone = ZoneInfo(timezone) if timezone else None
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = None
+    return (at.astimezone(zone) if zone is not None else at.astimezone()).strftime("%H:%M")
 
 
 def _card() -> QFrame:
@@ -66,7 +80,7 @@ class CounterWindow(QMainWindow):
         collector().pin()
         self._pinned = True
         self.setStyleSheet(STYLESHEET)
-        self.resize(1180, 720)
+        self.resize(*FULL_SIZE)
         self.buttons: dict[Action, QPushButton] = {}
         self.actions_: dict[Action, QAction] = {}
         self._build()
@@ -160,6 +174,12 @@ class CounterWindow(QMainWindow):
         self.queue_view = QTableView()
         self.queue_view.setModel(self.queue_model)
         self.queue_view.verticalHeader().hide()
+        # Long service names wrap onto more lines rather than end in "…".
+        self.queue_view.setWordWrap(True)
+        self.queue_view.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.queue_view.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         header = self.queue_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in (1, 2):
@@ -221,7 +241,7 @@ class CounterWindow(QMainWindow):
         if self.compact:
             self.resize(560, 420)
         else:
-            self.resize(1180, 720)
+            self.resize(*FULL_SIZE)
         self.show()
 
     @Slot(str, str)
@@ -270,7 +290,7 @@ class CounterWindow(QMainWindow):
             )
             self.fields["priority"].setText(_(PRIORITY_LABELS[ticket.priority.value]))
             self.fields["appointment"].setText(
-                ticket.appointment_at.astimezone().strftime("%H:%M")
+                site_time(ticket.appointment_at, self._site_timezone())
                 if ticket.appointment_at
                 else "—"
             )
@@ -306,6 +326,10 @@ class CounterWindow(QMainWindow):
         return code
 
     @Slot()
+    def _site_timezone(self) -> str | None:
+        snapshot = self.controller.snapshot
+        return snapshot.timezone if snapshot is not None else None
+
     def _update_waited(self) -> None:
         waited = self.controller.waited_s(datetime.now(UTC))
         self.fields["waited"].setText(minutes(max(0, waited)) if waited is not None else "—")

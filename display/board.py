@@ -107,6 +107,7 @@ class Board:
     history: int = DEFAULT_HISTORY
     site: str = ""
     site_name: str = ""
+    timezone: str | None = None  # the site's, from the snapshot: the board's clock runs in it
     epoch: str | None = None
     seq: int | None = None
     calls: list[BoardCall] = field(default_factory=list)  # newest first
@@ -194,6 +195,7 @@ class Board:
         """Rebuild the whole board from a snapshot (nothing in it is announced)."""
         self.site = snapshot.site
         self.site_name = snapshot.site_name
+        self.timezone = snapshot.timezone
         self.epoch = snapshot.epoch
         self.seq = snapshot.seq
         self.ticker = dict(snapshot.ticker)

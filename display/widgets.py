@@ -6,11 +6,13 @@ widget is hidden so an idle board costs nothing.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from babel.dates import format_date
-from PySide6.QtCore import QElapsedTimer, QObject, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QElapsedTimer, QObject, QRectF, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -110,7 +112,8 @@ class TickerWidget(QWidget):
 
 
 class ClockWidget(QWidget):
-    """Hours and minutes, large, with the date beneath in Polish."""
+    """Hours and minutes, large, with the date beneath in Polish, in the site's time zone
+    once the board knows it (`set_timezone`), the machine's until then."""
 
     def __init__(
         self,
@@ -120,7 +123,8 @@ class ClockWidget(QWidget):
         locale: str = "pl",
     ) -> None:
         super().__init__(parent)
-        self._now = now or (lambda: datetime.now().astimezone())
+        self._now = now or (lambda: datetime.now(UTC))
+        self.zone: ZoneInfo | None = None
         self.date_locale = locale
         self.time_label = QLabel(self)
         self.time_label.setObjectName("clockTime")
@@ -143,11 +147,27 @@ class ClockWidget(QWidget):
         self.time_label.setFont(board_font(64 * scale))
         self.date_label.setFont(board_font(24 * scale, bold=False))
 
+    def set_timezone(self, name: str | None) -> None:
+        zone = _zone(name)
+        if zone != self.zone:
+            self.zone = zone
+            self.tick()
+
     @Slot()
     def tick(self) -> None:
         now = self._now()
+        now = now.astimezone(self.zone) if self.zone is not None else now.astimezone()
         self.time_label.setText(now.strftime("%H:%M"))
         self.date_label.setText(format_date(now.date(), format="full", locale=self.date_locale))
+
+
+def _zone(name: str | None) -> ZoneInfo | None:
+    if not name:
+        return None
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return None  # an unknown zone: the machine's clock rather than none
 
 
 class Blinker(QObject):
@@ -196,10 +216,12 @@ class Blinker(QObject):
 
 
 class FitLabel(QLabel):
-    """A label whose font shrinks below `max_pixels` when its text would not fit its width.
+    """A label whose font shrinks below `max_pixels` when its text would not fit its box.
 
     Its width comes from the layout (horizontal policy Ignored), never from the font, so a
-    long number ("ABC123") shrinks to fit instead of pushing the counter off the screen.
+    long number ("ABC123") shrinks to fit instead of pushing the counter off the screen. It
+    asks for the height of a line at `max_pixels` (not at the font it shrank to, which would
+    ratchet it down) and fits the font to the height it gets as well.
     """
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -209,11 +231,20 @@ class FitLabel(QLabel):
 
     def set_max_pixels(self, pixels: float) -> None:
         self.max_pixels = pixels
+        self.updateGeometry()
         self._fit()
 
     def setText(self, text: str) -> None:
         super().setText(text)
         self._fit()
+
+    def sizeHint(self) -> QSize:
+        margins = self.contentsMargins()
+        line = QFontMetricsF(board_font(self.max_pixels)).height()
+        return QSize(0, math.ceil(line) + margins.top() + margins.bottom())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, 0)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
@@ -221,10 +252,12 @@ class FitLabel(QLabel):
 
     def _fit(self) -> None:
         pixels = self.max_pixels
-        available = self.contentsRect().width()
-        if available > 0 and self.text():
-            advance = QFontMetricsF(board_font(pixels)).horizontalAdvance(self.text())
-            if advance > available:
-                pixels = max(8.0, pixels * available / advance * 0.97)
+        box = self.contentsRect()
+        if box.width() > 0 and box.height() > 0 and self.text():
+            metrics = QFontMetricsF(board_font(pixels))
+            advance = metrics.horizontalAdvance(self.text())
+            ratio = min(box.width() / advance, box.height() / metrics.height(), 1.0)
+            if ratio < 1.0:
+                pixels = max(8.0, math.floor(pixels * ratio * 0.98))
         if round(pixels) != self.font().pixelSize():
             self.setFont(board_font(pixels))

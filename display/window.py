@@ -10,12 +10,12 @@ with the window so one layout serves a 55" TV and a laptop preview alike.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from enum import StrEnum
 
-from PySide6.QtCore import Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent, QResizeEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QCloseEvent, QFontMetricsF, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
     QFrame,
@@ -84,17 +84,25 @@ class Caption(QWidget):
         self.secondary.setFont(board_font(pixels * 0.78, bold=False))
 
 
-class CounterBox(QLabel):
-    """The counter number in a heavy frame: recognisable without colour."""
+class CounterBox(FitLabel):
+    """The counter number in a heavy frame: recognisable without colour. As wide as two
+    digits at its full size; where the layout gives it less height, the digits shrink."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("counterBox")
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
 
     def set_scale(self, pixels: float) -> None:
-        self.setFont(board_font(pixels))
         self.setMinimumWidth(round(pixels * 1.5))
+        self.set_max_pixels(pixels)
+
+    def sizeHint(self) -> QSize:
+        return QSize(self.minimumWidth(), super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(self.minimumWidth(), 0)
 
 
 class CallRow(QFrame):
@@ -165,8 +173,15 @@ class ServiceRowWidget(QFrame):
         self.code.setFixedSize(round(pixels * 2.1), round(pixels * 2.1))
         self.name.setFont(board_font(pixels))
         self.translation.setFont(board_font(pixels * 0.75, bold=False))
-        self.count.setFont(board_font(pixels * 2.0))
-        self.count.setMinimumWidth(round(pixels * 2.6))
+        count_font = board_font(pixels * 2.0)
+        self.count.setFont(count_font)
+        # Room for three digits, so the names do not jump when a count passes 9 or 99.
+        self.count.setMinimumWidth(math.ceil(QFontMetricsF(count_font).horizontalAdvance("000")))
+
+
+def _set_scales(rows: Iterable[ServiceRowWidget | CallRow], pixels: float) -> None:
+    for row in rows:
+        row.set_scale(pixels)
 
 
 class DisplayWindow(QWidget):
@@ -203,6 +218,15 @@ class DisplayWindow(QWidget):
         self.portrait = bool(portrait)
         self.scale = 1.0
         self._shutdown_hooks: list[Callable[[], None]] = []
+        # Panels whose rows must all show shrink their rows' type to the room they have;
+        # measured once the layout has settled (after resizes, new rows, a new language).
+        self._fitter = QTimer(self)
+        self._fitter.setSingleShot(True)
+        self._fitter.setInterval(0)
+        self._fitter.timeout.connect(self._fit_panels)
+        self._fitting = False
+        self.service_pixels = 34.0
+        self.recent_pixels = 76.0
         self.controller: DisplayController | None = None
         self._closed = False
         # Worker threads must never run the cyclic collector over these widgets.
@@ -262,8 +286,12 @@ class DisplayWindow(QWidget):
         self.current_panel = QFrame(self)
         self.current_panel.setObjectName("currentPanel")
         self.now_caption = Caption(labels.NOW_CALLING, self.current_panel)
-        self.recall_label = QLabel(self.current_panel)
+        # A recall takes the place of "Now calling", in type as large, on the same line: the
+        # panel keeps its size (its font shrinks to the line's width where the words are
+        # longer), so a recall never widens the panel nor pushes the number.
+        self.recall_label = FitLabel(self.current_panel)
         self.recall_label.setObjectName("recallLabel")
+        self.recall_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.number_caption = Caption(labels.NUMBER, self.current_panel)
         self.counter_caption = Caption(labels.COUNTER, self.current_panel, center=True)
         for caption in (self.now_caption, self.number_caption, self.counter_caption):
@@ -277,8 +305,11 @@ class DisplayWindow(QWidget):
         grid = QGridLayout(self.current_panel)
         grid.setContentsMargins(36, 20, 36, 24)
         grid.setHorizontalSpacing(24)
-        grid.addWidget(self.now_caption, 0, 0, 1, 2)
-        grid.addWidget(self.recall_label, 0, 2, Qt.AlignmentFlag.AlignRight)
+        top = QHBoxLayout()
+        top.setSpacing(24)
+        top.addWidget(self.now_caption, 1)
+        top.addWidget(self.recall_label, 1)
+        grid.addLayout(top, 0, 0, 1, 3)
         grid.addWidget(self.number_caption, 1, 0)
         grid.addWidget(self.counter_caption, 1, 2)
         grid.addWidget(self.number_label, 2, 0)
@@ -323,6 +354,11 @@ class DisplayWindow(QWidget):
         self.body.addLayout(calls_column, 62)
         self.body.addWidget(self.waiting_panel, 38)
 
+        # Refit whenever a panel's real size changes: on a real display the window's final
+        # size can arrive after the resize that asked for it.
+        self.waiting_panel.installEventFilter(self)
+        self.recent_panel.installEventFilter(self)
+
         self.ticker = TickerWidget(self)
         self.ticker.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
@@ -343,15 +379,19 @@ class DisplayWindow(QWidget):
         """Show the board's current state (cheap: labels only change their text)."""
         board = self.board
         self.site_name.setText(board.site_name)
+        self.clock.set_timezone(board.timezone)
         current = board.current
         self.number_label.setText(current.number if current else "—")
         self.counter_label.setText(str(current.counter) if current else "—")
-        self.recall_label.setVisible(bool(current and current.recall))
+        recall = bool(current and current.recall)
+        self.recall_label.setVisible(recall)
+        self.now_caption.setVisible(not recall)
         previous = board.previous
         for index, row in enumerate(self.recent_rows):
             row.show_call(previous[index] if index < len(previous) else None)
         self._show_services(board.services)
         self._show_ticker()
+        self._fitter.start()
 
     def _show_services(self, rows: list[ServiceRow]) -> None:
         if [r.code for r in rows] != list(self.service_rows):
@@ -407,6 +447,7 @@ class DisplayWindow(QWidget):
         self.recall_label.setText(f"↻ {recall}")
         self._show_services(self.board.services)
         self._show_banner()
+        self._fitter.start()
 
     # --- connection state -----------------------------------------------------------
 
@@ -446,6 +487,98 @@ class DisplayWindow(QWidget):
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._apply_layout()
+        self._fitter.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            not self._fitting
+            and event.type() == QEvent.Type.Resize
+            and watched
+            in (
+                self.waiting_panel,
+                self.recent_panel,
+            )
+        ):
+            self._fitter.start()
+        return super().eventFilter(watched, event)
+
+    @Slot()
+    def _fit_panels(self) -> None:
+        """Every service and every previous call must show whole: where the panel is too
+        short for its rows at the window's scale (long names in two languages, a small
+        screen), their type shrinks step by step until the rows fit."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        self._fitting = True  # the steps below resize the panels' rows, not the panels
+        try:
+            self._fit_all()
+            # Lay the rows out with their final type now, not on a later pass of the loop
+            # (a frame drawn in between would show them cut).
+            for _ in range(3):
+                QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        finally:
+            self._fitting = False
+
+    def _fit_all(self) -> None:
+        self._fit_rows(
+            self.waiting_panel,
+            self.waiting_caption,
+            list(self.service_rows.values()),
+            34 * self.scale,
+            lambda px: _set_scales(self.service_rows.values(), px),
+            per_line=1,
+        )
+        columns = 1 if self.portrait else 2
+        self._fit_rows(
+            self.recent_panel,
+            self.recent_caption,
+            self.recent_rows,
+            76 * self.scale,
+            lambda px: _set_scales(self.recent_rows, px),
+            per_line=columns,
+        )
+
+    @staticmethod
+    def _fit_rows(
+        panel: QWidget,
+        caption: QWidget,
+        rows: Sequence[QWidget],
+        pixels: float,
+        set_pixels: Callable[[float], None],
+        *,
+        per_line: int,
+    ) -> None:
+        if not rows:
+            return
+        panel_layout = panel.layout()
+        assert panel_layout is not None
+        margins = panel_layout.contentsMargins()
+        room = (
+            panel.contentsRect().height()
+            - margins.top()
+            - margins.bottom()
+            - caption.sizeHint().height()
+            - panel_layout.spacing()
+        )
+        width = (panel.contentsRect().width() - margins.left() - margins.right()) // per_line - (
+            24 if per_line > 1 else 0
+        )
+        if room <= 0 or width <= 0:
+            return
+        floor = pixels * 0.45
+        while True:
+            set_pixels(pixels)
+            heights = [
+                row.heightForWidth(width) if row.hasHeightForWidth() else row.sizeHint().height()
+                for row in rows
+            ]
+            lines = [max(heights[i : i + per_line]) for i in range(0, len(heights), per_line)]
+            if per_line > 1:  # the grid fills column by column
+                lines = [max(heights)] * math.ceil(len(heights) / per_line)
+            if sum(lines) <= room or pixels <= floor:
+                return
+            pixels = max(floor, pixels * max(0.8, min(0.97, (room / sum(lines)) ** 0.7)))
 
     def _apply_layout(self) -> None:
         width, height = max(1, self.width()), max(1, self.height())
@@ -480,17 +613,19 @@ class DisplayWindow(QWidget):
         self.now_caption.set_scale(42 * s)
         self.number_caption.set_scale(28 * s)
         self.counter_caption.set_scale(28 * s)
-        self.recall_label.setFont(board_font(30 * s))
+        self.recall_label.set_max_pixels(42 * s)
         big = 0.85 if self.portrait else 1.0
         self.number_label.set_max_pixels(240 * s * big)
         self.arrow_label.setFont(board_font(140 * s * big))
         self.counter_label.set_scale(180 * s * big)
         self.recent_caption.set_scale(32 * s)
+        self.recent_pixels = 76 * s
         for row in self.recent_rows:
-            row.set_scale(76 * s)
+            row.set_scale(self.recent_pixels)
         self.waiting_caption.set_scale(32 * s)
+        self.service_pixels = 34 * s
         for service in self.service_rows.values():
-            service.set_scale(34 * s)
+            service.set_scale(self.service_pixels)
         self.ticker.setFont(board_font(38 * s))
         self.ticker.scale = s
         self.ticker.setFixedHeight(round(72 * s))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal, Slot
 
@@ -53,6 +54,14 @@ def _ms(seconds: float) -> int:
     return max(1, round(seconds * 1000))
 
 
+def known_zone(name: str) -> bool:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
+
+
 class KioskController(QObject):
     stateChanged = Signal(object)  # KioskState
     servicesChanged = Signal(object)  # tuple[ServicePublic, ...]
@@ -71,6 +80,7 @@ class KioskController(QObject):
         self.state = state or KioskState()
         self.services: tuple[ServicePublic, ...] = ()
         self.site_name = ""
+        self.site_timezone: str | None = None  # the office's zone, once the server told it
         self.site_priority = True  # does the office issue priority tickets at all?
         self._stopped = False
 
@@ -197,6 +207,8 @@ class KioskController(QObject):
     def _on_refreshed(self, refreshed: Refreshed) -> None:
         if self._stopped:
             return
+        if refreshed.timezone and known_zone(refreshed.timezone):
+            self.site_timezone = refreshed.timezone
         if refreshed.site_name != self.site_name:
             self.site_name = refreshed.site_name
             self.siteNameChanged.emit(self.site_name)

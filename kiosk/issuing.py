@@ -14,7 +14,7 @@ import threading
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 
@@ -50,6 +50,7 @@ class Refreshed:
     services: tuple[ServicePublic, ...]
     site_name: str
     priority_enabled: bool = True  # the office's rule; the kiosk's own setting comes on top
+    timezone: str | None = None  # the office's, as the server tells it
 
 
 class TicketIssuer:
@@ -87,9 +88,14 @@ class TicketIssuer:
         site_name = self._site_name
         if site_name is None:
             site_name = self._site_name = self.client.queue_snapshot().site_name
+        if listing.timezone:
+            try:  # the printed times follow the office's zone as the server tells it
+                self.zone = ZoneInfo(listing.timezone)
+            except (ZoneInfoNotFoundError, ValueError):
+                log.warning("unknown time zone from the server: %r", listing.timezone)
         self._retry_cancellations()
         self._take_back_unanswered()
-        return Refreshed(services, site_name, listing.priority_enabled)
+        return Refreshed(services, site_name, listing.priority_enabled, listing.timezone)
 
     def printer_status(self) -> str:
         """Read the printer; tell the server when its state changed. Returns the status code."""

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.config import KioskConfig
 from kiosk.controller import KioskController
+from kiosk.fit import overflows, settle_layouts
 from kiosk.flow import CodeEntered, KioskState, LanguageChosen, Screen
 from kiosk.scanner import ScanBuffer, ScannerFilter
 from kiosk.screens import (
@@ -120,6 +121,8 @@ class KioskWindow(QMainWindow):
         self.controller = controller
         self.clock = clock or (lambda: datetime.now(UTC))
         self.large_text = False
+        self.text_scale = 1.0
+        self._fitted_for: tuple[object, ...] | None = None
         # Worker threads must never run the cyclic collector over these widgets.
         collector().pin()
         self._pinned = True
@@ -148,7 +151,8 @@ class KioskWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.header)
-        column.addWidget(scrolling(self.stack), 1)
+        self.screen_area = scrolling(self.stack)
+        column.addWidget(self.screen_area, 1)
         column.addWidget(self.footer)
         self.setCentralWidget(page)
 
@@ -180,6 +184,11 @@ class KioskWindow(QMainWindow):
     def state(self) -> KioskState:
         return self.controller.state
 
+    @property
+    def timezone(self) -> str:
+        """The office's time zone: the server's word once it came, the configured one before."""
+        return self.controller.site_timezone or self.config.timezone
+
     def current_screen(self) -> AnyScreen:
         return self.screens[self.state.screen]
 
@@ -189,7 +198,7 @@ class KioskWindow(QMainWindow):
             services=self.controller.services,
             languages=self.config.languages,
             priority_enabled=self.config.priority_enabled and self.controller.site_priority,
-            timezone=self.config.timezone,
+            timezone=self.timezone,
             status_base=self.config.status_base,
             now=self.clock(),
             remaining_s=self.controller.remaining_s(),
@@ -199,6 +208,13 @@ class KioskWindow(QMainWindow):
     def _render(self) -> None:
         view = self.view()
         screen = self.screens[view.state.screen]
+        if (
+            view.state.screen is Screen.LANGUAGE
+            and self.stack.currentWidget() is not screen
+            and self.large_text != self.config.large_text
+        ):
+            # Back at the start: the next visitor gets the kiosk as configured.
+            self.set_large_text(self.config.large_text)
         if view.state.screen is not Screen.APPOINTMENT:
             appointment = self.screens[Screen.APPOINTMENT]
             assert isinstance(appointment, AppointmentScreen)
@@ -209,6 +225,9 @@ class KioskWindow(QMainWindow):
             self.stack.updateGeometry()
         self._show_footer(view)
         self._tick()
+        if self.large_text:
+            # After the event loop showed the widgets this render added (new cards).
+            QTimer.singleShot(0, self._fit_text)
 
     def _show_footer(self, view: View) -> None:
         # The start screen is all languages already; everywhere else they can be switched.
@@ -226,7 +245,7 @@ class KioskWindow(QMainWindow):
 
     @Slot()
     def _tick(self) -> None:
-        self.header.clock.setText(local_time(self.clock(), self.config.timezone))
+        self.header.clock.setText(local_time(self.clock(), self.timezone))
         if self.state.screen is Screen.TICKET:
             self.screens[Screen.TICKET].show_view(self.view())
 
@@ -245,10 +264,57 @@ class KioskWindow(QMainWindow):
     @Slot(bool)
     def set_large_text(self, on: bool) -> None:
         self.large_text = on
-        self.setStyleSheet(stylesheet(LARGE_TEXT_SCALE if on else 1.0))
+        self._fitted_for = None
+        self._set_text_scale(LARGE_TEXT_SCALE if on else 1.0)
         if self.footer.large_text.isChecked() != on:
             self.footer.large_text.setChecked(on)
         self._show_footer(self.view())
+        if on:
+            QTimer.singleShot(0, self._fit_text)
+
+    def _set_text_scale(self, scale: float) -> None:
+        if scale != self.text_scale or not self.styleSheet():
+            self.text_scale = scale
+            self.setStyleSheet(stylesheet(scale))
+
+    def _fit_text(self) -> None:
+        """With larger text, the largest type (up to LARGE_TEXT_SCALE, never below the
+        normal size) with which the screen shown shows whole; measured again when the
+        screen, its language, its content or the window's size change."""
+        if not self.large_text or not self.isVisible():
+            return
+        screen = self.stack.currentWidget()
+        key = (
+            self.state.screen,
+            self.state.language,
+            self.state.group,
+            len(self.controller.services),
+            self.width(),
+            self.height(),
+        )
+        if key == self._fitted_for or screen is None:
+            return
+        self._fitted_for = key
+        low, high = 1.0, LARGE_TEXT_SCALE
+        self._set_text_scale(high)
+        settle_layouts()
+        if not overflows(screen):
+            return
+        for _ in range(4):  # halve the interval: about 0.02 from the largest that fits
+            middle = round((low + high) / 2, 3)
+            self._set_text_scale(middle)
+            settle_layouts()
+            if overflows(screen):
+                high = middle
+            else:
+                low = middle
+        self._set_text_scale(low)
+        settle_layouts()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self.large_text:
+            QTimer.singleShot(0, self._fit_text)
 
     # --- life ----------------------------------------------------------------------------
 

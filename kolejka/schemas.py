@@ -102,6 +102,11 @@ class ServicesPublic(Model):
     priority_enabled: bool = Field(
         True, description="Whether the site issues priority tickets (kiosks offer the option)."
     )
+    timezone: str | None = Field(
+        None,
+        description="The site's IANA time zone (e.g. Europe/Warsaw): the apps show every "
+        "clock and time in it. Absent from servers before it was added.",
+    )
 
 
 # --- tickets --------------------------------------------------------------------------
@@ -201,6 +206,11 @@ class PrinterPublic(Model):
 class QueueSnapshot(Model):
     site: str
     site_name: str
+    timezone: str | None = Field(
+        None,
+        description="The site's IANA time zone (e.g. Europe/Warsaw): the hall display and "
+        "the counter show clocks and times in it. Absent from servers before it was added.",
+    )
     epoch: str
     seq: int
     at: datetime

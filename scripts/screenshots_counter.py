@@ -1,30 +1,36 @@
 """Screenshots of the counter app against a demo server this script starts.
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots_counter.py [OUT_DIR]
+    .venv/bin/python scripts/screenshots_counter.py [OUT_DIR]
 
 Writes docs/images/counter-main-<lang>.png (a client being served), counter-login.png
-and counter-transfer.png.
+and counter-transfer.png: what the X server shows in each window, at the size the app
+opens it, the script running itself on a private Xvfb with Qt's xcb platform.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 
-from PySide6.QtCore import QEventLoop, QTimer
-from PySide6.QtWidgets import QApplication
+from tests.xvfb import rerun_on_xvfb  # noqa: E402
 
-from counter.app import build_counter_window
-from counter.state import Action
-from kolejka.client import KolejkaClient
-from kolejka.demo import ServerThread
-from server.app import create_app
-from server.settings import Settings
+if __name__ == "__main__":
+    rerun_on_xvfb()
+
+from PySide6.QtCore import QEventLoop, QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from counter.app import build_counter_window  # noqa: E402
+from counter.state import Action  # noqa: E402
+from kolejka.client import KolejkaClient  # noqa: E402
+from kolejka.demo import ServerThread  # noqa: E402
+from server.app import create_app  # noqa: E402
+from server.settings import Settings  # noqa: E402
 
 OUT = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("docs/images")
 CLERKS = {"pl": ("anna", 1), "en": ("piotr", 2), "ru": ("olena", 4), "uk": ("marek", 5)}
@@ -47,6 +53,13 @@ def wait_for(condition, timeout: float = 15.0) -> None:  # type: ignore[no-untyp
         pump(0.05)
 
 
+def shot(window: QWidget, path: Path) -> None:
+    """What the X server shows in the window."""
+    pump(0.3)
+    window.screen().grabWindow(window.winId()).save(str(path))
+    print("wrote", path)
+
+
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     port = 8460
@@ -62,10 +75,9 @@ def main() -> None:
     ):
         kiosk.issue_ticket(service, language=language)
     login = build_counter_window(url, "demo", counter=3, language="pl")
-    login.resize(460, 330)
     login.show()
     pump(0.3)
-    login.grab().save(str(OUT / "counter-login.png"))
+    shot(login, OUT / "counter-login.png")
     login.close()
     windows = []
     kiosk.report_printer_status("paper_out")  # the Polish clerk sees a kiosk out of paper
@@ -86,13 +98,15 @@ def main() -> None:
         c.act(Action.START)
         wait_for(lambda c=c: Action.FINISH in c.enabled() and c.tally is not None)
         pump(1.2)
-        window.grab().save(str(OUT / f"counter-main-{lang}.png"))
+        window.show()
+        window.raise_()
+        shot(window, OUT / f"counter-main-{lang}.png")
         if lang == "pl":
             dialog = window.open_transfer()
             assert dialog is not None
             dialog.note.setText("Potrzebny formularz dla członka rodziny")
             pump(0.3)
-            dialog.grab().save(str(OUT / "counter-transfer.png"))
+            shot(dialog, OUT / "counter-transfer.png")
             dialog.reject()
             kiosk.report_printer_status("online")
     for shell in windows:

@@ -1,13 +1,14 @@
 """Screenshots of the hall display: `python scripts/screenshots_display.py [OUT_DIR]`.
 
 Starts the demo server in this process (a temporary SQLite file), makes a morning's worth
-of tickets and calls, then grabs the Qt board (landscape, portrait, offline) and the web
-board in headless Chromium. Images go to docs/images/ scaled to at most 1280 px wide.
+of tickets and calls, then grabs the Qt board (landscape 1920×1080, portrait 1080×1920,
+offline) as the X server shows it: the script runs itself again on a private Xvfb with
+Qt's xcb platform, the way the display runs on a real screen. The web board comes from
+headless Chromium. Images go to docs/images/ scaled to at most 1280 px wide.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import sys
@@ -19,9 +20,13 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from tests.xvfb import rerun_on_xvfb  # noqa: E402
+
+if __name__ == "__main__":
+    rerun_on_xvfb()
 
 from PySide6.QtCore import QCoreApplication, Qt  # noqa: E402
 from PySide6.QtGui import QImage  # noqa: E402
@@ -117,9 +122,14 @@ def wait_until(app: QCoreApplication, done: Callable[[], bool], timeout: float =
 
 def grab(app: QCoreApplication, window: DisplayWindow, width: int, height: int, path: Path) -> None:
     window.resize(width, height)
-    for _ in range(5):
+    deadline = time.monotonic() + 0.5  # the board fits its rows after the resize settles
+    while time.monotonic() < deadline:
         app.processEvents()
-    image = window.grab().toImage()
+        time.sleep(0.02)
+    # What the X server shows in the window, not a rendering of the widgets on their own.
+    image = window.screen().grabWindow(window.winId()).toImage()
+    if image.width() != width or image.height() != height:
+        raise RuntimeError(f"the window is {image.width()}×{image.height()}, not {width}×{height}")
     if image.width() > 1280 or width > height:
         target = min(1280, image.width()) if width > height else 720
         image = image.scaledToWidth(target, Qt.TransformationMode.SmoothTransformation)

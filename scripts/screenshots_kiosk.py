@@ -1,6 +1,10 @@
 """Screenshots of every kiosk screen in every language: docs/images/kiosk-<screen>-<lang>.png
 
-    QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/screenshots_kiosk.py [OUT_DIR]
+    .venv/bin/python scripts/screenshots_kiosk.py [OUT_DIR]
+
+Runs itself on a private Xvfb with Qt's xcb platform and saves what the X server shows in
+the window (1280×800, the larger text at 1920×1080, portrait 1080×1920): the kiosk as it
+runs on a real screen, not the offscreen platform's rendering.
 
 Starts its own demo server (temporary SQLite, a manual clock at a Tuesday late morning),
 plays a busy morning into it so the cards show real waiting counts and estimates, then
@@ -10,7 +14,6 @@ changed in one way: fingerprints (D) close at 10:00, so a closed service is show
 
 from __future__ import annotations
 
-import os
 import sys
 import tempfile
 import threading
@@ -22,9 +25,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from tests.xvfb import rerun_on_xvfb  # noqa: E402
+
+if __name__ == "__main__":
+    rerun_on_xvfb()
 
 KIOSK_TOKEN = "demo-kiosk-token-0001"
 OTHER_KIOSK = "demo-kiosk-token-0002"
@@ -39,7 +46,7 @@ def start_server(database: Path, clock: Any) -> tuple[Any, str]:
     from server.app import DEMO_CONFIG, create_app
     from server.settings import Settings
     from server.siteconfig import parse_config
-    from tests.conftest import free_port
+    from tests.support import free_port
 
     data = tomllib.loads(DEMO_CONFIG.read_text(encoding="utf-8"))
     for service in data["sites"][0]["services"]:
@@ -147,7 +154,8 @@ def main(out: Path) -> int:
     def shot(name: str) -> None:
         settle(lambda: True, name)
         path = out / f"kiosk-{name}.png"
-        image = window.grab()
+        settle(lambda: True, name)  # the larger text fits itself after the screen settled
+        image = window.screen().grabWindow(window.winId())
         if image.width() > 1280 or image.height() > 1280:
             image = image.scaled(
                 1280,

@@ -11,8 +11,13 @@ DEBIAN_PACKAGES=(
   ghostscript                                       # printed-PDF confirmation test
   chromium                                          # web board and status page tests
   fonts-dejavu-core                                 # Polish and Cyrillic on tickets and screens
-  libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0   # Qt 6 (offscreen and xcb)
-  libxcb-cursor0 libfontconfig1 libdbus-1-3 libglib2.0-0
+  # Qt 6: every library its xcb platform plugin links (`ldd .venv/lib/python3*/site-packages/
+  # PySide6/Qt/plugins/platforms/libqxcb.so`), so the apps open on a real display, not only offscreen
+  libegl1 libgl1 libglx0 libglvnd0 libfontconfig1 libfreetype6 libdbus-1-3 libglib2.0-0
+  libx11-6 libx11-xcb1 libxau6 libxdmcp6 libxkbcommon0 libxkbcommon-x11-0
+  libxcb1 libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
+  libxcb-render0 libxcb-render-util0 libxcb-shape0 libxcb-shm0 libxcb-sync1 libxcb-util1
+  libxcb-xfixes0 libxcb-xkb1
   xvfb
 )
 

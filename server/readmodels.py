@@ -101,6 +101,7 @@ class ReadModels:
                 data=data,
                 count=len(data),
                 priority_enabled=site.rules.priority_enabled,
+                timezone=site.timezone,
             )
 
     def list_counters(self, site_code: str, actor: Actor) -> CountersPublic:
@@ -180,6 +181,7 @@ class ReadModels:
         return QueueSnapshot(
             site=site.code,
             site_name=site.name,
+            timezone=site.timezone,
             epoch=site.epoch,
             seq=site.last_seq,
             at=now,

@@ -7,8 +7,15 @@ an on-screen keyboard for the code printed under the QR, in the familiar QWERTY 
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPixmap
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QColor, QPainter, QPixmap, QResizeEvent
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.flow import Back, CodeEntered
 from kiosk.screens.base import ScreenBase, View
@@ -18,6 +25,7 @@ from kiosk.widgets import button, label
 KEY_ROWS = ("1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
 MAX_CODE_LENGTH = 16
 MIN_CODE_LENGTH = 8  # the booking's short code: 8 characters, printed as ABCD-EF12
+NARROW_PX = 1200  # under this width the keyboard needs the whole width
 
 
 def scan_picture(size: int = 160) -> QPixmap:
@@ -97,7 +105,9 @@ class AppointmentScreen(ScreenBase):
         right.addWidget(self.field)
         right.addLayout(keys)
         right.addStretch(1)
-        middle = QHBoxLayout()
+        # Side by side on a wide screen; on a narrow one (a portrait kiosk) the keyboard
+        # takes the whole width and the scanner's picture sits above it.
+        self.middle = middle = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         middle.setSpacing(48)
         middle.addLayout(left, 2)
         middle.addLayout(right, 3)
@@ -112,6 +122,13 @@ class AppointmentScreen(ScreenBase):
         column.addLayout(middle, 1)
         column.addLayout(bottom)
         self._show_code()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        narrow = self.width() < NARROW_PX
+        direction = QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
+        if self.middle.direction() != direction:
+            self.middle.setDirection(direction)
 
     def type(self, character: str) -> None:
         if len(self.code) < MAX_CODE_LENGTH:

@@ -1,0 +1,480 @@
+"""Every Qt screen, in all four languages, with the demo office's longest names: no visible
+text elided, clipped by its widget or the window, or overlapping a sibling (tests/fit.py).
+
+One demo server for the module (the real demo office, server/demo_site.toml, with a busy
+morning played in), the real windows built as the apps build them, offscreen.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+import tomllib
+from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QEventLoop, QTimer
+from PySide6.QtWidgets import QApplication, QPushButton, QWidget
+
+from kolejka.client import KolejkaClient
+from tests.fit import fit_problems
+from tests.support import free_port
+
+pytestmark = pytest.mark.gui
+
+LANGS = ("pl", "en", "uk", "ru")
+KIOSK_TOKEN = "demo-kiosk-token-0001"
+OTHER_KIOSK = "demo-kiosk-token-0002"
+DISPLAY_TOKEN = "demo-display-token-0001"
+ZONE_TOKEN = "demo-display-token-0002"
+MORNING = datetime(2026, 11, 24, 10, 20, tzinfo=UTC)  # a Tuesday, 11:20 in Warsaw
+
+
+def pump(ms: int) -> None:
+    # An event loop of our own: PySide6 6.12 leaks a reference to None per processEvents().
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+def settle(until: Callable[[], bool], what: str, timeout_s: float = 20) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not until():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        pump(30)
+    for _ in range(4):  # layouts, style sheets and height-for-width settle in a few passes
+        pump(5)
+
+
+class Demo:
+    def __init__(self, url: str, clock: Any) -> None:
+        self.url = url
+        self.clock = clock
+
+
+@pytest.fixture(scope="module")
+def demo(qapp: QApplication, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
+    from kolejka.demo import ServerThread
+    from server.app import DEMO_CONFIG, create_app
+    from server.clock import ManualClock
+    from server.settings import Settings
+    from server.siteconfig import parse_config
+
+    data = tomllib.loads(DEMO_CONFIG.read_text(encoding="utf-8"))
+    for service in data["sites"][0]["services"]:
+        if service["code"] == "D":  # one closed service, so its card shows a reason
+            service["hours"] = {day: ["08:00-10:00"] for day in ("mon", "tue", "wed", "thu", "fri")}
+    database = tmp_path_factory.mktemp("fit") / "demo.sqlite3"
+    settings = Settings(database_url=f"sqlite:///{database}", kiosk_rate_per_minute=100_000)
+    clock = ManualClock(MORNING)
+    server = ServerThread(
+        create_app(settings, clock=clock, site_config=parse_config(data)), free_port()
+    )
+    server.start()
+    url = f"http://127.0.0.1:{server.server.config.port}"
+    with KolejkaClient(url, "demo", OTHER_KIOSK) as kiosk:
+        for index, code in enumerate("ABCEABCEABAB"):
+            kiosk.issue_ticket(code, LANGS[index % 4])
+    yield Demo(url, clock)
+    server.stop()
+
+
+def report(problems: dict[str, list[str]]) -> str:
+    lines = []
+    for where, found in problems.items():
+        lines += [f"{where}: {problem}" for problem in found]
+    return "\n".join(lines)
+
+
+def check(problems: dict[str, list[str]], where: str, window: QWidget) -> None:
+    shots = os.environ.get("KOLEJKA_FIT_SHOTS")  # a folder: keep what was checked, to look at
+    if shots:
+        name = re.sub(r"[^A-Za-z0-9+=-]+", "_", where)
+        window.grab().save(str(Path(shots) / f"{name}.png"))
+    found = fit_problems(window)
+    if found:
+        problems[where] = found
+
+
+# --- kiosk -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def kiosk_window(demo: Demo, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    from kiosk.app import build_kiosk_window
+    from kiosk.controller import Timing
+    from kolejka.gui_gc import collector
+    from printers.config import PrinterConfig
+
+    collector().pin()
+    window = build_kiosk_window(
+        demo.url,
+        "demo",
+        KIOSK_TOKEN,
+        printer_config=PrinterConfig(
+            kind="preview", preview_dir=tmp_path_factory.mktemp("tickets")
+        ),
+        clock=demo.clock.now,
+        timing=Timing(idle_timeout_s=600, confirmation_s=600, refresh_s=600, retry_s=0.2),
+    )
+    window.show()
+    settle(lambda: bool(window.controller.services), "the kiosk's services")
+    yield window
+    window.shutdown()
+    window.close()
+    window.deleteLater()
+    pump(5)
+    collector().release()
+
+
+def walk_kiosk(window: Any, where: str, large: bool) -> dict[str, list[str]]:
+    """Every screen of the kiosk in every language; `where` names the size and text. With
+    `large`, the visitor turns larger text on once past the start screen (the start screen
+    turns it off again for the next one)."""
+    from kiosk.flow import (
+        AppointmentOpened,
+        Back,
+        CodeEntered,
+        GroupOpened,
+        LanguageChosen,
+        PrinterFailed,
+        PrinterRecovered,
+        Screen,
+        ServiceChosen,
+        TimedOut,
+    )
+
+    controller = window.controller
+    problems: dict[str, list[str]] = {}
+
+    def go(event: object) -> None:
+        controller.dispatch(event)
+        if large and not window.large_text and controller.state.screen is not Screen.LANGUAGE:
+            window.set_large_text(True)
+
+    def look(name: str) -> None:
+        settle(lambda: True, name)
+        check(problems, f"kiosk {where} {name}", window)
+
+    go(TimedOut())
+    window.set_large_text(large)
+    look("start")
+    for lang in LANGS:
+        go(LanguageChosen(lang))
+        look(f"services-{lang}")
+        go(GroupOpened("residence"))
+        look(f"group-{lang}")
+        go(Back())
+        go(AppointmentOpened())
+        for key in "K7F3Q":
+            button = window.findChild(QPushButton, f"key-{key}")
+            assert button is not None
+            button.click()
+        look(f"appointment-{lang}")
+        go(Back())
+        controller.state = replace(controller.state, screen=Screen.WORKING, activity="issue")
+        window._render()
+        look(f"working-{lang}")
+        controller.state = replace(controller.state, screen=Screen.SERVICES, activity=None)
+        go(ServiceChosen("B"))
+        settle(lambda: controller.state.screen is Screen.TICKET, "the ticket")
+        look(f"ticket-{lang}")
+        go(Back())
+        go(LanguageChosen(lang))
+        go(CodeEntered("NOT-A-BOOKING"))
+        settle(lambda: controller.state.screen is Screen.NOTICE, "the refusal")
+        look(f"notice-{lang}")
+        go(TimedOut())
+    go(LanguageChosen("pl"))
+    go(PrinterFailed("paper_out"))
+    for lang in LANGS:
+        go(LanguageChosen(lang))
+        look(f"printer-{lang}")
+    go(PrinterRecovered())
+    settle(lambda: controller.state.screen is Screen.LANGUAGE, "back in order")
+    return problems
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "large"),
+    [(1280, 800, False), (1280, 800, True), (1080, 1920, False)],
+    ids=["1280x800", "1280x800-larger-text", "portrait-1080x1920"],
+)
+def test_every_kiosk_screen_fits(kiosk_window: Any, width: int, height: int, large: bool) -> None:
+    kiosk_window.resize(width, height)
+    try:
+        problems = walk_kiosk(kiosk_window, f"{width}x{height}{' Aa+' if large else ''}", large)
+    finally:
+        kiosk_window.set_large_text(False)
+    assert not problems, report(problems)
+
+
+def test_larger_text_is_as_large_as_fits_and_ends_with_the_visitor(kiosk_window: Any) -> None:
+    from kiosk.flow import Back, LanguageChosen, Screen, ServiceChosen, TimedOut
+    from kiosk.theme import LARGE_TEXT_SCALE
+
+    controller = kiosk_window.controller
+    controller.dispatch(TimedOut())
+    kiosk_window.resize(1920, 1080)  # the size the kiosk's type is made for: the full 1.3×
+    controller.dispatch(LanguageChosen("uk"))
+    kiosk_window.footer.large_text.click()  # the visitor taps "Aa+"
+    settle(lambda: True, "larger text")
+    assert kiosk_window.large_text and kiosk_window.text_scale == LARGE_TEXT_SCALE
+    kiosk_window.resize(1280, 800)
+    settle(lambda: 1.0 < kiosk_window.text_scale < LARGE_TEXT_SCALE, "the text fitted")
+    controller.dispatch(ServiceChosen("A"))
+    settle(lambda: controller.state.screen is Screen.TICKET, "the ticket")
+    assert kiosk_window.large_text and kiosk_window.text_scale > 1.0
+    controller.dispatch(Back())  # "Done": back to the start for the next visitor
+    settle(lambda: controller.state.screen is Screen.LANGUAGE, "the start screen")
+    assert not kiosk_window.large_text
+    assert kiosk_window.text_scale == 1.0
+    assert not kiosk_window.footer.large_text.isChecked()
+
+
+# --- hall display ----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def called(demo: Demo) -> Iterator[list[tuple[KolejkaClient, Any]]]:
+    """Calls at four counters, the newest one recalled."""
+    clerks = []
+    for name, counter in (("anna", 1), ("piotr", 2), ("olena", 5), ("marek", 4)):
+        clerk = KolejkaClient(demo.url, "demo")
+        clerk.login(name, "demo1234")
+        clerk.open_counter(counter)
+        clerks.append((clerk, counter))
+    calls = []
+    for clerk, counter in clerks:
+        ticket = clerk.call_next(counter)
+        assert ticket is not None
+        calls.append((clerk, ticket))
+    yield calls
+    for clerk, _ in clerks:
+        clerk.close()
+
+
+def open_board(demo: Demo, token: str) -> Any:
+    from display.app import build_display_window
+    from display.config import SpeechSettings
+    from display.window import Connection
+
+    window = build_display_window(
+        demo.url, "demo", token, speech=SpeechSettings(engine="off"), now=demo.clock.now
+    )
+    window.show()
+    settle(
+        lambda: window.board.loaded and window.connection is Connection.ONLINE, "the board online"
+    )
+    window.blinker.stop()
+    return window
+
+
+def walk_board(window: Any, where: str, sizes: list[tuple[int, int]]) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    for width, height in sizes:
+        window.resize(width, height)
+        for lang in ("en", "uk", "ru"):
+            window.set_language(lang)
+            for lit in (False, True):  # the newest call blinks: solid amber, then framed
+                window._paint_current(lit)
+                settle(lambda: True, "the board")
+                check(problems, f"display {where} {width}x{height} pl+{lang} lit={lit}", window)
+    return problems
+
+
+LANDSCAPE = [(1920, 1080), (1280, 720)]
+PORTRAIT = [(1080, 1920)]
+
+
+def test_the_hall_board_fits_landscape_portrait_and_with_a_recall(
+    demo: Demo, called: list[tuple[KolejkaClient, Any]]
+) -> None:
+    window = open_board(demo, DISPLAY_TOKEN)
+    try:
+        problems = walk_board(window, "hall", LANDSCAPE + PORTRAIT)
+        clerk, ticket = called[-1]
+        clerk.recall_ticket(ticket.id)
+        settle(lambda: window.recall_label.isVisible(), "the recall")
+        window.blinker.stop()
+        problems.update(walk_board(window, "hall recall", LANDSCAPE + PORTRAIT))
+    finally:
+        window.shutdown()
+        window.close()
+    assert not problems, report(problems)
+
+
+def test_a_recall_does_not_widen_the_call_panel(
+    demo: Demo, called: list[tuple[KolejkaClient, Any]]
+) -> None:
+    clerk, first = called[0]
+    clerk.mark_no_show(first.id)
+    fresh = clerk.call_next(1)
+    assert fresh is not None
+    window = open_board(demo, DISPLAY_TOKEN)
+    try:
+        settle(lambda: window.number_label.text() == fresh.number, "the fresh call")
+        plain = {}
+        for size in LANDSCAPE + PORTRAIT:
+            window.resize(*size)
+            settle(lambda: True, "no recall")
+            plain[size] = window.current_panel.size()
+        clerk.recall_ticket(fresh.id)
+        settle(lambda: window.recall_label.isVisible(), "the recall")
+        recalled = {}
+        for size in LANDSCAPE + PORTRAIT:
+            window.resize(*size)
+            settle(lambda: True, "a recall")
+            recalled[size] = window.current_panel.size()
+    finally:
+        window.shutdown()
+        window.close()
+    assert plain == recalled
+
+
+def test_a_zone_board_fits(demo: Demo, called: list[tuple[KolejkaClient, Any]]) -> None:
+    window = open_board(demo, ZONE_TOKEN)
+    try:
+        problems = walk_board(window, "zone 5-8", LANDSCAPE + PORTRAIT)
+    finally:
+        window.shutdown()
+        window.close()
+    assert not problems, report(problems)
+
+
+# --- counter ---------------------------------------------------------------------------
+
+
+def test_the_counter_app_fits_in_every_language(demo: Demo) -> None:
+    from counter.app import build_counter_window
+    from counter.state import Action
+
+    problems: dict[str, list[str]] = {}
+    login = build_counter_window(demo.url, "demo", counter=3, language="pl")
+    login.show()
+    settle(lambda: True, "the sign-in")
+    check(problems, "counter sign-in", login)
+    login.shutdown()
+    login.close()
+    clerks = {"pl": ("anna", 1), "en": ("piotr", 2), "ru": ("olena", 5), "uk": ("marek", 4)}
+    with KolejkaClient(demo.url, "demo", OTHER_KIOSK) as kiosk:
+        for lang, (user, number) in clerks.items():
+            kiosk.issue_ticket("B" if number in (2, 4) else "C" if number == 5 else "A", "uk")
+            shell = build_counter_window(
+                demo.url, "demo", username=user, password="demo1234", counter=number, language=lang
+            )
+            try:
+                settle(lambda s=shell: s.counter_window is not None, "the counter window")
+                window = shell.counter_window
+                window.show()
+                c = window.controller
+                settle(lambda c=c: c.snapshot is not None and c.tally is not None, "the queues")
+                if c.current is not None:  # left from the board's calls: finish it
+                    if Action.START in c.enabled():
+                        c.act(Action.START)
+                        settle(lambda c=c: Action.FINISH in c.enabled(), "serving")
+                    c.act(Action.FINISH)
+                    settle(lambda c=c: c.current is None, "finished")
+                settle(lambda c=c: Action.CALL_NEXT in c.enabled(), "call next enabled")
+                check(problems, f"counter {lang} idle", window)
+                c.act(Action.CALL_NEXT)
+                settle(lambda c=c: Action.START in c.enabled(), "the call")
+                c.act(Action.START)
+                settle(lambda c=c: Action.FINISH in c.enabled(), "serving")
+                check(problems, f"counter {lang} serving", window)
+                dialog = window.open_transfer()
+                assert dialog is not None
+                dialog.show()
+                settle(lambda: True, "the transfer dialog")
+                check(problems, f"counter {lang} transfer", dialog)
+                dialog.reject()
+            finally:
+                shell.shutdown()
+                if shell.counter_window is not None:
+                    shell.counter_window.close()
+                shell.close()
+    assert not problems, report(problems)
+
+
+def test_the_checker_sees_a_cut_label(qapp: QApplication) -> None:
+    """The check itself: a label narrower than its text, and two overlapping buttons."""
+    from PySide6.QtWidgets import QHBoxLayout, QLabel
+
+    window = QWidget()
+    window.resize(300, 100)
+    label = QLabel("Pobyt stały / rezydent długoterminowy UE", window)
+    label.setGeometry(0, 0, 80, 20)
+    layout = QHBoxLayout(window)
+    first = QPushButton("One")
+    second = QPushButton("Two")
+    layout.addWidget(first)
+    layout.addWidget(second)
+    window.show()
+    pump(5)
+    second.setGeometry(first.geometry().translated(10, 0))
+    found = fit_problems(window)
+    window.close()
+    assert any("clipped text" in p and "Pobyt" in p for p in found), found
+    assert any(p.startswith("overlap:") for p in found), found
+
+
+# --- the site's clock ------------------------------------------------------------------
+
+
+@pytest.fixture
+def utc_process(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The machine runs on UTC (as servers and many kiosks do); the office is in Warsaw."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_every_clock_shows_the_sites_time_on_a_utc_machine(
+    demo: Demo, kiosk_window: Any, utc_process: None
+) -> None:
+    from counter.app import build_counter_window
+    from counter.window import site_time
+    from kiosk.flow import LanguageChosen, TimedOut
+
+    assert datetime.now().astimezone().utcoffset() == timedelta(0)
+    with KolejkaClient(demo.url, "demo", KIOSK_TOKEN) as kiosk:
+        assert kiosk.list_services().timezone == "Europe/Warsaw"
+        assert kiosk.queue_snapshot().timezone == "Europe/Warsaw"
+    warsaw = "11:20"  # MORNING is 10:20 UTC, a winter day: UTC+1 in Warsaw
+
+    board = open_board(demo, DISPLAY_TOKEN)
+    try:
+        assert board.board.timezone == "Europe/Warsaw"
+        assert board.clock.time_label.text() == warsaw
+    finally:
+        board.shutdown()
+        board.close()
+
+    kiosk_window.controller.dispatch(TimedOut())
+    kiosk_window.controller.dispatch(LanguageChosen("en"))
+    settle(lambda: kiosk_window.controller.site_timezone is not None, "the kiosk's refresh")
+    assert kiosk_window.header.clock.text() == warsaw
+
+    shell = build_counter_window(
+        demo.url, "demo", username="anna", password="demo1234", counter=1, language="en"
+    )
+    try:
+        settle(lambda: shell.counter_window is not None, "the counter window")
+        window = shell.counter_window
+        settle(lambda: window.controller.snapshot is not None, "the queues")
+        assert window._site_timezone() == "Europe/Warsaw"
+        assert site_time(MORNING, window._site_timezone()) == warsaw
+        assert site_time(MORNING, None) == "10:20"  # an older server: the machine's zone
+    finally:
+        shell.shutdown()
+        if shell.counter_window is not None:
+            shell.counter_window.close()
+        shell.close()

@@ -1,0 +1,92 @@
+"""The apps on a real X display (Xvfb, Qt's xcb platform), not only offscreen: what a fresh
+Debian machine with a monitor does. Fails when a library the xcb plugin links is missing
+(scripts/setup.sh installs them), or when a window opens blank.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support import LiveServer, free_port
+from tests.xvfb import xvfb
+
+pytestmark = pytest.mark.gui
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def x_display() -> Iterator[str]:
+    with xvfb(1920, 1080) as display:
+        yield display
+
+
+def xcb_env(display: str) -> dict[str, str]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", "DISPLAY": display}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env.pop("WAYLAND_DISPLAY", None)
+    return env
+
+
+def test_the_xcb_plugin_finds_every_library_it_links() -> None:
+    import PySide6
+
+    plugin = Path(PySide6.__file__).parent / "Qt" / "plugins" / "platforms" / "libqxcb.so"
+    linked = subprocess.run(["ldd", str(plugin)], capture_output=True, text=True, check=True)
+    missing = [line.split()[0] for line in linked.stdout.splitlines() if "not found" in line]
+    assert not missing, f"scripts/setup.sh must install the packages of {missing}"
+
+
+@pytest.mark.parametrize("app", ["kiosk", "display", "counter"])
+def test_each_app_opens_on_an_x_display(
+    app: str, x_display: str, sqlite_server: LiveServer, tmp_path: Path
+) -> None:
+    shot = tmp_path / f"{app}.png"
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.xcb_app", app, sqlite_server.url, "test", str(shot)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=xcb_env(x_display),
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert seen["platform"] == "xcb"
+    assert seen["width"] >= 400 and seen["height"] >= 300, seen
+    assert seen["colours"] > 3, f"the {app} window is blank on the X display: {seen}"
+    assert "Could not load the Qt platform plugin" not in result.stderr
+    assert seen["problems"] == [], "\n".join(seen["problems"])
+
+
+def test_the_demo_runs_on_an_x_display(x_display: str, tmp_path: Path) -> None:
+    port = free_port()
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kolejka.cli",
+            "demo",
+            "--fresh",
+            "--port",
+            str(port),
+            "--quit-after",
+            "5",
+            "--print-dir",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=xcb_env(x_display),
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Traceback" not in result.stderr
+    assert "qt.qpa" not in result.stderr, result.stderr[-3000:]
