@@ -74,9 +74,13 @@
       var button = document.createElement("button");
       button.type = "button";
       button.lang = code;
+      // The name read aloud starts with the code shown (WCAG 2.5.3), then the language's name.
       button.textContent = code.toUpperCase();
+      var name = document.createElement("span");
+      name.className = "visually-hidden";
+      name.textContent = " " + boot.native_names[code];
+      button.appendChild(name);
       button.title = boot.native_names[code];
-      button.setAttribute("aria-label", boot.native_names[code]);
       button.setAttribute("data-language", code);
       button.addEventListener("click", function () {
         language = code;
