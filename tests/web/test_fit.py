@@ -38,7 +38,7 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="module")
-def hall(demo_server: LiveServer) -> dict[str, Any]:
+def hall(demo_server: LiveServer) -> Iterator[dict[str, Any]]:
     """A busy morning: every service has people waiting, in every language, and counters
     4 (B first) and 5 (zone 5-8) have called six tickets one after the other."""
     for service in "BBBBBBBCCCCCCC":
@@ -57,9 +57,10 @@ def hall(demo_server: LiveServer) -> dict[str, Any]:
         for language in ("pl", "en", "ru", "uk"):
             for service in "ABCDE":
                 waiting[service, language] = issue(demo_server, service, language)
-        return {"waiting": waiting, "marek": marek, "last_at_5": called}
+        yield {"waiting": waiting, "marek": marek, "last_at_5": called}
     finally:
         anna.close()
+        marek.close()
 
 
 def problems_at(browser: Browser, url: str, size: tuple[int, int], ready: str) -> list[str]:
