@@ -2,14 +2,22 @@
 
 The server runs in a background thread of the same process; the kiosk prints to the
 preview backend (PNG files), the display speaks through espeak-ng when a sound device is
-there (silently otherwise), and the counter is signed in as `anna` at counter 1.
+there (silently otherwise), and the counter is signed in as `anna` at counter 1. The
+three windows open side by side on the screen.
+
+The QR code on a ticket leads to the ticket's page at the public URL: the machine's LAN
+address when it has one (so a phone on the same network opens it; the server then listens
+on every interface), else 127.0.0.1; `--public-url` names another (a proxy, a name).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import ipaddress
 import logging
+import signal
+import socket
 import sys
 import tempfile
 import threading
@@ -23,6 +31,14 @@ log = logging.getLogger(__name__)
 
 KIOSK_TOKEN = "demo-kiosk-token-0001"
 DISPLAY_TOKEN = "demo-display-token-0001"
+ZONE_DISPLAY_TOKEN = "demo-display-token-0002"
+CLERKS = ("anna", "piotr", "olena", "marek")
+CLERK_PASSWORD = "demo1234"
+SUPERVISOR = ("kierownik", "demo1234")
+ADMIN = ("admin", "demo-admin")
+# Connecting a UDP socket sends nothing: it only picks the route, and so the local address
+# the machine would use. A TEST-NET-1 address (RFC 5737) is never answered by anyone.
+PROBE_ADDRESS = ("192.0.2.1", 9)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -38,6 +54,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-gui", action="store_true", help="run only the server")
     parser.add_argument("--print-dir", type=Path, help="where the kiosk's ticket previews go (PNG)")
     parser.add_argument(
+        "--public-url",
+        metavar="URL",
+        help="the address phones open from a ticket's QR code (default: this machine's LAN"
+        " address, else 127.0.0.1)",
+    )
+    parser.add_argument(
         "--quit-after",
         type=float,
         metavar="SECONDS",
@@ -45,15 +67,86 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def lan_address() -> str | None:
+    """The machine's address on its local network (IPv4), or None (no network but loopback).
+
+    No packet leaves: a UDP `connect` only asks the kernel which route and source address
+    it would use."""
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(PROBE_ADDRESS)
+            address = str(probe.getsockname()[0])
+    except OSError:
+        return None
+    ip = ipaddress.ip_address(address)
+    return None if ip.is_loopback or ip.is_unspecified or ip.is_link_local else address
+
+
+def public_url(asked: str | None, port: int, lan: str | None) -> str:
+    """Where a ticket's QR code leads: `--public-url`, else the LAN address, else loopback."""
+    if asked:
+        return asked.rstrip("/")
+    return f"http://{lan or '127.0.0.1'}:{port}"
+
+
+def listen_host(public: str) -> str:
+    """Every interface when phones are to reach the demo, else only the loopback."""
+    host = public.split("://", 1)[-1].split("/", 1)[0].rsplit(":", 1)[0].strip("[]")
+    return "127.0.0.1" if host in ("127.0.0.1", "localhost", "::1") else "0.0.0.0"
+
+
+def startup_text(url: str, public: str, database: str) -> str:
+    """What the demo prints at start: where everything is, who can sign in, how to stop."""
+    lines = [
+        f"Kolejka demo server on {url}  (database {database})",
+        f"  front page {url}/   API documentation {url}/docs",
+        f"  web board  {public}/display/demo?token={DISPLAY_TOKEN}",
+        f"  zone board {public}/display/demo?token={ZONE_DISPLAY_TOKEN}  (counters 5-8)",
+        f"  tickets' QR codes lead to {public}/t/…",
+        f"  kiosk token {KIOSK_TOKEN}, display token {DISPLAY_TOKEN}",
+        f"  clerks {'/'.join(CLERKS)} with password {CLERK_PASSWORD}",
+        f"  supervisor {SUPERVISOR[0]} / {SUPERVISOR[1]},  admin {ADMIN[0]} / {ADMIN[1]}",
+    ]
+    if listen_host(public) != "127.0.0.1":
+        lines.append(
+            "  listening on every interface so that phones on this network reach it:"
+            " the demo's passwords are public"
+        )
+    lines.append("  to stop: press Ctrl+C here (or close the windows)")
+    return "\n".join(lines)
+
+
+def tile(count: int, x: int, y: int, width: int, height: int) -> list[tuple[int, int, int, int]]:
+    """`count` windows side by side over the screen's free area (x, y, width, height)."""
+    if count <= 0:
+        return []
+    column = width // count
+    return [(x + i * column, y, column, height) for i in range(count)]
+
+
+def place_side_by_side(windows: list[Any]) -> None:
+    """Put the (shown) windows next to each other on the primary screen, not stacked at
+    0,0: each frame, title bar and border included, within its column."""
+    from PySide6.QtGui import QGuiApplication
+
+    screen = QGuiApplication.primaryScreen()
+    if screen is None or not windows:
+        return
+    area = screen.availableGeometry()
+    places = tile(len(windows), area.x(), area.y(), area.width(), area.height())
+    for window, (x, y, w, h) in zip(windows, places, strict=True):
+        frame = window.frameGeometry().size() - window.geometry().size()
+        window.resize(max(1, w - frame.width()), max(1, h - frame.height()))
+        window.move(x, y)  # the frame's corner
+
+
 class ServerThread:
-    def __init__(self, app: Any, port: int) -> None:
+    def __init__(self, app: Any, port: int, host: str = "127.0.0.1") -> None:
         import uvicorn
 
         from server.limits import uvicorn_options
 
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=port, log_level="warning", **uvicorn_options()
-        )
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning", **uvicorn_options())
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="kolejka-server", daemon=True)
 
@@ -87,20 +180,24 @@ def _builder(module: str, name: str) -> Any:
         return None
 
 
-def open_windows(url: str, print_dir: Path) -> list[Any]:
+def open_windows(url: str, print_dir: Path, public: str | None = None) -> list[Any]:
     windows = []
     build_kiosk = _builder("kiosk.app", "build_kiosk_window")
     if build_kiosk is not None:
         from printers.config import PrinterConfig
 
         printer = PrinterConfig(kind="preview", preview_dir=print_dir)
-        windows.append(build_kiosk(url, "demo", KIOSK_TOKEN, printer_config=printer))
+        windows.append(
+            build_kiosk(url, "demo", KIOSK_TOKEN, printer_config=printer, public_url=public)
+        )
     build_display = _builder("display.app", "build_display_window")
     if build_display is not None:
         windows.append(build_display(url, "demo", DISPLAY_TOKEN))
     build_counter = _builder("counter.app", "build_counter_window")
     if build_counter is not None:
-        windows.append(build_counter(url, "demo", username="anna", password="demo1234", counter=1))
+        windows.append(
+            build_counter(url, "demo", username=CLERKS[0], password=CLERK_PASSWORD, counter=1)
+        )
     return windows
 
 
@@ -110,20 +207,16 @@ def run(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     settings = Settings(database_url=_database_url(args), port=args.port)
-    server = ServerThread(create_app(settings, demo=True), args.port)
+    public = public_url(args.public_url, args.port, lan_address())
+    server = ServerThread(create_app(settings, demo=True), args.port, listen_host(public))
     server.start()
     url = f"http://127.0.0.1:{args.port}"
-    print(f"Kolejka demo server on {url}  (database {settings.database_url})", flush=True)
-    print(
-        "  kiosk token demo-kiosk-token-0001, display token demo-display-token-0001,",
-        "clerks anna/piotr/olena/marek with password demo1234",
-        flush=True,
-    )
+    print(startup_text(url, public, settings.database_url), flush=True)
     try:
         if args.no_gui:
             _wait(args.quit_after)
             return 0
-        return _run_gui(url, args)
+        return _run_gui(url, public, args)
     except KeyboardInterrupt:
         return 0
     finally:
@@ -136,16 +229,22 @@ def _wait(seconds: float | None) -> None:
         time.sleep(0.2)
 
 
-def _run_gui(url: str, args: argparse.Namespace) -> int:
+def _run_gui(url: str, public: str, args: argparse.Namespace) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     print_dir = args.print_dir or Path(tempfile.mkdtemp(prefix="kolejka-tickets-"))
     print(f"  printed tickets (PNG previews) go to {print_dir}", flush=True)
-    windows = open_windows(url, print_dir)
+    windows = open_windows(url, print_dir, public)
     for window in windows:
         window.show()
+    place_side_by_side(windows)
+    # Ctrl+C quits: Qt's loop lets Python see the signal only when Python code runs.
+    signal.signal(signal.SIGINT, lambda *_: app.quit())
+    heartbeat = QTimer()
+    heartbeat.timeout.connect(lambda: None)
+    heartbeat.start(200)
     if args.quit_after is not None:
         QTimer.singleShot(int(args.quit_after * 1000), app.quit)
     try:

@@ -10,7 +10,6 @@ headless Chromium. Images go to docs/images/ scaled to at most 1280 px wide.
 from __future__ import annotations
 
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -152,39 +151,28 @@ def save_small(image: QImage, path: Path) -> None:
 
 
 def web_board(url: str, out: Path) -> None:
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
+    """The web board as a 1920×1080 TV's browser shows it, through the tests' DevTools
+    harness: it waits for the board to be online with its calls, then grabs the screen."""
+    from tests.display.chromium import Browser
+
+    if not Path("/usr/bin/chromium").exists():
         print("no chromium: skipping the web board screenshot")
         return
-    profile = tempfile.mkdtemp(prefix="kolejka-shot-")
-    raw = Path(profile) / "web.png"
+    raw = Path(tempfile.mkdtemp(prefix="kolejka-shot-")) / "web.png"
     try:
-        subprocess.run(
-            [
-                chromium,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={profile}",
-                "--hide-scrollbars",
-                "--window-size=1920,1080",
-                "--timeout=4000",
-                f"--screenshot={raw}",
-                f"{url}/display/{SITE}?token={DISPLAY_TOKEN}&languages=uk,en,ru",
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        )
+        with Browser() as tv:
+            tv.viewport(1920, 1080)
+            tv.open(f"{url}/display/{SITE}?token={DISPLAY_TOKEN}&languages=uk,en,ru")
+            tv.wait_for(
+                "document.body.dataset.connection === 'online'"
+                " && document.getElementById('current-number').textContent !== '—'"
+                " && !document.getElementById('current-panel').classList.contains('lit')"
+            )
+            tv.screenshot(raw)
         image = QImage(str(raw)).scaledToWidth(1280, Qt.TransformationMode.SmoothTransformation)
         save_small(image, out)
     finally:
-        shutil.rmtree(profile, ignore_errors=True)
+        shutil.rmtree(raw.parent, ignore_errors=True)
 
 
 def main() -> int:

@@ -41,3 +41,18 @@ if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
   .venv/bin/python -m pip install -q -e ".[all,test]"
   touch "$stamp"
 fi
+
+# axe-core for the web pages' accessibility tests (tests/web/), from the npm registry into a
+# project-local folder that git ignores; Node and npm from Debian when the machine lacks them.
+AXE_VERSION=4.10.3
+if ! grep -qs "\"version\": \"$AXE_VERSION\"" .tools/node_modules/axe-core/package.json; then
+  if ! command -v npm >/dev/null 2>&1; then
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    echo "Installing Debian packages: nodejs npm"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  mkdir -p .tools
+  npm install --silent --no-audit --no-fund --prefix .tools "axe-core@$AXE_VERSION"
+fi

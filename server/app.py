@@ -36,7 +36,17 @@ from server.printer_status import PrinterStatusService
 from server.provisioning import apply_config
 from server.ratelimit import RateLimiter
 from server.readmodels import ReadModels
-from server.routes import admin, auth, counters, events_ws, health, queue, tickets, web_display
+from server.routes import (
+    admin,
+    auth,
+    counters,
+    events_ws,
+    health,
+    home,
+    queue,
+    tickets,
+    web_display,
+)
 from server.routes import appointments as appointment_routes
 from server.routes import public as public_routes
 from server.settings import Settings
@@ -136,6 +146,8 @@ def create_app(
         version=__version__,
         summary="Queue and kiosk management for public offices.",
         openapi_url="/openapi.json",
+        docs_url=None,  # served by server/routes/home.py from local files
+        redoc_url=None,  # ReDoc comes only from a CDN; /docs is the documentation
         lifespan=lifespan,
     )
     app.state.services = services
@@ -147,6 +159,7 @@ def create_app(
     app.include_router(appointment_routes.router, prefix=API_PREFIX)
     app.include_router(public_routes.api_router, prefix=API_PREFIX)
     app.include_router(public_routes.router)
+    app.include_router(home.router)
     _install_error_handlers(app)
     _install_guard(app, services)
     _document_errors(app)

@@ -136,15 +136,19 @@ def captions_by_language() -> dict[str, dict[str, Any]]:
 
 
 def page_language(request: Request, ticket_language: str | None) -> str:
-    """`?lang=`, else a language the browser names, else the one chosen at the kiosk."""
+    """`?lang=`, else the language chosen at the kiosk (the visitor picked it there: a
+    Ukrainian ticket opens in Ukrainian on an English phone, and offers the switch), else,
+    for no ticket, a language the browser names."""
     asked = (request.query_params.get("lang") or "").lower()
     if asked in LANGUAGES:
         return asked
+    if ticket_language:
+        return normalize_language(ticket_language)
     for part in request.headers.get("accept-language", "").split(","):
         code = part.split(";")[0].strip().replace("_", "-").split("-")[0].lower()
         if code in LANGUAGES:
             return code
-    return normalize_language(ticket_language)
+    return normalize_language(None)
 
 
 def render_page(public_id: str, language: str, initial: TicketStatusPublic | None) -> str:

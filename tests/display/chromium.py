@@ -1,8 +1,12 @@
-"""Headless Chromium driven over the DevTools protocol, for testing the web board.
+"""Headless Chromium driven over the DevTools protocol, for testing the server's web pages.
 
 A real browser (Debian's /usr/bin/chromium) with a fresh profile; `Browser.open(url)`
 loads a page, `evaluate(js)` runs an expression in it, `wait_for(js)` polls until the
-expression is truthy. Page errors and console messages are collected in `.log`.
+expression is truthy. Page errors and console messages are collected in `.log`, and every
+URL the page asked for in `.requests`. The browser resolves no host name but 127.0.0.1 and
+localhost, as in a hall without internet: a page that needs an outside host shows it.
+`axe()` runs axe-core (installed by scripts/setup.sh) on the page; `viewport()` sets the
+screen's size.
 """
 
 from __future__ import annotations
@@ -33,7 +37,12 @@ FLAGS = [
     "--disable-sync",
     "--remote-debugging-port=0",
     "--remote-allow-origins=*",
+    # No outside host: every name but the machine's own fails to resolve.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
+ROOT = Path(__file__).resolve().parents[2]
+AXE = ROOT / ".tools" / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
 class BrowserError(RuntimeError):
@@ -46,6 +55,7 @@ class Browser:
             raise BrowserError(f"{CHROMIUM} is not installed")
         self.timeout = timeout
         self.log: list[str] = []
+        self.requests: list[str] = []
         self._ids = itertools.count(1)
         self._stack = contextlib.ExitStack()
         self._profile = Path(tempfile.mkdtemp(prefix="kolejka-chromium-"))
@@ -64,6 +74,7 @@ class Browser:
             self._ws = self._attach()
             self.send("Runtime.enable")
             self.send("Page.enable")
+            self.send("Network.enable")
         except Exception:
             self.close()
             raise
@@ -112,15 +123,24 @@ class Browser:
             details = params["exceptionDetails"]
             text = details.get("exception", {}).get("description") or details.get("text")
             self.log.append(f"exception: {text}")
+        elif method == "Network.requestWillBeSent":
+            self.requests.append(params["request"]["url"])
 
     def open(self, url: str) -> None:
         self.send("Page.navigate", url=url)
         self.wait_for("document.readyState === 'complete'")
 
-    def evaluate(self, expression: str) -> Any:
-        result = self.send("Runtime.evaluate", expression=expression, returnByValue=True)
+    def evaluate(self, expression: str, *, await_promise: bool = False) -> Any:
+        result = self.send(
+            "Runtime.evaluate",
+            expression=expression,
+            returnByValue=True,
+            awaitPromise=await_promise,
+        )
         if "exceptionDetails" in result:
-            raise BrowserError(f"{expression}: {result['exceptionDetails'].get('text')}")
+            details = result["exceptionDetails"]
+            text = details.get("exception", {}).get("description") or details.get("text")
+            raise BrowserError(f"{expression[:200]}: {text}")
         return result["result"].get("value")
 
     def wait_for(self, expression: str, timeout: float | None = None) -> Any:
@@ -132,6 +152,35 @@ class Browser:
             if time.monotonic() > deadline:
                 raise BrowserError(f"timed out waiting for {expression}; log: {self.log}")
             time.sleep(0.05)
+
+    def viewport(self, width: int, height: int, *, mobile: bool = False) -> None:
+        """The page's screen: a phone (`mobile`, touch) or a TV, at 1 CSS pixel a dot."""
+        self.send(
+            "Emulation.setDeviceMetricsOverride",
+            width=width,
+            height=height,
+            deviceScaleFactor=1,
+            mobile=mobile,
+        )
+        self.send("Emulation.setTouchEmulationEnabled", enabled=mobile)
+
+    def axe(self, tags: list[str] = WCAG_AA) -> list[dict[str, Any]]:
+        """axe-core's violations of the page as it is now (rule id, help, the nodes' HTML).
+
+        Every rule with one of `tags`, the experimental ones too (axe leaves those out of a
+        run by tag, and WCAG 2.5.3's label-content-name-mismatch is one of them)."""
+        if not AXE.exists():
+            raise BrowserError(f"{AXE} is missing: run scripts/setup.sh")
+        if not self.evaluate("typeof window.axe === 'object'"):
+            self.evaluate(AXE.read_text(encoding="utf-8") + ";true")
+        found: list[dict[str, Any]] = self.evaluate(
+            f"axe.run(document, {{runOnly: {{type: 'rule', values: "
+            f"axe.getRules({json.dumps(tags)}).map(r => r.ruleId)}}}})"
+            ".then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,"
+            "nodes: v.nodes.map(n => n.html.slice(0, 200) + ' — ' + n.failureSummary)})))",
+            await_promise=True,
+        )
+        return found
 
     def screenshot(self, path: Path) -> None:
         data = self.send("Page.captureScreenshot", format="png")["data"]

@@ -6,7 +6,9 @@
   "use strict";
 
   var boot = JSON.parse(document.getElementById("kolejka-boot").textContent);
-  var STORAGE_KEY = "kolejka-language";
+  // The switch's choice is kept for this ticket only: the next ticket opens in its own
+  // language again (the one picked at the kiosk), whatever the phone last showed.
+  var STORAGE_KEY = "kolejka-language:" + boot.public_id;
   var FINAL = { done: true, cancelled: true, no_show: true };
   var FINAL_POLL_MS = 60000;
   var MAX_BACKOFF_MS = 30000;
@@ -29,7 +31,7 @@
     try {
       var saved = window.localStorage.getItem(STORAGE_KEY);
       if (saved && boot.captions[saved]) { return saved; }
-    } catch (e) { /* storage disabled: use the server's choice */ }
+    } catch (e) { /* storage disabled: use the server's choice (the ticket's language) */ }
     return boot.language;
   }
 
@@ -74,9 +76,13 @@
       var button = document.createElement("button");
       button.type = "button";
       button.lang = code;
+      // The name read aloud starts with the code shown (WCAG 2.5.3), then the language's name.
       button.textContent = code.toUpperCase();
+      var name = document.createElement("span");
+      name.className = "visually-hidden";
+      name.textContent = " " + boot.native_names[code];
+      button.appendChild(name);
       button.title = boot.native_names[code];
-      button.setAttribute("aria-label", boot.native_names[code]);
       button.setAttribute("data-language", code);
       button.addEventListener("click", function () {
         language = code;
