@@ -1,13 +1,15 @@
 """Load benchmark: prints figures, asserts nothing.
 
     .venv/bin/python bench/load.py [--seconds 20] [--database URL] [--only issue|call|fanout]
+                                   [--clients N ...]
 
 Starts `kolejka server` in a separate process on a fresh database with a bench site,
 then measures, with stdlib asyncio + httpx + websockets only:
   1. issue_ticket: 32 concurrent kiosks for N seconds → tickets/s, p50/p99 latency;
   2. call_next: 16 counters calling (then marking no-show) for N seconds → calls/s, p50/p99;
-  3. fan-out: 200 WebSocket clients; latency from a call_next answer to the event arriving
-     at each client → p50/p99 over every (call, client) pair.
+  3. fan-out: 200 WebSocket clients (--clients N) connecting all at once; latency from a
+     call_next answer to the event arriving at each client → p50/p99 over every
+     (call, client) pair, and the server's memory per connection.
 """
 
 from __future__ import annotations
@@ -265,12 +267,46 @@ async def call_load(url: str, seconds: float) -> None:
         await client.aclose()
 
 
-async def fanout(url: str, calls: int = 40) -> None:
+def rss_bytes(pid: int) -> int:
+    """Resident memory of a process and its children (the workers), from /proc."""
+    pids = [pid] + [
+        int(p.name)
+        for p in Path("/proc").iterdir()
+        if p.name.isdigit() and _parent_of(int(p.name)) == pid
+    ]
+    total = 0
+    for each in pids:
+        try:
+            for line in Path(f"/proc/{each}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:  # gone meanwhile
+            pass
+    return total
+
+
+def _parent_of(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
+
+
+async def fanout(url: str, clients: int, server_pid: int, calls: int = 40) -> None:
+    """`clients` WebSocket clients connect all at once, as every display and counter does
+    after a server restart or a network blip; then each call's `ticket.called` event is
+    timed from the clerk's answer to its arrival at every client."""
     ws = url.replace("http://", "ws://") + "/api/v1/sites/bench/events"
     ws += "?token=bench-display-token-0001"
-    sockets = [await websockets.connect(ws, max_size=2**24) for _ in range(SUBSCRIBERS)]
+    memory_before = rss_bytes(server_pid)
+    connected = time.perf_counter()
+    sockets = await asyncio.gather(
+        *(websockets.connect(ws, max_size=2**24, open_timeout=60) for _ in range(clients))
+    )
     for sock in sockets:
         assert json.loads(await sock.recv())["type"] == "reset"
+    connected = time.perf_counter() - connected
+    memory = (rss_bytes(server_pid) - memory_before) / clients
     clerk = await clerk_client(url, 1)
     kiosk = httpx.AsyncClient(
         base_url=url, timeout=30, headers={"Authorization": "Bearer bench-kiosk-token-000000"}
@@ -297,9 +333,14 @@ async def fanout(url: str, calls: int = 40) -> None:
             await sock.recv()  # the no-show event
     ms = [v * 1000 for v in latencies]
     print(
-        f"{'fan-out to ' + str(SUBSCRIBERS) + ' clients':<44} {'':>15}   "
+        f"{'fan-out to ' + str(clients) + ' clients':<44} {'':>15}   "
         f"p50 {statistics.median(ms):6.1f} ms   p99 {percentile(ms, 99):6.1f} ms"
         f"   (n={len(ms)} deliveries, {calls} calls)",
+        flush=True,
+    )
+    print(
+        f"  all connected with their reset in {connected:.1f} s; "
+        f"server memory {memory / 1024:.0f} KiB per connection",
         flush=True,
     )
     await asyncio.gather(*(s.close() for s in sockets))
@@ -352,6 +393,12 @@ def main() -> None:
         action="append",
         help="also run the issue phase open-loop at this offered rate (tickets/s; may repeat)",
     )
+    parser.add_argument(
+        "--clients",
+        type=int,
+        action="append",
+        help=f"WebSocket clients of the fan-out phase (default {SUBSCRIBERS}; may repeat)",
+    )
     args = parser.parse_args()
     workdir = Path(tempfile.mkdtemp(prefix="kolejka-bench-"))
     config = workdir / "bench.toml"
@@ -373,7 +420,8 @@ def main() -> None:
         if args.only in (None, "call"):
             asyncio.run(call_load(url, args.seconds))
         if args.only in (None, "fanout"):
-            asyncio.run(fanout(url))
+            for clients in args.clients or [SUBSCRIBERS]:
+                asyncio.run(fanout(url, clients, server.pid))
     finally:
         server.send_signal(signal.SIGINT)
         try:
