@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
 from server.catalog import SiteLike
-from server.models import Event, Site
+from server.models import Event, Site, UTCDateTime
 
 NOTIFY_CHANNEL = "kolejka_events"
 
@@ -29,7 +29,31 @@ _BUMP = (
     .values(last_seq=_SITES.c.last_seq + 1)
     .returning(_SITES.c.last_seq)
 )
-_INSERT = sa.insert(_EVENTS)
+_P = sa.bindparam
+
+
+def _insert_statement(dialect: str) -> Any:
+    """The event row, its time no earlier than the time of the event before it.
+
+    Writers read the clock before they queue on the site row, so on PostgreSQL one that
+    read it later can take the lower seq; the log's times follow its order instead."""
+    at = _P("at", type_=UTCDateTime())
+    previous = (
+        sa.select(_EVENTS.c.at)
+        .where(_EVENTS.c.site_id == _P("site_id"), _EVENTS.c.seq == _P("seq") - 1)
+        .scalar_subquery()
+    )
+    later = sa.func.greatest if dialect == "postgresql" else sa.func.max  # SQLite: scalar max
+    return sa.insert(_EVENTS).values(
+        site_id=_P("site_id"),
+        seq=_P("seq"),
+        type=_P("type"),
+        at=later(at, sa.func.coalesce(previous, at), type_=UTCDateTime()),
+        payload=_P("payload"),
+    )
+
+
+_INSERT = {d: _insert_statement(d) for d in ("postgresql", "sqlite")}
 _NOTIFY = sa.select(sa.func.pg_notify(NOTIFY_CHANNEL, sa.bindparam("site")))
 
 
@@ -43,7 +67,8 @@ def append_event(
     if isinstance(site, Site):
         set_committed_value(site, "last_seq", seq)  # already written: not dirty
     conn.execute(
-        _INSERT, {"site_id": site.id, "seq": seq, "type": type_, "at": at, "payload": payload}
+        _INSERT[conn.dialect.name],
+        {"site_id": site.id, "seq": seq, "type": type_, "at": at, "payload": payload},
     )
     if conn.dialect.name == "postgresql":
         conn.execute(_NOTIFY, {"site": str(site.id)})
