@@ -2,8 +2,9 @@
 
 The site row holds `last_seq`; bumping it in the same transaction as the change makes the
 sequence per site gap-free (an aborted transaction gives its number back) and ordered by
-commit (the row lock serialises writers of one site). On PostgreSQL a NOTIFY in the same
-transaction wakes the other server processes once the change is committed.
+commit (the row lock serialises writers of one site). The other server processes hear of
+it after the commit (server/pglisten.py), not from a NOTIFY in this transaction: that
+made every commit of every process queue on PostgreSQL's one notification lock.
 """
 
 from __future__ import annotations
@@ -54,7 +55,6 @@ def _insert_statement(dialect: str) -> Any:
 
 
 _INSERT = {d: _insert_statement(d) for d in ("postgresql", "sqlite")}
-_NOTIFY = sa.select(sa.func.pg_notify(NOTIFY_CHANNEL, sa.bindparam("site")))
 
 
 def append_event(
@@ -70,8 +70,6 @@ def append_event(
         _INSERT[conn.dialect.name],
         {"site_id": site.id, "seq": seq, "type": type_, "at": at, "payload": payload},
     )
-    if conn.dialect.name == "postgresql":
-        conn.execute(_NOTIFY, {"site": str(site.id)})
     pending = session.info.setdefault("kolejka_events", set())
     pending.add(site.id)
     return seq
