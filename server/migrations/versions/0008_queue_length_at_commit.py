@@ -1,0 +1,43 @@
+"""queuelengthatcommit: on PostgreSQL the queue-length trigger runs at commit
+
+The trigger of 0006 updated a service's queue-length row as soon as a ticket was inserted
+or called, and the row stayed locked until the transaction ended: every issuing and every
+call on a service waited for the one before it to finish all its work, in every server
+process. Deferred to commit, the row is locked only while the transaction commits.
+(SQLite has one writer at a time anyway; its triggers stay as they are.)
+
+Revision ID: 0008
+Revises: 0006
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0008"
+down_revision: str | None = "0006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+_EVENTS = "AFTER INSERT OR UPDATE OF status, service_id, priority OR DELETE ON ticket"
+
+
+def upgrade() -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute("DROP TRIGGER ticket_queue_length ON ticket")
+    op.execute(
+        f"""CREATE CONSTRAINT TRIGGER ticket_queue_length {_EVENTS}
+        DEFERRABLE INITIALLY DEFERRED
+        FOR EACH ROW EXECUTE FUNCTION kolejka_queue_length()"""
+    )
+
+
+def downgrade() -> None:
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    op.execute("DROP TRIGGER ticket_queue_length ON ticket")
+    op.execute(
+        f"""CREATE TRIGGER ticket_queue_length {_EVENTS}
+        FOR EACH ROW EXECUTE FUNCTION kolejka_queue_length()"""
+    )
