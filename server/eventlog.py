@@ -33,28 +33,49 @@ _BUMP = (
 _P = sa.bindparam
 
 
-def _insert_statement(dialect: str) -> Any:
+def _insert_statement() -> Any:
     """The event row, its time no earlier than the time of the event before it.
 
-    Writers read the clock before they queue on the site row, so on PostgreSQL one that
-    read it later can take the lower seq; the log's times follow its order instead."""
+    Writers read the clock before they queue on the site row, so one that read it later
+    can take the lower seq; the log's times follow its order instead. (On PostgreSQL a
+    trigger does the same, migration 0008.)"""
     at = _P("at", type_=UTCDateTime())
     previous = (
         sa.select(_EVENTS.c.at)
         .where(_EVENTS.c.site_id == _P("site_id"), _EVENTS.c.seq == _P("seq") - 1)
         .scalar_subquery()
     )
-    later = sa.func.greatest if dialect == "postgresql" else sa.func.max  # SQLite: scalar max
     return sa.insert(_EVENTS).values(
         site_id=_P("site_id"),
         seq=_P("seq"),
         type=_P("type"),
-        at=later(at, sa.func.coalesce(previous, at), type_=UTCDateTime()),
+        at=sa.func.max(at, sa.func.coalesce(previous, at), type_=UTCDateTime()),  # scalar max
         payload=_P("payload"),
     )
 
 
-_INSERT = {d: _insert_statement(d) for d in ("postgresql", "sqlite")}
+def _bump_and_insert_statement() -> Any:
+    """PostgreSQL: the number and the row in one round trip. The site row stays locked
+    until the commit, so every statement less between here and there is a wait less for
+    every other writer of the site, in every process."""
+    bump = _BUMP.cte("bump")
+    values = sa.select(
+        _P("site_id", type_=sa.Integer()),
+        bump.c.last_seq,
+        _P("type", type_=sa.String()),
+        _P("at", type_=UTCDateTime()),
+        _P("payload", type_=sa.JSON()),
+    )
+    return (
+        sa.insert(_EVENTS)
+        .from_select(["site_id", "seq", "type", "at", "payload"], values)
+        .returning(_EVENTS.c.seq)
+        .add_cte(bump, nest_here=True)
+    )
+
+
+_INSERT = _insert_statement()
+_BUMP_AND_INSERT = _bump_and_insert_statement()
 
 
 def append_event(
@@ -63,13 +84,14 @@ def append_event(
     """Append one event to `site`'s log in the session's transaction; returns its seq."""
     assert site.id is not None
     conn = session.connection()
-    seq = int(conn.execute(_BUMP, {"site_id": site.id}).scalar_one())
+    row = {"site_id": site.id, "type": type_, "at": at, "payload": payload}
+    if conn.dialect.name == "postgresql":
+        seq = int(conn.execute(_BUMP_AND_INSERT, row).scalar_one())
+    else:
+        seq = int(conn.execute(_BUMP, {"site_id": site.id}).scalar_one())
+        conn.execute(_INSERT, {**row, "seq": seq})
     if isinstance(site, Site):
         set_committed_value(site, "last_seq", seq)  # already written: not dirty
-    conn.execute(
-        _INSERT[conn.dialect.name],
-        {"site_id": site.id, "seq": seq, "type": type_, "at": at, "payload": payload},
-    )
     pending = session.info.setdefault("kolejka_events", set())
     pending.add(site.id)
     return seq
