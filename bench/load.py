@@ -1,19 +1,22 @@
 """Load benchmark: prints figures, asserts nothing.
 
     .venv/bin/python bench/load.py [--seconds 20] [--database URL] [--only issue|call|fanout]
+                                   [--clients N ...]
 
 Starts `kolejka server` in a separate process on a fresh database with a bench site,
 then measures, with stdlib asyncio + httpx + websockets only:
   1. issue_ticket: 32 concurrent kiosks for N seconds → tickets/s, p50/p99 latency;
   2. call_next: 16 counters calling (then marking no-show) for N seconds → calls/s, p50/p99;
-  3. fan-out: 200 WebSocket clients; latency from a call_next answer to the event arriving
-     at each client → p50/p99 over every (call, client) pair.
+  3. fan-out: 200 WebSocket clients (--clients N) connecting all at once; latency from a
+     call_next answer to the event arriving at each client → p50/p99 over every
+     (call, client) pair, and the server's memory per connection.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -29,7 +32,8 @@ import httpx
 import websockets
 
 ROOT = Path(__file__).resolve().parents[1]
-KIOSKS, COUNTERS, SUBSCRIBERS = 32, 16, 200
+KIOSKS, COUNTERS, SUBSCRIBERS = 32, 16, 200  # --kiosks, --counters, --clients
+SERVICES = "AB"  # the kiosks take turns over these (--services)
 IDLE_REUSE_S = 4.0  # below uvicorn's keep-alive timeout
 PASSWORD = "bench-password"
 
@@ -69,8 +73,13 @@ def bench_config(path: Path) -> None:
         'token = "bench-display-token-0001"',
         "",
     ]
+    # Hashed once here: every server process provisions the site at start-up, and hashing
+    # a password per clerk per process kept a loaded machine's workers starting for minutes.
+    from server.security import hash_password
+
+    digest = hash_password(PASSWORD)
     for n in range(1, COUNTERS + 1):
-        lines += ["[[sites.clerks]]", f'username = "clerk{n}"', f'password = "{PASSWORD}"', ""]
+        lines += ["[[sites.clerks]]", f'username = "clerk{n}"', f'password_hash = "{digest}"', ""]
     path.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -125,10 +134,45 @@ class RawHttp:
             await writer.wait_closed()
 
 
+def server_pids(pid: int) -> list[int]:
+    """The server process and its children (the workers of `--workers N`)."""
+    return [pid] + [
+        int(p.name)
+        for p in Path("/proc").iterdir()
+        if p.name.isdigit() and _parent_of(int(p.name)) == pid
+    ]
+
+
+def _parent_of(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return -1
+
+
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time of the server's processes so far (Linux /proc)."""
+    total = 0
+    for each in server_pids(pid):
+        try:
+            fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of the server's processes, from /proc."""
+    total = 0
+    for each in server_pids(pid):
+        try:
+            for line in Path(f"/proc/{each}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:  # gone meanwhile
+            pass
+    return total
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -156,7 +200,8 @@ async def issue_load(url: str, seconds: float, rate: float | None, server_pid: i
     async def one(client: RawHttp, n: int) -> None:
         nonlocal failures
         t0 = time.perf_counter()
-        status, _ = await client.post("/api/v1/sites/bench/tickets", {"service": "AB"[n % 2]})
+        service = SERVICES[n % len(SERVICES)]
+        status, _ = await client.post("/api/v1/sites/bench/tickets", {"service": service})
         latencies.append(time.perf_counter() - t0)
         if status != 201:
             failures += 1
@@ -265,12 +310,21 @@ async def call_load(url: str, seconds: float) -> None:
         await client.aclose()
 
 
-async def fanout(url: str, calls: int = 40) -> None:
+async def fanout(url: str, clients: int, server_pid: int, calls: int = 40) -> None:
+    """`clients` WebSocket clients connect all at once, as every display and counter does
+    after a server restart or a network blip; then each call's `ticket.called` event is
+    timed from the clerk's answer to its arrival at every client."""
     ws = url.replace("http://", "ws://") + "/api/v1/sites/bench/events"
     ws += "?token=bench-display-token-0001"
-    sockets = [await websockets.connect(ws, max_size=2**24) for _ in range(SUBSCRIBERS)]
+    memory_before = rss_bytes(server_pid)
+    connected = time.perf_counter()
+    sockets = await asyncio.gather(
+        *(websockets.connect(ws, max_size=2**24, open_timeout=60) for _ in range(clients))
+    )
     for sock in sockets:
         assert json.loads(await sock.recv())["type"] == "reset"
+    connected = time.perf_counter() - connected
+    memory = (rss_bytes(server_pid) - memory_before) / clients
     clerk = await clerk_client(url, 1)
     kiosk = httpx.AsyncClient(
         base_url=url, timeout=30, headers={"Authorization": "Bearer bench-kiosk-token-000000"}
@@ -297,9 +351,14 @@ async def fanout(url: str, calls: int = 40) -> None:
             await sock.recv()  # the no-show event
     ms = [v * 1000 for v in latencies]
     print(
-        f"{'fan-out to ' + str(SUBSCRIBERS) + ' clients':<44} {'':>15}   "
+        f"{'fan-out to ' + str(clients) + ' clients':<44} {'':>15}   "
         f"p50 {statistics.median(ms):6.1f} ms   p99 {percentile(ms, 99):6.1f} ms"
         f"   (n={len(ms)} deliveries, {calls} calls)",
+        flush=True,
+    )
+    print(
+        f"  all connected with their reset in {connected:.1f} s; "
+        f"server memory {memory / 1024:.0f} KiB per connection",
         flush=True,
     )
     await asyncio.gather(*(s.close() for s in sockets))
@@ -307,7 +366,18 @@ async def fanout(url: str, calls: int = 40) -> None:
     await kiosk.aclose()
 
 
-def start_server(database: str, config: Path, port: int) -> subprocess.Popen[bytes]:
+def settle(pid: int, deadline: float) -> None:
+    """Wait until the server's processes stop using CPU (all workers have started)."""
+    while time.monotonic() < deadline:
+        before = cpu_seconds(pid)
+        time.sleep(1.0)
+        if cpu_seconds(pid) - before < 0.1:
+            return
+
+
+def start_server(
+    database: str, config: Path, port: int, workers: int = 1
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "KOLEJKA_KIOSK_RATE_PER_MINUTE": "100000000",
@@ -326,22 +396,46 @@ def start_server(database: str, config: Path, port: int) -> subprocess.Popen[byt
             str(config),
             "--port",
             str(port),
+            "--workers",
+            str(workers),
         ],
         env=env,
         cwd=ROOT,
+        start_new_session=True,  # its workers with it: stopped together, never left behind
     )
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                settle(process.pid, deadline)  # the other workers finish starting too
                 return process
         except httpx.TransportError:
             time.sleep(0.2)
-    process.kill()
+    os.killpg(process.pid, signal.SIGKILL)
     raise SystemExit("server did not start")
 
 
+def _admin_url(url: str) -> str:
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def fresh_postgres(url: str, name: str) -> str:
+    import psycopg
+
+    with psycopg.connect(_admin_url(url), autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_postgres(url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(_admin_url(url).rsplit("/", 1)[0] + "/postgres", autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def main() -> None:
+    global KIOSKS, COUNTERS, SERVICES
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--database", help="default: a fresh SQLite file")
@@ -352,17 +446,42 @@ def main() -> None:
         action="append",
         help="also run the issue phase open-loop at this offered rate (tickets/s; may repeat)",
     )
+    parser.add_argument(
+        "--clients",
+        type=int,
+        action="append",
+        help=f"WebSocket clients of the fan-out phase (default {SUBSCRIBERS}; may repeat)",
+    )
+    parser.add_argument("--workers", type=int, default=1, help="server processes (PostgreSQL)")
+    parser.add_argument("--kiosks", type=int, default=KIOSKS)
+    parser.add_argument("--counters", type=int, default=COUNTERS)
+    parser.add_argument("--services", default=SERVICES, help="services the kiosks issue (AB)")
+    parser.add_argument("--calls", type=int, default=40, help="calls timed in the fan-out")
     args = parser.parse_args()
+    KIOSKS, COUNTERS, SERVICES = args.kiosks, args.counters, args.services
     workdir = Path(tempfile.mkdtemp(prefix="kolejka-bench-"))
     config = workdir / "bench.toml"
     bench_config(config)
     database = args.database or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    fresh = None
+    if database.startswith("postgresql"):  # a fresh database beside the one named
+        fresh = f"kolejka_bench_{os.getpid()}"
+        database = fresh_postgres(database, fresh)
     port = free_port()
-    server = start_server(database, config, port)
+    try:
+        run_phases(args, database, config, port)
+    finally:
+        if fresh is not None:
+            drop_postgres(database, fresh)
+
+
+def run_phases(args: argparse.Namespace, database: str, config: Path, port: int) -> None:
+    server = start_server(database, config, port, args.workers)
     url = f"http://127.0.0.1:{port}"
     print(
         f"kolejka bench: {database.split(':')[0]}, {os.cpu_count()} CPUs, "
-        f"{args.seconds:.0f} s per phase",
+        f"{args.seconds:.0f} s per phase, {args.workers} server process(es), "
+        f"{KIOSKS} kiosks on {SERVICES}, {COUNTERS} counters",
         flush=True,
     )
     try:
@@ -373,14 +492,17 @@ def main() -> None:
         if args.only in (None, "call"):
             asyncio.run(call_load(url, args.seconds))
         if args.only in (None, "fanout"):
-            asyncio.run(fanout(url))
+            for clients in args.clients or [SUBSCRIBERS]:
+                asyncio.run(fanout(url, clients, server.pid, args.calls))
     finally:
         server.send_signal(signal.SIGINT)
         try:
             server.wait(timeout=30)
         except subprocess.TimeoutExpired:  # never leave a busy server behind
-            server.kill()
+            os.killpg(server.pid, signal.SIGKILL)
             server.wait()
+        with contextlib.suppress(ProcessLookupError):  # nor a worker of it
+            os.killpg(server.pid, signal.SIGKILL)
 
 
 if __name__ == "__main__":

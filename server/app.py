@@ -123,9 +123,9 @@ def create_app(
         purger = asyncio.create_task(keep_house(services.db, services.clock))
         listener = None
         if services.db.is_postgres:
-            from server.pglisten import listen_forever
+            from server.pglisten import wake_across_processes
 
-            listener = asyncio.create_task(listen_forever(services.db.url, services.broadcaster))
+            listener = asyncio.create_task(wake_across_processes(services.db, services.broadcaster))
         try:
             yield
         finally:

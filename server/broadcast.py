@@ -43,6 +43,7 @@ class Broadcaster:
         self._subscribers: dict[int, set[Subscriber]] = {}
         self._wake: dict[int, asyncio.Event] = {}
         self._pumps: dict[int, asyncio.Task[None]] = {}
+        self._started: dict[int, asyncio.Event] = {}  # set once the pump has its start
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending: set[int] = set()
         self._pending_lock = threading.Lock()
@@ -59,6 +60,7 @@ class Broadcaster:
             with contextlib.suppress(asyncio.CancelledError):
                 await task
         self._pumps.clear()
+        self._started.clear()
 
     def wake_threadsafe(self, site_ids: Iterable[int]) -> None:
         """Called from worker threads after a commit (and by the NOTIFY listener).
@@ -91,15 +93,27 @@ class Broadcaster:
                 event.set()
 
     async def subscribe(self, site_id: int) -> Subscriber:
+        """Add a subscriber; it gets every event after the site's `last_seq` of the moment
+        its site's pump started (at the latest, now).
+
+        The pump is recorded before anything is awaited: every display and counter
+        reconnects within the same second after a restart, and each of them starting its
+        own pump made every event cost a read per subscriber. Whoever comes while the pump
+        reads its starting point waits for that one read."""
         sub = Subscriber(site_id, asyncio.Queue(self.queue_size))
         self._subscribers.setdefault(site_id, set()).add(sub)
-        if site_id not in self._pumps:
-            _epoch, last_seq = await to_thread.run_sync(self.reader.site_state, site_id)
+        started = self._started.get(site_id)
+        if started is None:
+            started = self._started[site_id] = asyncio.Event()
             wake = self._wake.setdefault(site_id, asyncio.Event())
-            wake.set()  # catch anything committed while we looked
             self._pumps[site_id] = asyncio.create_task(
-                self._pump(site_id, last_seq, wake), name=f"event-pump-{site_id}"
+                self._pump(site_id, started, wake), name=f"event-pump-{site_id}"
             )
+        try:
+            await started.wait()
+        except BaseException:
+            self.unsubscribe(sub)
+            raise
         return sub
 
     def unsubscribe(self, sub: Subscriber) -> None:
@@ -110,7 +124,19 @@ class Broadcaster:
     def subscriber_count(self, site_id: int) -> int:
         return len(self._subscribers.get(site_id, ()))
 
-    async def _pump(self, site_id: int, last: int, wake: asyncio.Event) -> None:
+    def pump_count(self) -> int:
+        return len(self._pumps)
+
+    async def _pump(self, site_id: int, started: asyncio.Event, wake: asyncio.Event) -> None:
+        while True:  # the starting point: everything after it goes to the subscribers
+            try:
+                _epoch, last = await to_thread.run_sync(self.reader.site_state, site_id)
+                break
+            except Exception:
+                log.exception("event pump for site %s cannot start; retrying", site_id)
+                await asyncio.sleep(0.5)
+        started.set()
+        wake.set()  # catch anything committed while we looked
         while True:
             await wake.wait()
             wake.clear()

@@ -1,20 +1,90 @@
-"""PostgreSQL LISTEN: wakes this process's event pumps when another process commits."""
+"""PostgreSQL wake-ups between server processes: NOTIFY after a commit, LISTEN for others'.
+
+A NOTIFY inside every write transaction made PostgreSQL take its one notification lock at
+each commit and hold it through the commit's flush, so the writers of every process (and
+every site) committed one after another. The notification goes out after the commit
+instead, from one connection per process, in a transaction that does not wait for its own
+flush; wake-ups that come while one is on its way join it. A wake-up carries no data (the
+pumps read the log by seq), so a lost one only delays: every pump also looks on its own
+every `BACKSTOP_S`, in case a process stopped between a commit and its notification.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
+import threading
+from collections.abc import Iterable
 
 import psycopg
 
 from server.broadcast import Broadcaster
+from server.db import Database
 from server.eventlog import NOTIFY_CHANNEL
 
 log = logging.getLogger(__name__)
+BACKSTOP_S = 2.0
 
 
 def libpq_url(sqlalchemy_url: str) -> str:
     return sqlalchemy_url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+class Notifier:
+    """Collects the sites whose log grew (from the threads that committed) and sends one
+    NOTIFY per site for all of them at a time."""
+
+    def __init__(self) -> None:
+        self._pending: set[int] = set()
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._ready = asyncio.Event()
+
+    def notify_threadsafe(self, site_ids: Iterable[int]) -> None:
+        """A `Database.after_commit` hook: runs in the thread that committed."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            return
+        with self._lock:
+            on_its_way = bool(self._pending)
+            self._pending.update(site_ids)
+        if not on_its_way:
+            with contextlib.suppress(RuntimeError):  # loop shutting down
+                loop.call_soon_threadsafe(self._ready.set)
+
+    async def run(self, url: str) -> None:
+        self._loop = asyncio.get_running_loop()
+        backoff = 0.5
+        while True:
+            try:
+                async with await psycopg.AsyncConnection.connect(
+                    libpq_url(url), autocommit=True
+                ) as conn:
+                    # The events are durable already; only the wake-up would wait.
+                    await conn.execute("SET synchronous_commit = off")
+                    backoff = 0.5
+                    while True:
+                        await self._ready.wait()
+                        self._ready.clear()
+                        with self._lock:
+                            sites, self._pending = self._pending, set()
+                        try:
+                            await conn.execute(
+                                "SELECT pg_notify(%s, site) FROM unnest(%s::text[]) AS site",
+                                (NOTIFY_CHANNEL, [str(s) for s in sorted(sites)]),
+                            )
+                        except BaseException:
+                            with self._lock:  # not sent: send with the next ones
+                                self._pending |= sites
+                            self._ready.set()
+                            raise
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("NOTIFY connection lost (%s); retrying in %.1fs", exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
 
 
 async def listen_forever(url: str, broadcaster: Broadcaster) -> None:
@@ -39,3 +109,21 @@ async def listen_forever(url: str, broadcaster: Broadcaster) -> None:
             log.warning("LISTEN connection lost (%s); retrying in %.1fs", exc, backoff)
             await asyncio.sleep(backoff)
             backoff = min(backoff * 2, 10.0)
+
+
+async def _backstop(broadcaster: Broadcaster) -> None:
+    while True:
+        await asyncio.sleep(BACKSTOP_S)
+        broadcaster.wake(list(broadcaster._wake))
+
+
+async def wake_across_processes(db: Database, broadcaster: Broadcaster) -> None:
+    """Run until cancelled: this process's commits notify the others, theirs wake us."""
+    notifier = Notifier()
+    db.after_commit.append(notifier.notify_threadsafe)
+    try:
+        await asyncio.gather(
+            notifier.run(db.url), listen_forever(db.url, broadcaster), _backstop(broadcaster)
+        )
+    finally:
+        db.after_commit.remove(notifier.notify_threadsafe)

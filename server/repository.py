@@ -458,12 +458,17 @@ def ahead_of_newest(
     """`ahead_of` for a walk-in ticket just inserted with arrival `now`, without counting
     the line: every waiting ticket of its class arrived before it (or at the same moment
     with a smaller id), so all of them are ahead. Checked, not assumed: if the clock went
-    back and a ticket of the class arrived "later", the line is counted after all."""
+    back and a ticket of the class arrived "later", the line is counted after all.
+
+    The totals count this ticket already on SQLite; on PostgreSQL they change at commit
+    (migration 0008), and the totals read are those of the tickets committed before."""
     params = {"service_id": service_id, "now": now}
-    including_me, latest = db.execute(_NEWEST_AHEAD[priority], params).one()
+    waiting, latest = db.execute(_NEWEST_AHEAD[priority], params).one()
     if latest is not None and latest > now:
         return ahead_of(db, service_id, ticket_id, priority.value, now, None, now)
-    return int(including_me) - 1
+    bind = db.get_bind() if isinstance(db, Session) else db
+    counted_already = bind.dialect.name != "postgresql"
+    return int(waiting) - 1 if counted_already else int(waiting)
 
 
 _WAITING_COUNT = sa.select(_waiting_in())

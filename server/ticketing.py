@@ -85,6 +85,8 @@ class QueueService:
         conn = session.connection()
         # Take the number first: a refusal below rolls it back with the transaction.
         sequence = repo.next_sequence(conn, site.id, local_now.date(), service.code)
+        # Arrival is read after the number's row lock: number order is arrival order.
+        now = max(now, self.clock.now())
         reason = availability(
             service.hours, local_now, sequence - 1, service.daily_limit, service.enabled
         )

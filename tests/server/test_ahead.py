@@ -28,6 +28,7 @@ from server.models import Clerk, QueueLength, Service, Site, Ticket
 from server.provisioning import apply_config
 from server.siteconfig import load_config
 from server.ticketing import QueueService
+from server.transactions import Transaction
 from tests.support import kiosk_actor
 
 NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
@@ -131,3 +132,45 @@ def test_queue_lengths_follow_every_change_and_newest_tickets_count_right(
                 session.execute(sa.text("DELETE FROM ticket WHERE id % 7 = 0"))
         kept, counted = _queue_lengths(site_db)
         assert kept == counted, step
+
+
+@pytest.fixture
+def pg_site_db(password_hash: str):
+    from server.siteconfig import parse_config
+    from tests.support import postgres_database, site_config_dict
+
+    for url in postgres_database():
+        db = Database(url)
+        db.upgrade()
+        apply_config(db, parse_config(site_config_dict(password_hash)))
+        yield db
+        db.dispose()
+
+
+@pytest.mark.postgres
+def test_a_ticket_being_issued_does_not_hold_its_queue_length_row(pg_site_db: Database) -> None:
+    """On PostgreSQL the totals change at commit (migration 0008): a transaction that has
+    inserted a waiting ticket and is still at work does not lock its service's row, so the
+    next issuing or call on the service does not wait for all of that work."""
+    db = pg_site_db
+    queue = QueueService(db, ManualClock(NOW))
+    kiosk = kiosk_actor(db)
+    first = queue.issue_ticket("test", kiosk, TicketCreate(service="A"))
+    with db.read() as session:
+        service = session.exec(select(Service).where(Service.code == "A")).one()
+    with db.write() as session:  # a second ticket, not committed yet
+        site = queue.writes.catalog.get(session.connection(), "test")
+        tx = Transaction(session, site, NOW, kiosk)
+        second = queue.issue_in(tx, TicketCreate(service="A"))
+        with db.engine.connect() as other:
+            waiting = other.execute(
+                sa.text(
+                    "SELECT waiting FROM queuelength WHERE service_id = :s "
+                    "AND priority = 'normal' FOR UPDATE NOWAIT"
+                ),
+                {"s": service.id},
+            ).scalar_one()  # raises "could not obtain lock" if the row is held
+            other.rollback()
+    assert (first.ahead, second.ahead, waiting) == (0, 1, 1)
+    kept, counted = _queue_lengths(db)
+    assert kept == counted == {(service.id, "normal"): 2}

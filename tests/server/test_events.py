@@ -2,6 +2,7 @@
 
 import asyncio
 import json
+import threading
 
 import pytest
 import websockets
@@ -156,3 +157,75 @@ def test_event_sequence_is_gap_free_and_refusals_log_nothing(live_server, kiosk,
     assert log.last_seq == before
     assert [e.seq for e in log.data] == list(range(1, before + 1))
     assert [e.type for e in log.data] == ["counter.opened", "ticket.issued", "ticket.called"]
+
+
+class CountingReader:
+    """The broadcaster's view of the read models, counting what its pumps read.
+
+    The first pump's start (`site_state`) is held until every client has subscribed, or
+    until a second start shows up: the clients are then certainly all "at the same
+    moment", whatever the machine's speed."""
+
+    def __init__(self, reads, broadcaster, site_id: int, clients: int) -> None:
+        self.reads, self.clients = reads, clients
+        self.starts = 0
+        self.seqs_read: list[int] = []
+        self.lock = threading.Condition()
+        self.subscribers = _NotifyingSet(self.lock)
+        broadcaster._subscribers[site_id] = self.subscribers
+
+    def _all_here(self) -> bool:
+        return self.starts > 1 or len(self.subscribers) >= self.clients
+
+    def site_state(self, site_id):
+        with self.lock:
+            self.starts += 1
+            self.lock.notify_all()
+            # The timeout only keeps a broken server from hanging the test run.
+            self.lock.wait_for(self._all_here, timeout=60)
+        return self.reads.site_state(site_id)
+
+    def events_after(self, site_id, after, limit=1000):
+        site, events = self.reads.events_after(site_id, after, limit)
+        with self.lock:
+            self.seqs_read += [e.seq for e in events]
+        return site, events
+
+
+class _NotifyingSet(set):
+    """A site's subscriber set that tells the reader above when one is added."""
+
+    def __init__(self, lock: threading.Condition) -> None:
+        super().__init__()
+        self.lock = lock
+
+    def add(self, item) -> None:
+        with self.lock:
+            super().add(item)
+            self.lock.notify_all()
+
+
+async def test_clients_connecting_together_share_one_pump_that_reads_each_event_once(
+    live_server,
+):
+    from kolejka.client import KolejkaClient
+    from tests.support import KIOSK_TOKEN
+
+    clients = 100
+    broadcaster = live_server.services.broadcaster
+    reader = CountingReader(live_server.services.reads, broadcaster, 1, clients)
+    broadcaster.reader = reader
+    url = ws_url(live_server.url, "test") + f"?token={DISPLAY_TOKEN}"
+    sockets = await asyncio.gather(*(websockets.connect(url) for _ in range(clients)))
+    for ws in sockets:
+        assert json.loads(await asyncio.wait_for(ws.recv(), 30))["type"] == "reset"
+    assert broadcaster.subscriber_count(1) == clients
+    with KolejkaClient(live_server.url, "test", KIOSK_TOKEN) as kiosk:
+        for _ in range(3):
+            await in_thread(kiosk.issue_ticket, "A")
+    for ws in sockets:
+        seqs = [json.loads(await asyncio.wait_for(ws.recv(), 30))["seq"] for _ in range(3)]
+        assert seqs == [1, 2, 3]
+    assert (reader.starts, broadcaster.pump_count()) == (1, 1)
+    assert sorted(reader.seqs_read) == [1, 2, 3], "each event is read once, for everyone"
+    await asyncio.gather(*(ws.close() for ws in sockets))
