@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import weakref
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -222,6 +224,22 @@ def _head_statement() -> Any:
 
 
 _HEAD = _head_statement()
+# The first compilation of this ORM statement is not safe against itself: counters calling
+# at once in a fresh process had it answer NoSuchColumnError ('anon_1.id') on PostgreSQL
+# for the life of the process. Its first run on each engine goes alone; after that every
+# thread uses the compiled copy in the engine's cache.
+_HEAD_COMPILED_ON: weakref.WeakSet[Any] = weakref.WeakSet()
+_HEAD_FIRST_RUN = threading.Lock()
+
+
+def _waiting_heads(session: Session, params: dict[str, Any]) -> list[Ticket]:
+    engine = session.get_bind()
+    if engine in _HEAD_COMPILED_ON:
+        return list(session.execute(_HEAD, params).scalars())
+    with _HEAD_FIRST_RUN:
+        heads = list(session.execute(_HEAD, params).scalars())
+        _HEAD_COMPILED_ON.add(engine)
+    return heads
 
 
 def candidate(ticket: Ticket, service_code: str, target_number: int | None) -> Candidate:
@@ -259,7 +277,7 @@ def head_candidates(
             "limit": per_service,
         }
         heads = []
-        for ticket in session.execute(_HEAD, params).scalars():
+        for ticket in _waiting_heads(session, params):
             target = counter.number if ticket.target_counter_id == counter.id else None
             heads.append((ticket, candidate(ticket, service.code, target)))
         heads.sort(key=lambda pair: queue_key(pair[1], now))
