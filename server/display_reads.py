@@ -17,6 +17,7 @@ class SitePosition(NamedTuple):
     id: int
     epoch: str
     last_seq: int
+    timezone: str  # the board's clock shows the office's time, not the TV's
 
 
 def site_position(db: Database, code: str) -> SitePosition:
@@ -24,7 +25,7 @@ def site_position(db: Database, code: str) -> SitePosition:
     with db.read() as session:
         site = repo.site_by_code(session, code)
         assert site.id is not None
-        return SitePosition(site.id, site.epoch, site.last_seq)
+        return SitePosition(site.id, site.epoch, site.last_seq, site.timezone)
 
 
 def display_zone(db: Database, actor: Actor, site_id: int) -> list[int]:

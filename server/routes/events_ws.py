@@ -46,7 +46,7 @@ async def event_stream(
         if not token:
             raise DomainError("not_authenticated")
         actor = await to_thread.run_sync(resolve_token, services, token)
-        site_id, current_epoch, last_seq = await to_thread.run_sync(
+        site_id, current_epoch, last_seq, _timezone = await to_thread.run_sync(
             site_position, services.db, site
         )
     except DomainError as exc:

@@ -35,10 +35,12 @@ SITE_CODE = r"^[a-z0-9][a-z0-9-]{0,39}$"
 PAGE_HEADERS = page_headers(connect_src="'self' ws: wss:")
 
 
-def render_page(site: str, zone: list[int] | None = None) -> str:
-    """The page with its boot data: site, device zone, captions (no token, no queue data)."""
+def render_page(site: str, zone: list[int] | None = None, timezone: str | None = None) -> str:
+    """The page with its boot data: site, its time zone, device zone, captions (no token,
+    no queue data)."""
     boot = {
         "site": site,
+        "timezone": timezone,
         "zone": zone or None,
         "languages": list(LANGUAGES),
         "captions": captions_by_language(),
@@ -53,10 +55,9 @@ def display_page(
     token: Annotated[str | None, Query(max_length=200)] = None,
 ) -> HTMLResponse:
     """The hall board page for `site` (404 when the site is unknown)."""
-    site_id = site_position(services.db, site).id
-    return HTMLResponse(
-        render_page(site, _device_zone(services, site_id, token)), headers=PAGE_HEADERS
-    )
+    position = site_position(services.db, site)
+    zone = _device_zone(services, position.id, token)
+    return HTMLResponse(render_page(site, zone, position.timezone), headers=PAGE_HEADERS)
 
 
 def _device_zone(services: Services, site_id: int, token: str | None) -> list[int]:

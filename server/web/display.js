@@ -339,16 +339,24 @@
 
   // --- the clock ----------------------------------------------------------------------
 
-  var dateFormat = null;
+  // The office's time, whatever zone the TV is set to.
+  var dateFormat = null, timeFormat = null;
   try {
-    dateFormat = new Intl.DateTimeFormat("pl", { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+    var zoneOption = boot.timezone ? { timeZone: boot.timezone } : {};
+    dateFormat = new Intl.DateTimeFormat("pl", Object.assign({ weekday: "long", day: "numeric", month: "long", year: "numeric" }, zoneOption));
+    timeFormat = new Intl.DateTimeFormat("pl", Object.assign({ hour: "2-digit", minute: "2-digit", hourCycle: "h23" }, zoneOption));
   } catch (err) {
-    dateFormat = null;
+    dateFormat = timeFormat = null;
   }
   function tick() {
     var now = new Date();
-    var hh = ("0" + now.getHours()).slice(-2), mm = ("0" + now.getMinutes()).slice(-2);
-    setText($("clock-time"), hh + ":" + mm);
+    var hhmm = ("0" + now.getHours()).slice(-2) + ":" + ("0" + now.getMinutes()).slice(-2);
+    if (timeFormat) {
+      var parts = {};
+      timeFormat.formatToParts(now).forEach(function (part) { parts[part.type] = part.value; });
+      hhmm = parts.hour + ":" + parts.minute;
+    }
+    setText($("clock-time"), hhmm);
     setText($("clock-date"), dateFormat ? dateFormat.format(now) : now.toDateString());
   }
 

@@ -192,3 +192,26 @@ def test_the_web_board_resumes_after_a_server_restart_without_missing_a_call(
             headers={"Authorization": f"Bearer {DISPLAY_TOKEN}"},
         ).json()["last_seq"]
     )
+
+
+def test_the_board_clock_shows_the_offices_time_whatever_the_tvs_zone(
+    sqlite_server: LiveServer,
+) -> None:
+    from datetime import UTC, datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    page = httpx.get(f"{sqlite_server.url}/display/test?token={DISPLAY_TOKEN}").text
+    assert boot_data(page)["timezone"] == "Europe/Warsaw"
+    with Browser() as chromium:
+        chromium.send("Emulation.setTimezoneOverride", timezoneId="Asia/Tokyo")  # the TV's
+        before = datetime.now(UTC)
+        chromium.open(f"{sqlite_server.url}/display/test?token={DISPLAY_TOKEN}")
+        shown = chromium.wait_for("(document.getElementById('clock-time') || {}).textContent || ''")
+        after = datetime.now(UTC)
+    warsaw = ZoneInfo("Europe/Warsaw")
+    # the minute may turn while the page loads: either side of it is right
+    expected = {
+        (moment.astimezone(warsaw)).strftime("%H:%M")
+        for moment in (before, after, before + (after - before) / 2, after + timedelta(0))
+    }
+    assert shown in expected, (shown, expected)
