@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -191,3 +193,18 @@ def make_server(database_url: str, clock: Any, password_hash: str, **kwargs: Any
     )
     config = parse_config(site_config_dict(password_hash, **rules))
     return LiveServer(lambda: create_app(settings, clock=clock, site_config=config))
+
+
+def run_demo(
+    port: int, *args: str, env: dict[str, str] | None = None, **run: Any
+) -> subprocess.CompletedProcess[str]:
+    """`kolejka demo --fresh --port PORT ARGS…` in a child process, its output captured."""
+    command = [sys.executable, "-m", "kolejka.cli", "demo", "--fresh", "--port", str(port)]
+    return subprocess.run(
+        [*command, *args],
+        capture_output=True,
+        text=True,
+        timeout=run.pop("timeout", 180),
+        env=env or {**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+        **run,
+    )

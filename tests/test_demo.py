@@ -1,34 +1,14 @@
 """`kolejka demo` starts the server with the demo office and opens the app windows."""
 
-import os
 import subprocess
 import sys
 
-from tests.support import free_port
+from tests.support import free_port, run_demo
 
 
 def test_demo_runs_headless_and_quits_cleanly(tmp_path):
     port = free_port()
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kolejka.cli",
-            "demo",
-            "--fresh",
-            "--port",
-            str(port),
-            "--quit-after",
-            "5",
-            "--print-dir",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        env=env,
-    )
+    result = run_demo(port, "--quit-after", "5", "--print-dir", str(tmp_path))
     assert result.returncode == 0, result.stderr[-2000:]
     assert f"http://127.0.0.1:{port}" in result.stdout
     assert "Traceback" not in result.stderr

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import LiveServer, free_port
+from tests.support import LiveServer, free_port, run_demo
 from tests.xvfb import xvfb
 
 pytestmark = pytest.mark.gui
@@ -67,23 +67,12 @@ def test_each_app_opens_on_an_x_display(
 
 def test_the_demo_runs_on_an_x_display(x_display: str, tmp_path: Path) -> None:
     port = free_port()
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kolejka.cli",
-            "demo",
-            "--fresh",
-            "--port",
-            str(port),
-            "--quit-after",
-            "5",
-            "--print-dir",
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
+    result = run_demo(
+        port,
+        "--quit-after",
+        "5",
+        "--print-dir",
+        str(tmp_path),
         env=xcb_env(x_display),
         cwd=ROOT,
     )

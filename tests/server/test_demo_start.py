@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import ipaddress
 import itertools
-import os
 import socket
-import subprocess
-import sys
 
 import pytest
 
 from kolejka.demo import lan_address, listen_host, public_url, startup_text, tile
-from tests.support import free_port
+from tests.support import free_port, run_demo
 
 
 def test_the_start_up_text_names_every_account_the_web_board_and_how_to_stop() -> None:
@@ -80,25 +77,14 @@ def test_three_windows_sit_side_by_side_without_overlapping() -> None:
 
 def test_the_demo_prints_its_board_address_with_the_public_url(tmp_path: object) -> None:
     port = free_port()
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "kolejka.cli",
-            "demo",
-            "--fresh",
-            "--no-gui",
-            "--port",
-            str(port),
-            "--public-url",
-            f"http://127.0.0.1:{port}",
-            "--quit-after",
-            "1",
-        ],
-        capture_output=True,
-        text=True,
+    result = run_demo(
+        port,
+        "--no-gui",
+        "--public-url",
+        f"http://127.0.0.1:{port}",
+        "--quit-after",
+        "1",
         timeout=120,
-        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert f"http://127.0.0.1:{port}/display/demo?token=demo-display-token-0001" in result.stdout
