@@ -28,6 +28,16 @@ def extracted() -> dict[str, int | None]:
             msgid = message[0] if isinstance(message, tuple) else message
             if msgid:
                 found.setdefault(msgid, lineno)
+    # Server-rendered pages (server/templating.py): `_()` and `{% trans %}` in templates.
+    for _filename, lineno, message, _comments, _context in extract_from_dir(
+        str(ROOT / "server" / "web"),
+        method_map=[("**.html", "jinja2.ext:babel_extract")],
+        options_map={"**.html": {"extensions": "jinja2.ext.i18n", "trimmed": "true"}},
+        keywords=KEYWORDS,
+    ):
+        msgid = message[0] if isinstance(message, tuple) else message
+        if msgid:
+            found.setdefault(msgid, lineno)
     return found
 
 

@@ -1,0 +1,17 @@
+"""The server-rendered pages' templates translate through the catalogues and escape."""
+
+from server.templating import environment
+
+
+def test_templates_translate_in_the_page_language():
+    source = '{{ _("Your number") }}'
+    assert (
+        environment("pl").from_string(source).render()
+        != environment("en").from_string(source).render()
+    )
+    assert environment("en").from_string(source).render() == "Your number"
+
+
+def test_values_are_escaped():
+    page = environment("en").from_string("<p>{{ name }}</p>").render(name="<script>")
+    assert page == "<p>&lt;script&gt;</p>"
