@@ -40,7 +40,10 @@ NOTICES: dict[str, tuple[str, str]] = {
     ),
     "appointment_forged": (
         _CHECKIN_TITLE,
-        N_("This code is not a valid booking confirmation."),
+        N_(
+            "This code is not a valid booking confirmation. "
+            "Please scan the code on your confirmation again or ask at the information desk."
+        ),
     ),
     "appointment_too_early": (
         _CHECKIN_TITLE,
@@ -55,10 +58,22 @@ NOTICES: dict[str, tuple[str, str]] = {
     ),
     "appointment_used": (
         _CHECKIN_TITLE,
-        N_("This booking has already been used to take a ticket."),
+        N_(
+            "This booking has already been used to take a ticket. "
+            "If you have lost the ticket, please ask at the information desk."
+        ),
     ),
-    "appointment_cancelled": (_CHECKIN_TITLE, N_("This booking was cancelled.")),
-    "appointment_other_site": (_CHECKIN_TITLE, N_("This booking is for another office.")),
+    "appointment_cancelled": (
+        _CHECKIN_TITLE,
+        N_(
+            "This booking was cancelled. "
+            "Please take a ticket for your matter or ask at the information desk."
+        ),
+    ),
+    "appointment_other_site": (
+        _CHECKIN_TITLE,
+        N_("This booking is for another office: its address is on your confirmation."),
+    ),
 }
 _UNKNOWN_NOTICE = (
     N_("Sorry, something went wrong"),
@@ -104,6 +119,15 @@ def waiting_text(language: str, waiting: int) -> str:
         translator(language)
         .ngettext("{n} person waiting", "{n} people waiting", waiting)
         .format(n=waiting)
+    )
+
+
+def service_meta(language: str, waiting: int, estimated_wait_s: int | None) -> str:
+    """A service tile's line: '3 people waiting · about 10 min', or only 'No queue'."""
+    if waiting == 0:
+        return wait_text(language, 0, estimated_wait_s)
+    return f"{waiting_text(language, waiting)}  ·  " + wait_text(
+        language, waiting, estimated_wait_s
     )
 
 

@@ -19,6 +19,9 @@ from printers.errors import PrinterConfigError
 
 REGULAR = "DejaVuSansMono.ttf"
 BOLD = "DejaVuSansMono-Bold.ttf"
+# Magnified lines (the number, the matter) as a printer's own font draws them: a plain,
+# undotted zero and full-width letters, not the mono face stretched tall.
+DISPLAY = "DejaVuSans-Bold.ttf"
 SYSTEM_DIRS = (
     Path("/usr/share/fonts/truetype/dejavu"),
     Path("/usr/share/fonts/dejavu"),
@@ -30,8 +33,11 @@ SYSTEM_DIRS = (
 class FontFiles:
     regular: Path
     bold: Path
+    display: Path | None = None
 
-    def font(self, *, bold: bool, size: int) -> ImageFont.FreeTypeFont:
+    def font(self, *, bold: bool, size: int, magnified: bool = False) -> ImageFont.FreeTypeFont:
+        if magnified and self.display is not None:
+            return _load(self.display, size)
         return _load(self.bold if bold else self.regular, size)
 
 
@@ -59,7 +65,8 @@ def find_fonts(font_dir: Path | None = None) -> FontFiles:
     for directory in candidates:
         regular, bold = directory / REGULAR, directory / BOLD
         if regular.is_file() and bold.is_file():
-            return FontFiles(regular, bold)
+            display = directory / DISPLAY
+            return FontFiles(regular, bold, display if display.is_file() else None)
     searched = ", ".join(str(d) for d in candidates)
     raise PrinterConfigError(
         f"font_dir: {REGULAR} and {BOLD} not found in {searched}; install Debian's "

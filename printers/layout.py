@@ -91,6 +91,7 @@ class Layout:
 
 MAX_NUMBER_SCALE = 7
 QR_MODULE_DOTS = {58: 5, 80: 6}
+MAX_SERVICE_LINES = 3  # of the matter's name in double size; longer names print in bold
 
 
 def ticket_layout(ticket: TicketPrint, width_mm: int, *, columns: int | None = None) -> Layout:
@@ -113,7 +114,7 @@ def ticket_layout(ticket: TicketPrint, width_mm: int, *, columns: int | None = N
     out.append(TextLine(ticket.number, width=scale, height=scale, bold=True))
     if ticket.priority:
         out.append(TextLine(f" {_('Priority ticket')} ", bold=True, invert=True))
-    out += _wrapped(ticket.service_name, cols, height=2, bold=True)
+    out += _service_lines(ticket.service_name, cols)
     if ticket.appointment_at is not None:
         when = format_time(ticket.appointment_at, "short", locale=_locale(ticket.language))
         out += _wrapped(_("Appointment at {time}").format(time=_plain(when)), cols, bold=True)
@@ -135,6 +136,14 @@ def ticket_layout(ticket: TicketPrint, width_mm: int, *, columns: int | None = N
     out.append(TextLine(_issued_text(ticket.issued_at, ticket.language)))
     out.append(Cut())
     return Layout(width_mm=width_mm, columns=cols, elements=tuple(out))
+
+
+def _service_lines(name: str, columns: int) -> list[Element]:
+    """The matter in double size where it takes at most three lines, else in bold."""
+    large = _wrapped(name, columns, width=2, height=2, bold=True)
+    if len(large) <= MAX_SERVICE_LINES:
+        return large
+    return _wrapped(name, columns, bold=True)
 
 
 def _wrapped(

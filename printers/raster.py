@@ -34,7 +34,10 @@ def render_text_line(line: TextLine, dots: int, fonts: FontFiles) -> Image.Image
     if line.text:
         # Draw at the cell height, then squeeze or stretch across to the cell width, as a
         # printer's width magnification does.
-        font = fonts.font(bold=line.bold, size=FONT_SIZE_PER_CELL * line.height)
+        magnified = line.width > 1 or line.height > 1
+        font = fonts.font(
+            bold=line.bold, size=FONT_SIZE_PER_CELL * line.height, magnified=magnified
+        )
         ascent, descent = font.getmetrics()
         natural = max(1, round(font.getlength(line.text)))
         drawn = Image.new("L", (natural, height), paper)

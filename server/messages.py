@@ -65,11 +65,22 @@ MESSAGES: dict[str, str] = {
         "Move or cancel them first."
     ),
     # appointments (server/appointments.py)
-    "appointment_forged": N_("This code is not a valid booking confirmation."),
+    "appointment_forged": N_(
+        "This code is not a valid booking confirmation. "
+        "Please scan the code on your confirmation again or ask at the information desk."
+    ),
     "appointment_unknown": N_("We cannot find this booking code. Please check it and try again."),
-    "appointment_other_site": N_("This booking is for another office."),
-    "appointment_cancelled": N_("This booking was cancelled."),
-    "appointment_used": N_("This booking has already been used to take a ticket."),
+    "appointment_other_site": N_(
+        "This booking is for another office: its address is on your confirmation."
+    ),
+    "appointment_cancelled": N_(
+        "This booking was cancelled. "
+        "Please take a ticket for your matter or ask at the information desk."
+    ),
+    "appointment_used": N_(
+        "This booking has already been used to take a ticket. "
+        "If you have lost the ticket, please ask at the information desk."
+    ),
     "appointment_too_early": N_("Check-in for this appointment opens at {opens}."),
     "appointment_too_late": N_("Check-in for this appointment closed at {closed}."),
     "appointment_not_found": N_("There is no appointment {appointment}."),

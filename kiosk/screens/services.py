@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from kiosk.flow import AppointmentOpened, Back, GroupOpened, PriorityToggled, ServiceChosen
 from kiosk.screens.base import ScreenBase, View, pick_name
-from kiosk.texts import unavailable_label, wait_text, waiting_text
+from kiosk.texts import service_meta, unavailable_label, waiting_text
 from kiosk.widgets import CardButton, ToggleButton, button, clear_layout, label
 from kolejka.schemas import ServicePublic
 
@@ -73,9 +73,7 @@ def cards_for(view: View) -> list[Card]:
 
 
 def _service_card(service: ServicePublic, lang: str) -> Card:
-    meta = f"{waiting_text(lang, service.waiting)}  ·  " + wait_text(
-        lang, service.waiting, service.estimated_wait_s
-    )
+    meta = service_meta(lang, service.waiting, service.estimated_wait_s)
     reason = None if service.available else unavailable_label(lang, service.unavailable_reason)
     return Card(
         key=f"service-{service.code}",

@@ -68,7 +68,7 @@ def test_a_name_missing_in_the_visitors_language_falls_back_to_english() -> None
 def test_typed_codes_show_as_printed_and_start_texts_pair_languages() -> None:
     assert grouped("ABCDEF12") == "ABCD-EF12"
     assert in_pairs(("pl", "en", "uk"), "Choose your language") == (
-        "Wybierz język  ·  Choose your language\nОберіть мову"
+        "Wybór języka  ·  Choose your language\nОберіть мову"
     )
 
 

@@ -15,6 +15,7 @@ from kiosk.texts import (
     minutes_text,
     notice_text,
     out_of_order_text,
+    service_meta,
     unavailable_label,
     wait_text,
     waiting_text,
@@ -51,6 +52,9 @@ def test_every_kiosk_phrase_is_translated(language: str) -> None:
 
 def test_waits_read_naturally() -> None:
     assert wait_text("en", 0, None) == "No queue"
+    # An empty queue is said once, not "0 people waiting · No queue".
+    assert service_meta("en", 0, None) == "No queue"
+    assert service_meta("pl", 3, 600) == "3 osoby w kolejce  ·  " + "ok. 10 min".replace(" ", NBSP)
     assert wait_text("pl", 3, None) == "Czas oczekiwania nieznany"
     assert wait_text("uk", 3, 600) == "близько 10 хв".replace(" ", NBSP)
     assert minutes_text("en", 20) == "about 1 min".replace(" ", NBSP)  # never "about 0 min"
@@ -84,7 +88,7 @@ def test_waiting_counts_use_the_languages_plural_forms(language: str, n: int, te
 
 def test_nobody_ahead_is_said_in_words() -> None:
     assert ahead_text("uk", 0) == "Перед вами нікого немає."
-    assert ahead_text("pl", 4) == "4 osoby przed Tobą"
+    assert ahead_text("pl", 4) == "4 osoby przed Państwem"
 
 
 @pytest.mark.parametrize("code", sorted(NOTICES))
@@ -102,7 +106,7 @@ def test_appointment_refusals_are_told_apart() -> None:
 
 
 def test_unavailable_services_and_the_out_of_order_reason_are_in_words() -> None:
-    assert unavailable_label("pl", "daily_limit_reached") == "Brak numerków na dziś"
+    assert unavailable_label("pl", "daily_limit_reached") == "Brak biletów na dziś"
     assert unavailable_label("en", None) == "Not available"
     assert out_of_order_text("uk", server_up=False, printer_fault="paper_out") == (
         "Немає зв'язку з системою електронної черги."

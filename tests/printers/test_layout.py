@@ -15,7 +15,12 @@ def texts(language: str, width: int = 80, **changes: object) -> list[str]:
 @pytest.mark.parametrize(
     ("language", "your_number", "ahead", "wait"),
     [
-        ("pl", "Twój numer", "4 osoby przed Tobą", "Przewidywany czas oczekiwania: ok. 25 min"),
+        (
+            "pl",
+            "Numer biletu",
+            "4 osoby przed Państwem",
+            "Przewidywany czas oczekiwania: ok. 25 min",
+        ),
         ("en", "Your number", "4 people ahead of you", "Estimated wait: about 25 min"),
         ("ru", "Ваш номер", "Перед вами 4 человека", "Примерное время ожидания: около 25 мин"),
         ("uk", "Ваш номер", "Перед вами 4 людини", "Орієнтовний час очікування: близько 25 хв"),
@@ -34,10 +39,10 @@ def test_ticket_text_is_in_the_visitors_language(language, your_number, ahead, w
 @pytest.mark.parametrize(
     ("language", "n", "expected"),
     [
-        ("pl", 1, "1 osoba przed Tobą"),
-        ("pl", 3, "3 osoby przed Tobą"),
-        ("pl", 5, "5 osób przed Tobą"),
-        ("pl", 22, "22 osoby przed Tobą"),
+        ("pl", 1, "1 osoba przed Państwem"),
+        ("pl", 3, "3 osoby przed Państwem"),
+        ("pl", 5, "5 osób przed Państwem"),
+        ("pl", 22, "22 osoby przed Państwem"),
         ("ru", 1, "Перед вами 1 человек"),
         ("ru", 5, "Перед вами 5 человек"),
         ("uk", 2, "Перед вами 2 людини"),
@@ -50,7 +55,7 @@ def test_people_ahead_uses_the_languages_plural_forms(language, n, expected):
 
 
 def test_nobody_ahead_says_so():
-    assert "Nikt nie czeka przed Tobą." in texts("pl", ahead=0)
+    assert "Nikt nie czeka przed Państwem." in texts("pl", ahead=0)
 
 
 def test_unknown_ahead_prints_no_such_line():
@@ -126,8 +131,30 @@ def test_every_line_fits_the_paper(width, columns):
     for element in layout:
         if isinstance(element, TextLine):
             assert len(element.text) * element.width <= columns, element
-    service = [e.text for e in layout if isinstance(e, TextLine) and e.height == 2]
-    assert " ".join(service) == long_name  # wrapped, not cut short
+    assert " ".join(service_lines(layout)) == long_name  # wrapped, not cut short
+
+
+def service_lines(layout) -> list[str]:
+    """The matter's lines: the text lines between the big number and the next rule."""
+    elements = list(layout)
+    start = next(i for i, e in enumerate(elements) if isinstance(e, TextLine) and e.width > 1)
+    lines = []
+    for element in elements[start + 1 :]:
+        if not isinstance(element, TextLine):
+            break
+        lines.append(element)
+    return [line.text for line in lines if line.bold]
+
+
+@pytest.mark.parametrize("width", [58, 80])
+def test_the_matter_prints_large_when_it_fits_three_lines_else_in_bold(width):
+    short = ticket_layout(ticket(service_name="Odbiór karty pobytu"), width)
+    large = [e for e in short if isinstance(e, TextLine) and e.text in service_lines(short)]
+    assert large and all(e.width == 2 and e.height == 2 for e in large)
+    long_name = "Wniosek o udzielenie zezwolenia na pobyt czasowy i pracę dla cudzoziemca"
+    long = ticket_layout(ticket(service_name=long_name), width)
+    plain = [e for e in long if isinstance(e, TextLine) and e.text in service_lines(long)]
+    assert plain and all(e.width == 1 and e.height == 1 and e.bold for e in plain)
 
 
 def test_a_long_number_is_magnified_less():

@@ -69,3 +69,14 @@ def test_qr_picture_decodes_to_its_data(tmp_path):
 def test_a_ticket_picture_is_the_printers_dot_width():
     assert render_layout(ticket_layout(ticket(), 58), FONTS).width == 384
     assert render_layout(ticket_layout(ticket(), 80), FONTS).width == 576
+
+
+def test_the_big_number_has_a_plain_zero_not_a_dotted_one():
+    # The middle of a magnified "0" is paper: DejaVu Sans Mono's dotted zero would ink it.
+    image = render_text_line(TextLine("0", width=6, height=6, bold=True), 576, find_fonts())
+    grey = image.convert("L")
+    box = Image.eval(grey, lambda v: 255 - v).getbbox()
+    assert box is not None
+    left, top, right, bottom = box
+    middle = grey.getpixel(((left + right) // 2, (top + bottom) // 2))
+    assert middle == 255

@@ -192,9 +192,9 @@ def test_the_page_carries_the_state_and_captions_but_nothing_else(
     assert set(boot["captions"]) == {"pl", "en", "ru", "uk"}
     assert boot["captions"]["uk"]["go_to"] == "Пройдіть до вікна"
     assert boot["captions"]["pl"]["ahead"] == [
-        "{n} osoba przed Tobą",
-        "{n} osoby przed Tobą",
-        "{n} osób przed Tobą",
+        "{n} osoba przed Państwem",
+        "{n} osoby przed Państwem",
+        "{n} osób przed Państwem",
     ]
     assert set(boot) == {
         "public_id",
@@ -337,7 +337,7 @@ def test_the_page_says_when_the_server_is_out_of_reach_and_recovers(
     mine = kiosk.issue_ticket("A", language="pl")
     phone.open(f"{sqlite_server.url}/t/{mine.public_id}?lang=pl")
     phone.wait_for("document.body.dataset.status === 'waiting'")
-    assert text(phone, "ahead") == "Nikt nie czeka przed Tobą."
+    assert text(phone, "ahead") == "Nikt nie czeka przed Państwem."
     sqlite_server.stop()
     phone.wait_for("document.body.dataset.connection === 'offline'", timeout=60)
     assert text(phone, "offline") == "Brak połączenia z serwerem. Ponowne łączenie…"
