@@ -14,9 +14,9 @@ from server import repository as repo
 from server.actors import Actor, require_clerk
 from server.eventlog import append_event
 from server.models import Counter
+from server.presenters import counter_public
 from server.ticket_rows import client_at
 from server.transactions import Transaction, Write, WriteRunner
-from server.views import counter_public
 
 EVENTS = {
     CounterAction.OPEN: EventType.COUNTER_OPENED,

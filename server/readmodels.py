@@ -34,8 +34,8 @@ from server.clock import Clock
 from server.db import Database
 from server.estimate_inputs import estimate_inputs
 from server.models import Device, Event, Site, Ticket
+from server.presenters import counter_public, ticket_public
 from server.siteconfig import opening_hours_from_json
-from server.views import counter_public, ticket_public
 
 RECENT_CALLS = 10
 TRANSFERRED = EventType.TICKET_TRANSFERRED

@@ -39,9 +39,9 @@ from server.clock import Clock
 from server.db import Database
 from server.eventlog import append_event
 from server.models import Counter, Service, Ticket
+from server.presenters import ticket_public
 from server.ticket_rows import client_at, progress_of, write_progress
 from server.transactions import Transaction, Write, WriteRunner
-from server.views import ticket_public
 
 # A clerk's action on the ticket at their counter: one of kolejka.core.tickets' functions.
 Action = Callable[..., TicketProgress]
