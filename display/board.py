@@ -16,16 +16,26 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import ValidationError
 
+from kolejka.core.events import CALL_EVENTS, COUNTER_PREFIX, TICKET_PREFIX, EventType
 from kolejka.core.states import TicketStatus
-from kolejka.schemas import CallPublic, CounterPublic, EventPublic, QueueSnapshot, TicketPublic
+from kolejka.schemas import (
+    CallPublic,
+    CounterEventPayload,
+    CounterPublic,
+    EventPublic,
+    QueueSnapshot,
+    TicketEventPayload,
+    TicketPublic,
+)
 
-M = TypeVar("M", TicketPublic, CounterPublic)
+# What the board reads of an event: the ticket of every ticket.* type (a transfer's
+# payload is a TicketEventPayload and more), the counter of every counter.* type.
+Payload = TypeVar("Payload", TicketEventPayload, CounterEventPayload)
 
-CALL_EVENTS = frozenset({"ticket.called", "ticket.recalled"})
 DEFAULT_HISTORY = 6
 
 
@@ -163,7 +173,7 @@ class Board:
     # --- applying events ------------------------------------------------------------
 
     def apply(self, event: EventPublic) -> BoardUpdate:
-        if event.type == "reset":
+        if event.type == EventType.RESET:
             try:
                 snapshot = QueueSnapshot.model_validate(event.payload)
             except ValidationError as exc:
@@ -173,13 +183,14 @@ class Board:
         if event.epoch == self.epoch and self.seq is not None and event.seq <= self.seq:
             return BoardUpdate(ignored=True)
         announce: tuple[BoardCall, ...] = ()
-        if event.type.startswith("ticket."):
-            ticket = _parse(TicketPublic, event, "ticket")
+        if event.type.startswith(TICKET_PREFIX):
+            ticket = _parse(TicketEventPayload, event, "ticket").ticket
             self._track_waiting(ticket)
             if event.type in CALL_EVENTS and self.in_zone(ticket.counter):
-                announce = (self._push_call(ticket, event.at, event.type == "ticket.recalled"),)
-        elif event.type.startswith("counter."):
-            self._track_counter(_parse(CounterPublic, event, "counter"))
+                recall = event.type == EventType.TICKET_RECALLED
+                announce = (self._push_call(ticket, event.at, recall),)
+        elif event.type.startswith(COUNTER_PREFIX):
+            self._track_counter(_parse(CounterEventPayload, event, "counter").counter)
         self.epoch = event.epoch
         self.seq = event.seq
         return BoardUpdate(announce=announce)
@@ -254,17 +265,21 @@ def _from_call(call: CallPublic) -> BoardCall:
     )
 
 
-def _parse(model: type[M], event: EventPublic, key: str) -> M:
-    raw: Any = event.payload.get(key)
-    if not isinstance(raw, dict):
+def _parse(model: type[Payload], event: EventPublic, key: str) -> Payload:
+    """The event's payload as `model`, whose one field the board needs is `key`."""
+    if not isinstance(event.payload.get(key), dict):
         raise BoardError(event.type, event.seq, f"payload has no {key!r} object")
     try:
-        return model.model_validate(raw)
+        return model.model_validate(event.payload)
     except ValidationError as exc:
-        raise BoardError(event.type, event.seq, _first_error(exc)) from None
+        raise BoardError(event.type, event.seq, _first_error(exc, within=key)) from None
 
 
-def _first_error(exc: ValidationError) -> str:
+def _first_error(exc: ValidationError, within: str | None = None) -> str:
+    """The first complaint, placed within the `within` object when it is in one."""
     err = exc.errors()[0]
-    where = ".".join(str(p) for p in err.get("loc", ()))
+    loc = tuple(err.get("loc", ()))
+    if within is not None and loc[:1] == (within,):
+        loc = loc[1:]
+    where = ".".join(str(p) for p in loc)
     return f"{where}: {err.get('msg', 'invalid')}"

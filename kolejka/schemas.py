@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
+from kolejka.core.events import EventType
 from kolejka.core.states import CounterState, Priority, TicketStatus
 
 Language = Literal["pl", "en", "ru", "uk"]
@@ -235,6 +236,62 @@ class EventPublic(Model):
     payload: dict[str, Any]
 
 
+# One payload model per event type (kolejka.core.events.EventType); the log stores and the
+# wire carries `model_dump(mode="json")` of it. docs/events.md describes each.
+
+
+class TicketEventPayload(Model):
+    """Every ticket.* type but ticket.transferred: the ticket as it is after the change."""
+
+    ticket: TicketPublic
+
+
+class TicketTransferredPayload(TicketEventPayload):
+    from_service: str
+    from_counter: int
+
+
+class CounterEventPayload(Model):
+    counter: CounterPublic
+
+
+class PrinterStatusPayload(Model):
+    device: str = Field(description="The kiosk's name.")
+    status: PrinterState
+    detail: str | None
+
+
+class SiteConfiguredPayload(Model):
+    by: str = Field(description="Who put the configuration (the actor's name).")
+
+
+EventPayload = (
+    QueueSnapshot
+    | TicketEventPayload
+    | TicketTransferredPayload
+    | CounterEventPayload
+    | PrinterStatusPayload
+    | SiteConfiguredPayload
+)
+
+EVENT_PAYLOADS: dict[EventType, type[EventPayload]] = {
+    EventType.RESET: QueueSnapshot,
+    EventType.TICKET_ISSUED: TicketEventPayload,
+    EventType.TICKET_CALLED: TicketEventPayload,
+    EventType.TICKET_RECALLED: TicketEventPayload,
+    EventType.TICKET_SERVING: TicketEventPayload,
+    EventType.TICKET_DONE: TicketEventPayload,
+    EventType.TICKET_NO_SHOW: TicketEventPayload,
+    EventType.TICKET_CANCELLED: TicketEventPayload,
+    EventType.TICKET_TRANSFERRED: TicketTransferredPayload,
+    EventType.COUNTER_OPENED: CounterEventPayload,
+    EventType.COUNTER_PAUSED: CounterEventPayload,
+    EventType.COUNTER_CLOSED: CounterEventPayload,
+    EventType.PRINTER_STATUS: PrinterStatusPayload,
+    EventType.SITE_CONFIGURED: SiteConfiguredPayload,
+}
+
+
 class EventsPublic(Model):
     data: list[EventPublic]
     count: int
@@ -293,8 +350,11 @@ class DailyStats(Model):
 # --- printers -------------------------------------------------------------------------
 
 
+PrinterState = Literal["online", "paper_low", "paper_out", "cover_open", "offline", "unknown"]
+
+
 class PrinterStatusReport(Model):
-    status: Literal["online", "paper_low", "paper_out", "cover_open", "offline", "unknown"]
+    status: PrinterState
     detail: str | None = Field(None, max_length=500)
 
 

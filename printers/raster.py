@@ -22,10 +22,6 @@ TOP_MARGIN = 24
 CUT_FEED = 72  # paper fed past the last line before the cutter
 
 
-def line_height(line: TextLine) -> int:
-    return CELL_H * line.height + LINE_GAP
-
-
 def render_text_line(line: TextLine, dots: int, fonts: FontFiles) -> Image.Image:
     """The line across the full `dots` width, aligned, with the gap below it."""
     height = CELL_H * line.height

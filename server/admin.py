@@ -16,6 +16,8 @@ from sqlmodel import Session, col, select
 
 from kolejka.core.appointments import AppointmentStatus, slot_starts
 from kolejka.core.errors import Conflict
+from kolejka.core.events import EventType
+from kolejka.schemas import SiteConfiguredPayload
 from server import repository as repo
 from server.actors import Actor, require_admin, require_site
 from server.appointments import checkin_window
@@ -127,7 +129,8 @@ class SiteAdmin:
             session.flush()
             after = export_site(session, site)
             if after != before:  # the same document put back is not a change
-                append_event(session, site, "site.configured", {"by": actor.name}, self.clock.now())
+                payload = SiteConfiguredPayload(by=actor.name)
+                append_event(session, site, EventType.SITE_CONFIGURED, payload, self.clock.now())
                 session.flush()
             return after
 

@@ -22,8 +22,9 @@ from kolejka.core.errors import DomainError
 from kolejka.i18n import LANGUAGES
 from kolejka.schemas import AppointmentCreate, AppointmentImport, AppointmentPublic
 from server.actors import Actor
-from server.appointments import Unprocessable, require_booker
+from server.appointments import require_booker
 from server.booking import BookingService
+from server.errors import Unprocessable
 from server.messages import message_for
 from server.transactions import Transaction, Write
 

@@ -32,21 +32,15 @@ from kolejka.core.appointments import (
     SlotRefusal,
     slot_refusal,
 )
-from kolejka.core.errors import Conflict, DomainError, Forbidden, NotFound
+from kolejka.core.errors import Conflict, Forbidden, NotFound
 from kolejka.schemas import AppointmentPublic
 from server import repository as repo
 from server.actors import Actor
 from server.booking_codes import format_short_code, make_token
 from server.catalog import SiteLike
+from server.errors import Unprocessable
 from server.models import Appointment, Service, Ticket
 from server.siteconfig import opening_hours_from_json
-
-
-class Unprocessable(DomainError):
-    """The request is well-formed JSON but its content cannot be used (HTTP 422)."""
-
-    status = 422
-    default_code = "invalid_request"
 
 
 def require_booker(actor: Actor, action: str) -> None:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import col, select
 
+from kolejka.core.events import EventType
 from server import repository as repo
 from server.db import Database
 from server.models import Event
@@ -118,7 +119,7 @@ def _target(
         status = payload.get("status")
         detail = f"{status}: {payload['detail']}" if payload.get("detail") else status
         return "device", str(payload["device"]), None, None, None, detail
-    if event.type.startswith("site."):
+    if event.type == EventType.SITE_CONFIGURED:
         return "site", site, None, None, None, None
     return None, None, None, None, None, None
 

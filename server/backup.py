@@ -29,13 +29,10 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from server.db import alembic_config, normalize_url
+from server.errors import BackupError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 KOLEJKA_TABLES = {"alembic_version", "site", "ticket", "event"}
-
-
-class BackupError(Exception):
-    """Refused, with a message for the administrator."""
 
 
 def sqlite_path(url: str) -> Path | None:

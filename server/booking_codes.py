@@ -23,6 +23,8 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from server.errors import ForgedCode
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 TOKEN_PREFIX = "KA1"
 REF_LENGTH = 16
@@ -35,10 +37,6 @@ _TOKEN = re.compile(
 )
 _READ_AS = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEPARATORS = re.compile(r"[\s\-_.]+")
-
-
-class ForgedCode(ValueError):
-    """Not a code this server issued: wrong format, wrong check characters or signature."""
 
 
 @dataclass(frozen=True, slots=True)

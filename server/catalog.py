@@ -6,7 +6,8 @@ transaction does. So a transaction reads one integer, the site's `config_rev`, a
 the copy in memory while that number has not moved.
 
 Every flush that changes a site's or a service's row bumps the site's `config_rev` in the
-same transaction (a session hook below, so no code path can forget it). Another server
+same transaction (`bump_config_rev`, a hook every session of `server.db.Database` runs
+before it flushes, so no code path can forget it). Another server
 process therefore sees the change at its next transaction, like this one does.
 """
 
@@ -152,7 +153,7 @@ def _site_config_changed(site: Site) -> bool:
     return any(attr.key not in _NOT_CONFIG and attr.history.has_changes() for attr in state.attrs)
 
 
-@sa.event.listens_for(Session, "before_flush")
-def _bump_config_rev(session: Session, _ctx: UOWTransaction, _instances: object) -> None:
+def bump_config_rev(session: Session, _ctx: UOWTransaction, _instances: object) -> None:
+    """before_flush: bump `config_rev` of every site whose configuration this flush changes."""
     for site_id in _changed_sites(session):
         session.connection().execute(_BUMP, {"site_id": site_id})

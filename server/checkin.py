@@ -17,8 +17,9 @@ from kolejka.core.errors import Conflict, NotFound
 from kolejka.schemas import CheckInRequest, TicketCreate, TicketPublic
 from server import repository as repo
 from server.actors import Actor, require_issuer
-from server.appointments import Unprocessable, checkin_window, local_text
-from server.booking_codes import ForgedCode, TokenCode, read_code
+from server.appointments import checkin_window, local_text
+from server.booking_codes import TokenCode, read_code
+from server.errors import ForgedCode, Unprocessable
 from server.models import Appointment, Service
 from server.ticketing import QueueService
 from server.transactions import Transaction, Write, WriteRunner

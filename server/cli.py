@@ -52,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
     import uvicorn
 
     from server.app import create_app
+    from server.errors import ConfigError
     from server.limits import uvicorn_options
-    from server.siteconfig import ConfigError
 
     try:
         settings = settings_from(args)
@@ -122,7 +122,8 @@ def add_backup_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run_backup(args: argparse.Namespace) -> int:
-    from server.backup import BackupError, backup_sqlite, pg_dump_command, sqlite_path
+    from server.backup import backup_sqlite, pg_dump_command, sqlite_path
+    from server.errors import BackupError
 
     url = _database_url(args, "backup")
     if url is None:
@@ -157,12 +158,12 @@ def add_restore_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_restore(args: argparse.Namespace) -> int:
     from server.backup import (
-        BackupError,
         head_revisions,
         pg_restore_commands,
         restore_sqlite,
         sqlite_path,
     )
+    from server.errors import BackupError
 
     url = _database_url(args, "restore")
     if url is None:

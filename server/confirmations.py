@@ -27,6 +27,7 @@ from qrcode.constants import ERROR_CORRECT_M
 
 from kolejka.i18n import LANGUAGES, translator
 from server.appointments import Confirmation
+from server.errors import FontsMissing
 
 FONT_DIRS = (
     Path("/usr/share/fonts/truetype/dejavu"),
@@ -38,10 +39,6 @@ FONT_FILES = {
     "bold": "DejaVuSans-Bold.ttf",
     "mono": "DejaVuSansMono-Bold.ttf",
 }
-
-
-class FontsMissing(RuntimeError):
-    """The DejaVu fonts are not installed (Debian/Ubuntu: apt install fonts-dejavu-core)."""
 
 
 @cache

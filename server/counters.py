@@ -7,20 +7,21 @@ from sqlmodel import select
 
 from kolejka.core.counters import CounterAction, next_counter_state
 from kolejka.core.errors import Conflict, Forbidden
+from kolejka.core.events import EventType
 from kolejka.core.states import CounterState
-from kolejka.schemas import CounterPublic
+from kolejka.schemas import CounterEventPayload, CounterPublic
 from server import repository as repo
 from server.actors import Actor, require_clerk
 from server.eventlog import append_event
 from server.models import Counter
+from server.presenters import counter_public
 from server.ticket_rows import client_at
 from server.transactions import Transaction, Write, WriteRunner
-from server.views import counter_public
 
 EVENTS = {
-    CounterAction.OPEN: "counter.opened",
-    CounterAction.PAUSE: "counter.paused",
-    CounterAction.CLOSE: "counter.closed",
+    CounterAction.OPEN: EventType.COUNTER_OPENED,
+    CounterAction.PAUSE: EventType.COUNTER_PAUSED,
+    CounterAction.CLOSE: EventType.COUNTER_CLOSED,
 }
 
 
@@ -87,7 +88,5 @@ class CounterService:
         session.add(counter)
         session.flush()
         view = counter_public(session, tx.site, counter, tx.now)
-        append_event(
-            session, tx.site, EVENTS[action], {"counter": view.model_dump(mode="json")}, tx.now
-        )
+        append_event(session, tx.site, EVENTS[action], CounterEventPayload(counter=view), tx.now)
         return view

@@ -19,7 +19,10 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
+
+from server.catalog import bump_config_rev
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 STARTUP_LOCK_KEY = 0x4B4F4C45  # "KOLE"
@@ -78,6 +81,9 @@ class Database:
         self.is_postgres = self.engine.dialect.name == "postgresql"
         self._write_lock = threading.Lock() if self.is_sqlite else None
         self._read_engine = self.engine.execution_options(kolejka_read_only=True)
+        # Every session of this database keeps the sites' config_rev honest (server/catalog.py).
+        self._sessions = sessionmaker(class_=Session, expire_on_commit=False)
+        sa.event.listen(self._sessions, "before_flush", bump_config_rev)
         # Called with the ids of the sites whose event log grew, once the change is durable.
         self.after_commit: list[Callable[[set[int]], None]] = []
         self._local = threading.local()
@@ -116,7 +122,7 @@ class Database:
         if lock is not None:
             lock.acquire()
         try:
-            with Session(self.engine, expire_on_commit=False) as session:
+            with self._sessions(bind=self.engine) as session:
                 with session.begin():
                     yield session
                 sites: set[int] = session.info.pop("kolejka_events", set())
@@ -129,7 +135,7 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with Session(self._read_engine, expire_on_commit=False) as session, session.begin():
+        with self._sessions(bind=self._read_engine) as session, session.begin():
             yield session
 
     def upgrade(self) -> None:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import select
 
-from kolejka.core.errors import DomainError
 from kolejka.i18n import best_language
 from server.actors import Actor, acting_actor
 from server.admin import SiteAdmin
@@ -23,6 +22,7 @@ from server.checkin import CheckInService
 from server.clock import Clock
 from server.counters import CounterService
 from server.db import Database
+from server.errors import NotAuthenticated
 from server.idempotency import RequestKey
 from server.models import Clerk, Device
 from server.printer_status import PrinterStatusService
@@ -30,16 +30,9 @@ from server.ratelimit import RateLimiter
 from server.readmodels import ReadModels
 from server.security import hash_token, read_clerk_token
 from server.settings import Settings
+from server.signin import SignIn
 from server.ticketing import QueueService
 from server.writer import Writer
-
-if TYPE_CHECKING:  # the sign-in service raises AuthError from here
-    from server.signin import SignIn
-
-
-class AuthError(DomainError):
-    status = 401
-    default_code = "not_authenticated"
 
 
 class ActorCache:
@@ -108,7 +101,7 @@ _bearer = HTTPBearer(auto_error=False)
 
 
 def resolve_token(services: Services, token: str) -> Actor:
-    """A device token or a clerk's session token → the actor; AuthError otherwise."""
+    """A device token or a clerk's session token → the actor; NotAuthenticated otherwise."""
     actor = _cached_actor(services, token)
     if actor is None:
         actor = _lookup_token(services, token)
@@ -133,16 +126,16 @@ def _lookup_token(services: Services, token: str) -> Actor:
             token, secret=services.settings.signing_key, now=services.clock.now()
         )
         if claims is None:
-            raise AuthError("invalid_token")
+            raise NotAuthenticated("invalid_token")
         with services.db.read() as session:
             clerk = session.get(Clerk, claims.clerk_id)
             if clerk is None or not clerk.active:
-                raise AuthError("invalid_token")
+                raise NotAuthenticated("invalid_token")
             return Actor("clerk", clerk.site_id, claims.clerk_id, clerk.display_name, clerk.role)
     with services.db.read() as session:
         device = session.exec(select(Device).where(Device.token_hash == hash_token(token))).first()
         if device is None or not device.active:
-            raise AuthError("invalid_token")
+            raise NotAuthenticated("invalid_token")
         return Actor(device.kind, device.site_id, device.id, device.name)  # type: ignore[arg-type]
 
 
@@ -151,7 +144,7 @@ async def current_actor(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
     if credentials is None:
-        raise AuthError("not_authenticated")
+        raise NotAuthenticated("not_authenticated")
     token = credentials.credentials
     actor = _cached_actor(services, token)
     if actor is None:

@@ -16,6 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
+from kolejka.core.events import EventType
+from kolejka.schemas import EVENT_PAYLOADS, EventPayload
 from server.actors import acting_actor, actor_record
 from server.catalog import SiteLike
 from server.models import Event, Site, UTCDateTime
@@ -82,16 +84,25 @@ _BUMP_AND_INSERT = _bump_and_insert_statement()
 
 
 def append_event(
-    session: Session, site: SiteLike, type_: str, payload: dict[str, Any], at: datetime
+    session: Session, site: SiteLike, type_: EventType, payload: EventPayload, at: datetime
 ) -> int:
     """Append one event to `site`'s log in the session's transaction; returns its seq.
 
-    Who acted is the request's actor (`server.actors.acting_actor`), stored beside the
-    event for the audit export; none outside a request (start-up, housekeeping)."""
+    The payload is the type's model (kolejka.schemas.EVENT_PAYLOADS), stored as its JSON
+    dump. Who acted is the request's actor (`server.actors.acting_actor`), stored beside
+    the event for the audit export; none outside a request (start-up, housekeeping)."""
     assert site.id is not None
+    if type(payload) is not EVENT_PAYLOADS[type_] or type_ is EventType.RESET:
+        raise TypeError(f"{type_} is not logged with a {type(payload).__name__}")
     conn = session.connection()
     actor = actor_record(acting_actor.get())  # for the audit only: never in the payload
-    row = {"site_id": site.id, "type": type_, "at": at, "payload": payload, "actor": actor}
+    row = {
+        "site_id": site.id,
+        "type": type_.value,
+        "at": at,
+        "payload": payload.model_dump(mode="json"),
+        "actor": actor,
+    }
     if conn.dialect.name == "postgresql":
         seq = int(conn.execute(_BUMP_AND_INSERT, row).scalar_one())
     else:

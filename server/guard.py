@@ -20,8 +20,8 @@ from urllib.parse import unquote_to_bytes
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from kolejka.core.errors import DomainError
 from kolejka.i18n import best_language
+from server.errors import DomainError, RequestRefused
 from server.limits import BodyLimits
 from server.messages import message_for
 
@@ -94,11 +94,6 @@ class OperationTable:
         return found
 
 
-class Refused(Exception):
-    def __init__(self, response: JSONResponse) -> None:
-        self.response = response
-
-
 class RequestGuard:
     """Pure ASGI middleware (a BaseHTTPMiddleware would cost every request a task)."""
 
@@ -133,7 +128,7 @@ class RequestGuard:
         try:
             body = await self._read_body(scope, receive, headers)
             _check_body(body, headers)
-        except Refused as refused:
+        except RequestRefused as refused:
             await refused.response(scope, receive, send)
             return
         await self.app(scope, _replay(body, receive), send)
@@ -154,9 +149,9 @@ class RequestGuard:
             headers=extra,
         )
 
-    def _too_large(self, headers: dict[str, str], limit: int) -> Refused:
+    def _too_large(self, headers: dict[str, str], limit: int) -> RequestRefused:
         # Closing the connection is what stops the rest of the body from being read.
-        return Refused(
+        return RequestRefused(
             self._refusal(
                 headers, 413, "request_too_large", {"max_bytes": limit}, {"Connection": "close"}
             )
@@ -177,7 +172,7 @@ class RequestGuard:
         while True:
             message = await receive()
             if message["type"] != "http.request":  # the client went away
-                raise Refused(self._refusal(headers, 400, "invalid_request"))
+                raise RequestRefused(self._refusal(headers, 400, "invalid_request"))
             chunk = message.get("body", b"")
             size += len(chunk)
             # Past what anyone may send, on an operation that takes more: who is it?
@@ -203,7 +198,7 @@ class RequestGuard:
                 raise DomainError("not_authenticated")
             await self.authenticate(token.strip())
         except DomainError as exc:
-            raise Refused(
+            raise RequestRefused(
                 self._refusal(
                     headers,
                     401,
@@ -250,13 +245,15 @@ def _check_body(body: bytes, headers: dict[str, str]) -> None:
     if not _is_json(headers):
         return  # e.g. the CSV import, whose parser names the line that holds the NUL
     if b"\x00" in body:
-        raise Refused(error_response(422, "null_character", accept_language=language))
+        raise RequestRefused(error_response(422, "null_character", accept_language=language))
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        raise Refused(error_response(422, "invalid_encoding", accept_language=language)) from None
+        raise RequestRefused(
+            error_response(422, "invalid_encoding", accept_language=language)
+        ) from None
     if "\\" in text and _JSON_NUL.search(text):
-        raise Refused(error_response(422, "null_character", accept_language=language))
+        raise RequestRefused(error_response(422, "null_character", accept_language=language))
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

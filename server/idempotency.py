@@ -15,8 +15,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from kolejka.core.errors import Conflict, DomainError
+from kolejka.core.errors import Conflict
 from server.db import Database
+from server.errors import IdempotencyKeyMismatch
 from server.models import IdempotencyRecord
 
 KEEP = timedelta(days=2)
@@ -27,11 +28,6 @@ _FIND = sa.select(_R.c.actor, _R.c.operation, _R.c.fingerprint, _R.c.body).where
 )
 _INSERT = sa.insert(_R)
 _PURGE = sa.delete(_R).where(_R.c.created_at < sa.bindparam("before", type_=_R.c.created_at.type))
-
-
-class IdempotencyKeyMismatch(DomainError):
-    status = 422
-    default_code = "idempotency_key_mismatch"
 
 
 class RequestKey(str):

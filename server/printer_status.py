@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from kolejka.core.errors import Forbidden
-from kolejka.schemas import PrinterStatusReport
+from kolejka.core.events import EventType
+from kolejka.schemas import PrinterStatusPayload, PrinterStatusReport
 from server.actors import Actor
 from server.eventlog import append_event
 from server.models import Device
@@ -32,8 +33,8 @@ class PrinterStatusService:
         append_event(
             tx.session,
             tx.site,
-            "printer.status",
-            {"device": device.name, "status": report.status, "detail": report.detail},
+            EventType.PRINTER_STATUS,
+            PrinterStatusPayload(device=device.name, status=report.status, detail=report.detail),
             tx.now,
         )
         return None

@@ -11,17 +11,11 @@ import secrets
 
 from sqlmodel import Session, select
 
-from kolejka.core.errors import DomainError
 from server.db import Database
+from server.errors import MissingPassword
 from server.models import Clerk, Counter, CounterService, Device, Service, Site
 from server.security import hash_password, verify_password
 from server.siteconfig import KolejkaConfig, SiteConfig, stored_settings
-
-
-class MissingPassword(DomainError):
-    """A new clerk without a password or its hash (HTTP 422)."""
-
-    status = 422
 
 
 def apply_config(db: Database, config: KolejkaConfig) -> list[str]:

@@ -11,12 +11,7 @@ import threading
 import time
 from collections.abc import Callable
 
-from kolejka.core.errors import DomainError
-
-
-class RateLimited(DomainError):
-    status = 429
-    default_code = "rate_limited"
+from server.errors import RateLimited
 
 
 class RateLimiter:

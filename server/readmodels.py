@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from kolejka.core.events import CALL_EVENTS, TICKET_PREFIX, EventType
 from kolejka.core.hours import availability
 from kolejka.core.routing import queue_key
 from kolejka.core.states import TicketStatus
@@ -33,10 +34,11 @@ from server.clock import Clock
 from server.db import Database
 from server.estimate_inputs import estimate_inputs
 from server.models import Device, Event, Site, Ticket
+from server.presenters import counter_public, ticket_public
 from server.siteconfig import opening_hours_from_json
-from server.views import counter_public, ticket_public
 
 RECENT_CALLS = 10
+TRANSFERRED = EventType.TICKET_TRANSFERRED
 
 
 def event_public(site: Site, event: Event) -> EventPublic:
@@ -157,7 +159,7 @@ class ReadModels:
             select(Event)
             .where(
                 Event.site_id == site.id,
-                col(Event.type).in_(["ticket.called", "ticket.recalled"]),
+                col(Event.type).in_(sorted(CALL_EVENTS)),
             )
             .order_by(col(Event.seq).desc())
             .limit(RECENT_CALLS)
@@ -175,7 +177,7 @@ class ReadModels:
                     counter=t["counter"],
                     language=t["language"],
                     at=event.at,
-                    recall=event.type == "ticket.recalled",
+                    recall=event.type == EventType.TICKET_RECALLED,
                 )
             )
         return QueueSnapshot(
@@ -263,7 +265,7 @@ class ReadModels:
                     Event.site_id == site.id,
                     col(Event.at) >= start,
                     col(Event.at) < end,
-                    col(Event.type).startswith("ticket."),
+                    col(Event.type).startswith(TICKET_PREFIX),
                 )
                 .order_by(col(Event.seq))
             )
@@ -277,7 +279,7 @@ class ReadModels:
                         ticket_id=t["id"],
                         service=event.payload.get("from_service") or t["service"],
                         counter=t.get("counter") or event.payload.get("from_counter"),
-                        to_service=t["service"] if event.type == "ticket.transferred" else None,
+                        to_service=t["service"] if event.type == TRANSFERRED else None,
                     )
                 )
             per_service, per_counter = daily_stats(segments_from_events(events))

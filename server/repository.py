@@ -7,7 +7,6 @@ import weakref
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -37,10 +36,6 @@ from server.models import (
 
 # Reads take a Session or, on the hot paths, the Core connection under it (cheaper per query).
 Executes = Session | sa.Connection
-
-
-def local_day(site: SiteLike, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(site.timezone)).date()
 
 
 # Hot statements are built once with bound parameters: building SQLAlchemy expressions
@@ -137,10 +132,6 @@ def routing_from(
         ),
         mode=RoutingMode(counter.routing_mode),
     )
-
-
-def routing_of(session: Session, counter: Counter) -> CounterRouting:
-    return routing_from(counter, links_of(session, counter))
 
 
 def _next_sequence_statement(dialect: str) -> Any:

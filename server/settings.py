@@ -22,6 +22,8 @@ from platformdirs import user_data_dir
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from server.errors import SecretError
+
 # Signs tokens in the test suite only; refused everywhere else.
 DEV_SECRET = "development-only-secret-change-me-in-production"
 SECRET_FILE = "secret_key"
@@ -33,10 +35,6 @@ _PUBLIC_MARKERS = ("change-me", "changeme")
 def default_database_url() -> str:
     path = Path(user_data_dir("kolejka", appauthor=False)) / "kolejka.sqlite3"
     return f"sqlite:///{path}"
-
-
-class SecretError(ValueError):
-    """No usable signing secret."""
 
 
 class Settings(BaseSettings):

@@ -17,23 +17,17 @@ from typing import TypeVar
 from anyio import to_thread
 from sqlmodel import select
 
-from kolejka.core.errors import DomainError
 from kolejka.schemas import ClerkPublic, LoginRequest, LoginResponse
 from server import repository as repo
 from server import security
 from server.clock import Clock
 from server.db import Database
-from server.deps import AuthError
+from server.errors import NotAuthenticated, SignInBusy
 from server.models import Clerk
 from server.settings import Settings
 from server.throttle import SignInThrottle
 
 T = TypeVar("T")
-
-
-class SignInBusy(DomainError):
-    status = 503
-    default_code = "signin_busy"
 
 
 class HashGate:
@@ -97,7 +91,7 @@ class SignIn:
 
     async def login(self, request: LoginRequest, address: str) -> LoginResponse:
         """Refused with SignInThrottled (429) while the account or the `address` must
-        wait, SignInBusy (503) when too many checks run, else AuthError or the session."""
+        wait, SignInBusy (503) when too many checks run, else NotAuthenticated or the session."""
         account_key = f"{request.site}/{request.username}"
         self.throttle.begin(account_key, address)
         judged = False
@@ -111,7 +105,7 @@ class SignIn:
             if not judged:  # an unknown site, a busy server: no guess was made
                 self.throttle.not_judged(account_key, address)
         if not ok or account.clerk is None:
-            raise AuthError("invalid_credentials")
+            raise NotAuthenticated("invalid_credentials")
         self.throttle.succeeded(account_key, address)
         return self.session_for(account)
 

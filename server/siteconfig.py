@@ -44,13 +44,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from kolejka.core.hours import WEEKDAYS, Interval, OpeningHours
 from kolejka.core.routing import RoutingMode
 from kolejka.i18n import LANGUAGES
+from server.errors import ConfigError
 
 Language = Literal["pl", "en", "ru", "uk"]
 _ALL_LANGUAGES: tuple[Language, ...] = ("pl", "en", "ru", "uk")
-
-
-class ConfigError(Exception):
-    """A site configuration that cannot be used; the message names the field."""
 
 
 class Strict(BaseModel):

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from kolejka.core.errors import DomainError
+from server.errors import SignInThrottled
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,11 +41,6 @@ ADDRESS = Backoff(free=20, base_s=1.0, cap_s=900.0, forget_s=3600.0)
 class _Count:
     failures: int
     last: float  # when the latest counted attempt started
-
-
-class SignInThrottled(DomainError):
-    status = 429
-    default_code = "signin_throttled"
 
 
 class FailureThrottle:

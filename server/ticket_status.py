@@ -12,7 +12,7 @@ from kolejka.core.states import TicketStatus
 from kolejka.schemas import TicketStatusPublic
 from server.db import Database
 from server.models import Service, Site, Ticket
-from server.views import ticket_public
+from server.presenters import ticket_public
 
 POLL_MS = 3000
 AT_COUNTER = (TicketStatus.CALLED, TicketStatus.SERVING)

@@ -19,12 +19,19 @@ from sqlmodel import Session
 from kolejka.core import tickets
 from kolejka.core.counters import CounterAction, next_counter_state
 from kolejka.core.errors import Conflict, Forbidden, NotFound
+from kolejka.core.events import EventType
 from kolejka.core.hours import availability
 from kolejka.core.numbering import format_number
 from kolejka.core.routing import choose_next
 from kolejka.core.states import CounterState, TicketAction, TicketStatus
 from kolejka.core.tickets import TicketProgress
-from kolejka.schemas import TicketCreate, TicketPublic, TransferRequest
+from kolejka.schemas import (
+    TicketCreate,
+    TicketEventPayload,
+    TicketPublic,
+    TicketTransferredPayload,
+    TransferRequest,
+)
 from server import repository as repo
 from server.actors import Actor, require_clerk, require_issuer, require_site
 from server.catalog import SiteLike
@@ -32,9 +39,9 @@ from server.clock import Clock
 from server.db import Database
 from server.eventlog import append_event
 from server.models import Counter, Service, Ticket
+from server.presenters import ticket_public
 from server.ticket_rows import client_at, progress_of, write_progress
 from server.transactions import Transaction, Write, WriteRunner
-from server.views import ticket_public
 
 # A clerk's action on the ticket at their counter: one of kolejka.core.tickets' functions.
 Action = Callable[..., TicketProgress]
@@ -130,7 +137,7 @@ class QueueService:
             ahead=ahead,
             estimated_wait_s=self.writes.estimates.get(conn, service.id, now).wait_for(ahead),
         )
-        append_event(session, site, "ticket.issued", {"ticket": view.model_dump(mode="json")}, now)
+        append_event(session, site, EventType.TICKET_ISSUED, TicketEventPayload(ticket=view), now)
         return view
 
     def get_ticket(self, site_code: str, actor: Actor, ticket_id: int) -> TicketPublic:
@@ -157,7 +164,7 @@ class QueueService:
         if actor.kind not in ("kiosk", "clerk"):
             raise Forbidden("not_allowed", action="cancel_ticket")
         after = tickets.cancel(progress_of(ticket), now=tx.now, by_kiosk=actor.kind == "kiosk")
-        return self._change(tx, ticket, after, "ticket.cancelled")
+        return self._change(tx, ticket, after, EventType.TICKET_CANCELLED)
 
     # --- counter actions on tickets --------------------------------------------------------
 
@@ -192,7 +199,7 @@ class QueueService:
         called = tickets.call(progress_of(ticket), counter_id=counter.id, now=now)  # type: ignore[arg-type]
         counter.current_ticket_id = ticket.id
         session.add(counter)
-        return self._change(tx, ticket, called, "ticket.called")
+        return self._change(tx, ticket, called, EventType.TICKET_CALLED)
 
     def recall_ticket(
         self, site_code: str, actor: Actor, ticket_id: int, idempotency_key: str | None = None
@@ -209,7 +216,8 @@ class QueueService:
             max_recalls=rules.max_recalls,
             no_show_after_max_recalls=rules.no_show_after_max_recalls,
         )
-        event = "ticket.no_show" if after.status is TicketStatus.NO_SHOW else "ticket.recalled"
+        no_show = after.status is TicketStatus.NO_SHOW
+        event = EventType.TICKET_NO_SHOW if no_show else EventType.TICKET_RECALLED
         return self._change(tx, ticket, after, event)
 
     def start_service(
@@ -217,7 +225,7 @@ class QueueService:
     ) -> TicketPublic:
         write = Write(site_code, actor, idempotency_key)
         return self.writes.run(
-            write, TicketPublic, self._act, ticket_id, tickets.start, "ticket.serving"
+            write, TicketPublic, self._act, ticket_id, tickets.start, EventType.TICKET_SERVING
         )
 
     def finish_ticket(
@@ -225,7 +233,7 @@ class QueueService:
     ) -> TicketPublic:
         write = Write(site_code, actor, idempotency_key)
         return self.writes.run(
-            write, TicketPublic, self._act, ticket_id, tickets.finish, "ticket.done"
+            write, TicketPublic, self._act, ticket_id, tickets.finish, EventType.TICKET_DONE
         )
 
     def mark_no_show(
@@ -233,10 +241,12 @@ class QueueService:
     ) -> TicketPublic:
         write = Write(site_code, actor, idempotency_key)
         return self.writes.run(
-            write, TicketPublic, self._act, ticket_id, tickets.no_show, "ticket.no_show"
+            write, TicketPublic, self._act, ticket_id, tickets.no_show, EventType.TICKET_NO_SHOW
         )
 
-    def _act(self, tx: Transaction, ticket_id: int, action: Action, event: str) -> TicketPublic:
+    def _act(
+        self, tx: Transaction, ticket_id: int, action: Action, event: EventType
+    ) -> TicketPublic:
         ticket, _counter = self._ticket_at_my_counter(tx, ticket_id)
         return self._change(tx, ticket, action(progress_of(ticket), now=tx.now), event)
 
@@ -285,7 +295,7 @@ class QueueService:
             tx,
             ticket,
             after,
-            "ticket.transferred",
+            EventType.TICKET_TRANSFERRED,
             from_service=from_service.code,
             from_counter=counter.number,
         )
@@ -314,7 +324,7 @@ class QueueService:
         return ticket, counter
 
     def _change(
-        self, tx: Transaction, ticket: Ticket, after: TicketProgress, event: str, **extra: Any
+        self, tx: Transaction, ticket: Ticket, after: TicketProgress, event: EventType, **extra: Any
     ) -> TicketPublic:
         """Write the core's answer back (a ticket that left its counter frees it), then
         log the event with the ticket as it is now."""
@@ -328,7 +338,11 @@ class QueueService:
         session.add(ticket)
         session.flush()
         view = self._ticket_view(session, tx.site, ticket, tx.now)
-        payload = {"ticket": view.model_dump(mode="json"), **extra}
+        payload = (
+            TicketTransferredPayload(ticket=view, **extra)
+            if extra
+            else TicketEventPayload(ticket=view)
+        )
         append_event(session, tx.site, event, payload, tx.now)
         return view
 

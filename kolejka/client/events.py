@@ -18,6 +18,7 @@ import websockets
 from websockets.exceptions import ConnectionClosed, InvalidStatus, InvalidURI
 
 from kolejka.client.errors import AuthError, NotFoundError
+from kolejka.core.events import EventType
 from kolejka.schemas import EventPublic
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,7 @@ class EventStream:
                     async for text in ws:
                         event = EventPublic.model_validate_json(text)
                         if (
-                            event.type != "reset"
+                            event.type != EventType.RESET
                             and event.epoch == self.epoch
                             and (self.last_seq is not None and event.seq <= self.last_seq)
                         ):

@@ -7,6 +7,8 @@
     └── Forbidden               the actor may not do this                   (403)
 
 The core never builds sentences: the edges turn `code` into text through the catalogues.
+The server adds its own subclasses (401, 422, 429, 503…); the whole tree is drawn in
+server/errors.py.
 """
 
 from __future__ import annotations

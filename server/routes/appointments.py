@@ -24,10 +24,10 @@ from kolejka.schemas import (
     SlotsPublic,
     TicketPublic,
 )
-from server.appointments import Unprocessable
 from server.booking import BookingService
 from server.confirmations import render_pdf, render_png
 from server.deps import ActorDep, IdempotencyKey, ServicesDep, request_language
+from server.errors import Unprocessable
 from server.params import AppointmentId, DayQuery, RequiredDay
 from server.routes.tickets import ERRORS, limit_kiosk
 

@@ -16,6 +16,7 @@ from anyio import to_thread
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from kolejka.core.errors import DomainError
+from kolejka.core.events import EventType
 from kolejka.schemas import EventPublic
 from server.deps import Services, resolve_token
 from server.display_reads import site_position
@@ -126,7 +127,7 @@ async def _catch_up(
             seq=snapshot.seq,
             epoch=snapshot.epoch,
             site=snapshot.site,
-            type="reset",
+            type=EventType.RESET,
             at=snapshot.at,
             payload=snapshot.model_dump(mode="json"),
         )

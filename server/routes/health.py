@@ -17,10 +17,10 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from kolejka import __version__
-from kolejka.core.errors import DomainError
 from kolejka.schemas import ErrorPublic
 from server.db import alembic_config
 from server.deps import Services, ServicesDep
+from server.errors import NotReady
 
 router = APIRouter(tags=["health"])
 
@@ -32,11 +32,6 @@ class Health(BaseModel):
 
 class Readiness(Health):
     migration: str = Field(description="The database schema's revision (the newest one).")
-
-
-class NotReady(DomainError):
-    status = 503
-    default_code = "not_ready"
 
 
 @cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from server.appointment_import import parse_csv
-from server.appointments import Unprocessable
+from server.errors import Unprocessable
 
 
 def test_rows_keep_their_line_numbers_and_blank_lines_are_skipped():

@@ -8,7 +8,6 @@ from collections.abc import Callable
 import pytest
 
 from server.booking_codes import (
-    ForgedCode,
     ShortCode,
     TokenCode,
     format_short_code,
@@ -17,6 +16,7 @@ from server.booking_codes import (
     new_short_code,
     read_code,
 )
+from server.errors import ForgedCode
 
 SECRET = "a-test-secret-that-is-long-enough-0123456789"
 

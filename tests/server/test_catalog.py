@@ -82,3 +82,21 @@ def test_an_admin_change_reaches_kiosks_whose_site_is_already_in_memory(
         kiosk.issue_ticket("B", priority="priority")
     assert refused.value.code == "priority_disabled"
     assert kiosk.issue_ticket("B").number == "B002"
+
+
+def test_the_config_rev_hook_is_the_databases_not_every_sessions(site_db: Database):
+    from sqlalchemy.orm import Session as OrmSession
+
+    from server.catalog import bump_config_rev
+
+    assert not sa.event.contains(OrmSession, "before_flush", bump_config_rev)
+    before = _site_rev(site_db)
+    with site_db.write() as session:
+        service = session.exec(select(Service).where(Service.code == "A")).one()
+        service.daily_limit = 99
+        session.add(service)
+    assert _site_rev(site_db) == before + 1
+    with OrmSession(site_db.engine) as session, session.begin():  # not the server's session
+        service = session.execute(sa.select(Service).where(Service.code == "A")).scalar_one()
+        service.daily_limit = 98
+    assert _site_rev(site_db) == before + 1

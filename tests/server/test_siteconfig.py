@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from server.siteconfig import ConfigError, load_config, parse_config
+from server.errors import ConfigError
+from server.siteconfig import load_config, parse_config
 from tests.support import site_config_dict
 
 DEMO = Path(__file__).resolve().parents[2] / "server" / "demo_site.toml"

@@ -1,4 +1,4 @@
-"""Rows → public wire models (kolejka.schemas)."""
+"""Presenters: rows → public wire models (kolejka.schemas), as the API answers them."""
 
 from __future__ import annotations
 
