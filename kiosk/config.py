@@ -58,6 +58,10 @@ class KioskConfig(BaseModel):
     retry_s: float = Field(5.0, gt=0, le=600, description="Retry interval while offline.")
     printer_poll_s: float = Field(30.0, gt=0, le=3600)
     scanner_gap_ms: int = Field(80, ge=10, le=5000)
+    read_aloud_sink: str = Field(
+        "auto",
+        description="Where read aloud speaks: auto (the sound output), null, wav:<folder>.",
+    )
     fullscreen: bool = False
     large_text: bool = False
     printer: dict[str, Any] = Field(default_factory=lambda: {"kind": "preview"})
@@ -75,6 +79,13 @@ class KioskConfig(BaseModel):
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
         return value
+
+    @field_validator("read_aloud_sink")
+    @classmethod
+    def _sink(cls, value: str) -> str:
+        if value in ("auto", "null") or (value.startswith("wav:") and len(value) > 4):
+            return value
+        raise ValueError(f"read_aloud_sink must be auto, null or wav:<folder>, not {value!r}")
 
     @field_validator("languages")
     @classmethod

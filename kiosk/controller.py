@@ -22,6 +22,7 @@ from kiosk.flow import (
     Event,
     Issue,
     KioskState,
+    MoreTime,
     PrinterFailed,
     PrinterRecovered,
     Screen,
@@ -50,6 +51,9 @@ class Timing:
     printer_poll_s: float = 30.0
 
 
+PATIENT_FACTOR = 3.0
+
+
 def _ms(seconds: float) -> int:
     return max(1, round(seconds * 1000))
 
@@ -66,6 +70,7 @@ class KioskController(QObject):
     stateChanged = Signal(object)  # KioskState
     servicesChanged = Signal(object)  # tuple[ServicePublic, ...]
     siteNameChanged = Signal(str)
+    timedOut = Signal()  # the visitor left: the next one gets the kiosk as configured
 
     def __init__(
         self,
@@ -83,6 +88,7 @@ class KioskController(QObject):
         self.site_timezone: str | None = None  # the office's zone, once the server told it
         self.site_priority = True  # does the office issue priority tickets at all?
         self._stopped = False
+        self.patience = 1.0  # read aloud: every time-out lasts PATIENT_FACTOR times longer
 
         self._work = ApiCall(self)
         self._work.succeeded.connect(self._on_work_done)
@@ -126,6 +132,9 @@ class KioskController(QObject):
     def dispatch(self, event: Event) -> None:
         if self._stopped:
             return
+        if isinstance(event, MoreTime):
+            self.more_time()
+            return
         old = self.state
         self.state, commands = step(old, event)
         for command in commands:
@@ -146,6 +155,28 @@ class KioskController(QObject):
             return 0
         return round(self._confirm.remainingTime() / 1000)
 
+    def idle_remaining_s(self) -> int | None:
+        """Seconds until an unattended screen goes back to the start (None: no countdown)."""
+        if not self._idle.isActive():
+            return None
+        return round(self._idle.remainingTime() / 1000)
+
+    @Slot()
+    def more_time(self) -> None:
+        """The visitor asked for more time: the running countdown starts again, doubled."""
+        if self._confirm.isActive():
+            self._confirm.start(_ms(2 * self.timing.confirmation_s * self.patience))
+        if self._idle.isActive():
+            self._idle.start(_ms(2 * self.timing.idle_timeout_s * self.patience))
+
+    def set_patient(self, on: bool) -> None:
+        """Longer time-outs for a visitor who listens to the screen instead of reading it."""
+        self.patience = PATIENT_FACTOR if on else 1.0
+        self._idle.setInterval(_ms(self.timing.idle_timeout_s * self.patience))
+        self._confirm.setInterval(_ms(self.timing.confirmation_s * self.patience))
+        if on:
+            self.more_time()
+
     # --- commands ------------------------------------------------------------------------
 
     def _run(self, command: Command) -> None:
@@ -158,6 +189,10 @@ class KioskController(QObject):
                 self._work.run(self.issuer.check_in, code, language)
 
     def _arm(self, old: KioskState, new: KioskState) -> None:
+        if new.screen is Screen.LANGUAGE and old.screen is not Screen.LANGUAGE:
+            # A new session: time asked for by the last visitor does not carry over.
+            self._idle.setInterval(_ms(self.timing.idle_timeout_s * self.patience))
+            self._confirm.setInterval(_ms(self.timing.confirmation_s * self.patience))
         if new.screen is Screen.TICKET:
             if old.screen is not Screen.TICKET:
                 self._confirm.start()
@@ -171,6 +206,7 @@ class KioskController(QObject):
     @Slot()
     def _on_timeout(self) -> None:
         self.dispatch(TimedOut())
+        self.timedOut.emit()
 
     # --- issuing and check-in ------------------------------------------------------------
 

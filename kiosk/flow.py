@@ -116,6 +116,11 @@ class PrinterRecovered:
 
 
 @dataclass(frozen=True)
+class MoreTime:
+    """The visitor asked for more time; the controller's countdown, not the screen, changes."""
+
+
+@dataclass(frozen=True)
 class TimedOut:
     """Idle timeout or the confirmation's time is up: back to the start for the next visitor."""
 
@@ -134,6 +139,7 @@ Event = (
     | ServerUp
     | PrinterFailed
     | PrinterRecovered
+    | MoreTime
     | TimedOut
 )
 

@@ -17,6 +17,18 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QWidget
 
 ENTER_KEYS = frozenset({Qt.Key.Key_Return, Qt.Key.Key_Enter})
+# Keys of a kiosk's audio keypad (read aloud): never part of a scan.
+NAVIGATION_KEYS = frozenset(
+    {
+        Qt.Key.Key_F1,
+        Qt.Key.Key_Tab,
+        Qt.Key.Key_Backtab,
+        Qt.Key.Key_Up,
+        Qt.Key.Key_Down,
+        Qt.Key.Key_Left,
+        Qt.Key.Key_Right,
+    }
+)
 
 
 class ScanBuffer:
@@ -55,6 +67,8 @@ class ScannerFilter(QObject):
     """Application event filter: key presses aimed at `window` become `scanned(code)`."""
 
     scanned = Signal(str)
+    navigated = Signal(int)  # a NAVIGATION_KEYS key (Qt.Key value)
+    entered = Signal()  # Enter that ended no scan: a visitor pressed it
 
     def __init__(
         self,
@@ -76,10 +90,14 @@ class ScannerFilter(QObject):
         if event.isAutoRepeat():
             return True
         now = self.clock()
-        if event.key() in ENTER_KEYS:
+        if event.key() in NAVIGATION_KEYS:
+            self.navigated.emit(int(event.key()))
+        elif event.key() in ENTER_KEYS:
             code = self.buffer.enter(now)
             if code is not None:
                 self.scanned.emit(code)
+            else:
+                self.entered.emit()
         elif event.text() and event.text().isprintable():
             self.buffer.feed(event.text(), now)
         return True

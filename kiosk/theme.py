@@ -37,9 +37,30 @@ class Palette:
     disabled_edge: str = "#4a5058"
     highlight: str = "#fff1b8"  # priority on, chosen language: always with a frame and a mark
     alert: str = "#8a1c12"  # dark red: 9:1 on white, used with an icon and words
+    cursor: str = "#b3400a"  # the read-aloud cursor's frame, beside the blue buttons' edges
 
 
 PALETTE = Palette()
+# "High contrast": light type on black, yellow for what can be pressed (as on the
+# accessible self-service terminals the European Accessibility Act describes).
+HIGH_CONTRAST = Palette(
+    page="#000000",
+    text="#ffffff",
+    muted="#ffffff",
+    header="#000000",
+    header_text="#ffff00",
+    primary="#ffff00",
+    primary_pressed="#c8c800",
+    primary_text="#000000",
+    card="#000000",
+    card_pressed="#2b2b2b",
+    disabled_card="#1c1c1c",
+    disabled_text="#e6e6e6",
+    disabled_edge="#ffffff",
+    highlight="#00306e",
+    alert="#ff8f80",
+    cursor="#00e5ff",
+)
 
 
 def mm_to_px(mm: float) -> int:
@@ -72,7 +93,8 @@ def stylesheet(scale: float = 1.0, p: Palette = PALETTE) -> str:
         color: {p.header_text}; background: transparent; border: 3px solid {p.header_text};
         border-radius: 12px; font-size: {px(24)}; padding: 0px 18px; min-height: {touch - 6}px;
     }}
-    #footer QPushButton:checked {{ color: {p.text}; background: {p.card}; }}
+    #footer QPushButton:checked {{ color: {p.header}; background: {p.header_text}; }}
+    #footer QPushButton[pointed="true"] {{ border: 6px solid {p.cursor}; }}
     #footer QPushButton:pressed {{ background: {p.primary_pressed}; }}
 
     QLabel[role="title"] {{ font-size: {px(46)}; font-weight: bold; }}
@@ -92,6 +114,7 @@ def stylesheet(scale: float = 1.0, p: Palette = PALETTE) -> str:
         color: {p.primary_text}; background: {p.primary}; border: 3px solid {p.primary};
     }}
     QPushButton:pressed {{ background: {p.primary_pressed}; }}
+    QPushButton[pointed="true"] {{ border: 8px solid {p.cursor}; }}
     QPushButton:disabled {{
         color: {p.disabled_text}; background: {p.disabled_card};
         border: 3px dashed {p.disabled_edge};
@@ -108,6 +131,10 @@ def stylesheet(scale: float = 1.0, p: Palette = PALETTE) -> str:
     QPushButton[role="card"]:pressed {{ background: {p.card_pressed}; }}
     QPushButton[role="card"]:disabled {{
         background: {p.disabled_card}; border: 3px dashed {p.disabled_edge};
+    }}
+    QPushButton[role="card"][pointed="true"], QPushButton[role="language"][pointed="true"],
+    QPushButton[role="toggle"][pointed="true"], QPushButton[role="secondary"][pointed="true"] {{
+        border: 8px solid {p.cursor};
     }}
     QPushButton[role="card"] QLabel {{ color: {p.text}; }}
     QPushButton[role="card"]:disabled QLabel {{ color: {p.disabled_text}; }}

@@ -201,6 +201,7 @@ class Footer(QWidget):
 
     languageChosen = Signal(str)
     largeTextToggled = Signal(bool)
+    contrastToggled = Signal(bool)
 
     def __init__(self, languages: Sequence[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -221,11 +222,15 @@ class Footer(QWidget):
         self.large_text = button("", "largeText")
         self.large_text.setCheckable(True)
         self.large_text.toggled.connect(self.largeTextToggled)
+        self.contrast = button("", "highContrast")
+        self.contrast.setCheckable(True)
+        self.contrast.toggled.connect(self.contrastToggled)
         row = QHBoxLayout(self)
         row.setContentsMargins(28, 10, 28, 10)
         row.setSpacing(12)
         row.addWidget(self.switcher)
         row.addStretch(1)
+        row.addWidget(self.contrast)
         row.addWidget(self.large_text)
 
     @Slot()
@@ -235,7 +240,12 @@ class Footer(QWidget):
             self.languageChosen.emit(str(sender.property("language")))
 
     def show_language(
-        self, language: str | None, large_text_label: str, *, switcher: bool = True
+        self,
+        language: str | None,
+        large_text_label: str,
+        *,
+        switcher: bool = True,
+        contrast_label: str = "◐",
     ) -> None:
         """Mark the current language (framed, inverted, ✓); `switcher` False hides them."""
         self.switcher.setVisible(switcher)
@@ -244,3 +254,4 @@ class Footer(QWidget):
             choice.setChecked(chosen)
             choice.setText(("✓ " if chosen else "") + NATIVE_NAMES[code])
         self.large_text.setText(large_text_label)
+        self.contrast.setText(contrast_label)

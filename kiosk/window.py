@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from PySide6.QtCore import QEvent, QObject, QSize, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -26,7 +26,9 @@ from PySide6.QtWidgets import (
 from kiosk.config import KioskConfig
 from kiosk.controller import KioskController
 from kiosk.fit import overflows, settle_layouts
-from kiosk.flow import CodeEntered, KioskState, LanguageChosen, Screen
+from kiosk.flow import INTERACTIVE, CodeEntered, KioskState, LanguageChosen, Screen
+from kiosk.read_aloud import LongPress, ReadAloud
+from kiosk.reading import Reader
 from kiosk.scanner import ScanBuffer, ScannerFilter
 from kiosk.screens import (
     AnyScreen,
@@ -40,11 +42,13 @@ from kiosk.screens import (
     WorkingScreen,
 )
 from kiosk.texts import gettext, local_time
-from kiosk.theme import LARGE_TEXT_SCALE, stylesheet
-from kiosk.widgets import Footer, Header
+from kiosk.theme import HIGH_CONTRAST, LARGE_TEXT_SCALE, PALETTE, Palette, stylesheet
+from kiosk.widgets import Footer, Header, label
 from kolejka.gui_gc import collector
 
 Clock = Callable[[], datetime]
+# An unattended screen says it will go back to the start this many seconds before it does.
+WARN_BEFORE_S = 15
 
 # What counts as the visitor doing something (restarts the idle countdown).
 ACTIVITY = frozenset(
@@ -113,6 +117,7 @@ class KioskWindow(QMainWindow):
         config: KioskConfig,
         controller: KioskController,
         clock: Clock | None = None,
+        make_reader: Callable[[], Reader] | None = None,
     ) -> None:
         super().__init__()
         self.setObjectName("kioskWindow")
@@ -121,6 +126,8 @@ class KioskWindow(QMainWindow):
         self.controller = controller
         self.clock = clock or (lambda: datetime.now(UTC))
         self.large_text = False
+        self.high_contrast = False
+        self.palette_now: Palette = PALETTE
         self.text_scale = 1.0
         self._fitted_for: tuple[object, ...] | None = None
         # Worker threads must never run the cyclic collector over these widgets.
@@ -132,6 +139,7 @@ class KioskWindow(QMainWindow):
         self.footer = Footer(config.languages)
         self.footer.languageChosen.connect(self._footer_language)
         self.footer.largeTextToggled.connect(self.set_large_text)
+        self.footer.contrastToggled.connect(self.set_high_contrast)
         self.screens: dict[Screen, AnyScreen] = {
             Screen.LANGUAGE: LanguageScreen(config.languages),
             Screen.SERVICES: ServicesScreen(),
@@ -153,6 +161,10 @@ class KioskWindow(QMainWindow):
         column.addWidget(self.header)
         self.screen_area = scrolling(self.stack)
         column.addWidget(self.screen_area, 1)
+        self.time_notice = label(role="banner", align=Qt.AlignmentFlag.AlignCenter)
+        self.time_notice.setObjectName("timeNotice")
+        self.time_notice.hide()
+        column.addWidget(self.time_notice)
         column.addWidget(self.footer)
         self.setCentralWidget(page)
 
@@ -164,10 +176,25 @@ class KioskWindow(QMainWindow):
         self.scanner.scanned.connect(self._scanned)
         self.activity = ActivityFilter(self)
         self.activity.active.connect(controller.touch)
+        self.read_aloud = ReadAloud(
+            make_reader or (lambda: default_reader(config)),
+            self.current_screen,
+            self.footer,
+            lambda: self.controller.state,
+            config.languages,
+            self,
+        )
+        self.read_aloud.toggled.connect(controller.set_patient)
+        self.scanner.navigated.connect(self.read_aloud.navigate)
+        self.scanner.entered.connect(self.read_aloud.enter)
+        controller.timedOut.connect(self._next_visitor)
+        self.long_press = LongPress(self)
+        self.long_press.held.connect(self._long_press)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self.scanner)
             app.installEventFilter(self.activity)
+            app.installEventFilter(self.long_press)
 
         self.ticker = QTimer(self)
         self.ticker.setInterval(1000)
@@ -215,6 +242,12 @@ class KioskWindow(QMainWindow):
         ):
             # Back at the start: the next visitor gets the kiosk as configured.
             self.set_large_text(self.config.large_text)
+        if (
+            view.state.screen is Screen.LANGUAGE
+            and self.stack.currentWidget() is not screen
+            and self.high_contrast
+        ):
+            self.set_high_contrast(False)
         if view.state.screen is not Screen.APPOINTMENT:
             appointment = self.screens[Screen.APPOINTMENT]
             assert isinstance(appointment, AppointmentScreen)
@@ -228,13 +261,20 @@ class KioskWindow(QMainWindow):
         if self.large_text:
             # After the event loop showed the widgets this render added (new cards).
             QTimer.singleShot(0, self._fit_text)
+        if self.read_aloud.on:
+            QTimer.singleShot(0, self.read_aloud.screen_shown)
 
     def _show_footer(self, view: View) -> None:
         # The start screen is all languages already; everywhere else they can be switched.
+        mark = "☑" if self.high_contrast else "☐"
+        contrast = f"{mark} ◐"
+        if view.state.language is not None:
+            contrast += f"  {gettext(view.language, 'Contrast')}"
         self.footer.show_language(
             view.state.language,
             self._large_text_label(view),
             switcher=view.state.screen is not Screen.LANGUAGE,
+            contrast_label=contrast,
         )
 
     def _large_text_label(self, view: View) -> str:
@@ -248,6 +288,28 @@ class KioskWindow(QMainWindow):
         self.header.clock.setText(local_time(self.clock(), self.timezone))
         if self.state.screen is Screen.TICKET:
             self.screens[Screen.TICKET].show_view(self.view())
+        self._warn_of_time_out()
+
+    def _warn_of_time_out(self) -> None:
+        """Before an unattended screen goes back to the start, say so and how to stay."""
+        left = self.controller.idle_remaining_s()
+        warn = (
+            self.state.screen in INTERACTIVE
+            and self.state.screen is not Screen.LANGUAGE
+            and left is not None
+            and left <= WARN_BEFORE_S
+        )
+        if warn:
+            text = gettext(
+                self.view().language,
+                "The screen goes back to the start in {seconds} s. "
+                "Touch the screen or press a key for more time.",
+            ).format(seconds=left)
+            if not self.time_notice.isVisible():
+                self.read_aloud.say_text(text)
+            self.time_notice.setText(text)
+        if warn != self.time_notice.isVisible():
+            self.time_notice.setVisible(warn)
 
     @Slot(str)
     def _site_name(self, name: str) -> None:
@@ -275,7 +337,26 @@ class KioskWindow(QMainWindow):
     def _set_text_scale(self, scale: float) -> None:
         if scale != self.text_scale or not self.styleSheet():
             self.text_scale = scale
-            self.setStyleSheet(stylesheet(scale))
+            self.setStyleSheet(stylesheet(scale, self.palette_now))
+
+    @Slot(bool)
+    def set_high_contrast(self, on: bool) -> None:
+        self.high_contrast = on
+        self.palette_now = HIGH_CONTRAST if on else PALETTE
+        self.setStyleSheet(stylesheet(self.text_scale, self.palette_now))
+        if self.footer.contrast.isChecked() != on:
+            self.footer.contrast.setChecked(on)
+        self._show_footer(self.view())
+
+    @Slot()
+    def _long_press(self) -> None:
+        if self.state.screen is Screen.LANGUAGE:
+            self.read_aloud.start()
+
+    @Slot()
+    def _next_visitor(self) -> None:
+        """The visitor left (a time-out): the next one does not find the kiosk talking."""
+        self.read_aloud.set_on(False)
 
     def _fit_text(self) -> None:
         """With larger text, the largest type (up to LARGE_TEXT_SCALE, never below the
@@ -325,7 +406,9 @@ class KioskWindow(QMainWindow):
         if app is not None:
             app.removeEventFilter(self.scanner)
             app.removeEventFilter(self.activity)
+            app.removeEventFilter(self.long_press)
         self.controller.stop()
+        self.read_aloud.close()
         self.controller.issuer.client.close()
         if self._pinned:
             self._pinned = False
@@ -334,3 +417,11 @@ class KioskWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.shutdown()
         super().closeEvent(event)
+
+
+def default_reader(config: KioskConfig) -> Reader:
+    """The read-aloud voice: espeak-ng's, to the kiosk's sound output (`read_aloud_sink`)."""
+    from display.speech.engines import Pyttsx3Engine
+    from display.speech.sinks import make_sink
+
+    return Reader(Pyttsx3Engine(), make_sink(config.read_aloud_sink))

@@ -223,6 +223,15 @@ def main(out: Path) -> int:
     window.resize(1080, 1920)  # a portrait kiosk, saved scaled down
     shot("services-uk-portrait")
     window.resize(1280, 800)
+    # High contrast, with the read-aloud keypad's cursor on a matter (silent: no reader).
+    window.set_high_contrast(True)
+    window.read_aloud.on = True
+    choices = [b for b in window.read_aloud.choices() if b.objectName().startswith("service-")]
+    window.read_aloud._move_cursor(choices[0])
+    shot("services-uk-contrast")
+    window.read_aloud.on = False
+    window.read_aloud._move_cursor(None)
+    window.set_high_contrast(False)
     go(TimedOut())
 
     server.should_exit = True  # the server goes away: the kiosk says so by itself

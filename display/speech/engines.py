@@ -60,6 +60,9 @@ class Engine:
     def render(self, number: str, counter: int, language: str, recall: bool = False) -> Audio:
         raise SpeechError(f"{type(self).__name__} cannot speak")
 
+    def render_text(self, text: str, language: str) -> Audio:
+        raise SpeechError(f"{type(self).__name__} cannot say free text")
+
     def chime(self) -> Audio:
         return chime(self.rate)
 
@@ -230,9 +233,13 @@ class Pyttsx3Engine(Engine):
         return language in self.voices
 
     def render(self, number: str, counter: int, language: str, recall: bool = False) -> Audio:
+        return self.render_text(sentence(number, counter, language, recall), language)
+
+    def render_text(self, text: str, language: str) -> Audio:
+        """`text` said in `language`'s voice (Polish where there is none): also the
+        kiosk's read-aloud mode speaks its screens through this."""
         if self._tts is None or self._folder is None:
             raise SpeechError("the speech engine was not started")
-        text = sentence(number, counter, language, recall)
         path = self._folder / f"{next(self._count)}.wav"
         with _TTS_LOCK:
             voice = self.voices.get(language) or self.voices.get("pl")

@@ -7,7 +7,7 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from kiosk.flow import Back
+from kiosk.flow import Back, MoreTime
 from kiosk.screens.base import ScreenBase, View, pick_name
 from kiosk.texts import ahead_text, local_time, ticket_wait_text
 from kiosk.widgets import button, label
@@ -79,8 +79,12 @@ class TicketScreen(ScreenBase):
         self.countdown = label(role="hint")
         self.done = button("", "done")
         self.done.clicked.connect(lambda: self.intent.emit(Back()))
+        self.more = button("", "moreTime", role="secondary")
+        self.more.clicked.connect(lambda: self.intent.emit(MoreTime()))
         bottom = QHBoxLayout()
+        bottom.setSpacing(16)
         bottom.addWidget(self.countdown, 1)
+        bottom.addWidget(self.more)
         bottom.addWidget(self.done)
         column = QVBoxLayout(self)
         column.setContentsMargins(48, 16, 48, 20)
@@ -131,3 +135,4 @@ class TicketScreen(ScreenBase):
             _("Back to the start in {seconds} s").format(seconds=max(0, view.remaining_s))
         )
         self.done.setText(_("Done") + "  ✓")
+        self.more.setText(_("More time"))

@@ -6,8 +6,7 @@ the server recorded and what the printer produced.
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,15 +16,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
-from kiosk.app import build_kiosk_window
 from kiosk.controller import Timing
 from kiosk.flow import Screen
 from kiosk.screens import ServicesScreen
 from kiosk.theme import MIN_TOUCH_MM, mm_to_px
 from kiosk.window import KioskWindow
 from kolejka.client import KolejkaClient
-from kolejka.gui_gc import collector
-from printers.config import PrinterConfig
+from tests.kiosk.support import MakeKiosk, on_screen, tap, text_of, visible_buttons
 from tests.kiosk.thermal import PAPER_OUT, READY, RollRunsOut, network, printed_numbers
 from tests.support import (
     KIOSK2_TOKEN,
@@ -37,58 +34,6 @@ from tests.support import (
 )
 
 pytestmark = pytest.mark.gui
-
-FAST = Timing(idle_timeout_s=60, confirmation_s=60, refresh_s=60, retry_s=0.2, printer_poll_s=60)
-MakeKiosk = Callable[..., KioskWindow]
-
-
-@pytest.fixture
-def make_kiosk(qtbot: QtBot, sqlite_server: LiveServer, tmp_path: Path) -> Iterator[MakeKiosk]:
-    windows: list[KioskWindow] = []
-    collector().pin()  # held until the windows are gone, see below
-
-    def make(server: LiveServer | None = None, **options: Any) -> KioskWindow:
-        options.setdefault(
-            "printer_config", PrinterConfig(kind="preview", preview_dir=tmp_path / "tickets")
-        )
-        options.setdefault("timing", FAST)
-        url = (server or sqlite_server).url
-        window = build_kiosk_window(url, "test", KIOSK_TOKEN, **options)
-        windows.append(window)
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitUntil(lambda: bool(window.controller.services), timeout=10_000)
-        return window
-
-    yield make
-    for window in windows:
-        window.shutdown()
-    # A window's Python side holds reference cycles (slots that close over the screens).
-    # Free them here, in the GUI thread: left to chance, the collector may run in the
-    # server's thread during the next test and destroy the widgets there, which crashes.
-    windows.clear()
-    gc.collect()
-    collector().release()
-
-
-def tap(qtbot: QtBot, window: KioskWindow, name: str) -> None:
-    target = window.findChild(QPushButton, name)
-    assert target is not None, f"no button {name!r}"
-    qtbot.mouseClick(target, Qt.MouseButton.LeftButton)
-
-
-def text_of(window: KioskWindow, name: str) -> str:
-    widget = window.findChild(QLabel, name)
-    assert widget is not None, f"no label {name!r}"
-    return widget.text()
-
-
-def on_screen(qtbot: QtBot, window: KioskWindow, screen: Screen) -> None:
-    qtbot.waitUntil(lambda: window.state.screen is screen, timeout=10_000)
-
-
-def visible_buttons(window: KioskWindow) -> list[QPushButton]:
-    return [b for b in window.findChildren(QPushButton) if b.isVisibleTo(window)]
 
 
 def test_a_visitor_picks_a_language_and_a_service_and_takes_one_printed_ticket(
@@ -271,9 +216,10 @@ def test_an_empty_printer_stops_tickets_before_any_is_issued(
     assert text_of(window, "unavailableReason") == "В принтере талонов закончилась бумага."
     assert ticket_events(sqlite_server) == []  # no number was asked for
     assert printer_reports(sqlite_server) == ["online", "paper_out"]
-    # Nothing left to tap but the language and the larger text.
+    # Nothing left to tap but the language, the larger text and the contrast.
     assert {b.objectName() for b in visible_buttons(window)} == {
         "largeText",
+        "highContrast",
         *(f"footer-language-{lang}" for lang in ("pl", "en", "uk", "ru")),
     }
 
