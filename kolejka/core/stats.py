@@ -90,9 +90,9 @@ def segments_from_events(events: Iterable[TicketEvent]) -> list[Segment]:
             continue
         if kind == "served_without_ticket":
             begin(ev, ev.service, False)
-            seg = open_segments[ev.ticket_id]
-            seg.walk_in, seg.counter = True, ev.counter
-            seg.called_at = seg.started_at = ev.at
+            walk_in = open_segments[ev.ticket_id]
+            walk_in.walk_in, walk_in.counter = True, ev.counter
+            walk_in.called_at = walk_in.started_at = ev.at
             continue
         if kind == "reactivated":
             closed = last.get(ev.ticket_id)
