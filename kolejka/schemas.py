@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
+from kolejka.core.counters import PauseReason
 from kolejka.core.states import CounterState, Priority, TicketStatus
 
 Language = Literal["pl", "en", "ru", "uk"]
@@ -137,6 +138,7 @@ class TicketPublic(Model):
     recalls: int = 0
     note: str | None = None
     appointment_at: datetime | None = None
+    outcome: str | None = Field(None, description="How the visit ended (the office's code).")
     ahead: int | None = Field(None, description="Tickets before this one (waiting only).")
     estimated_wait_s: int | None = Field(None, description="Null where unknown.")
 
@@ -149,6 +151,28 @@ class TransferRequest(Model):
 
 class CallNextRequest(Model):
     pass
+
+
+class FinishRequest(Model):
+    outcome: str | None = Field(
+        None, max_length=40, description="One of the service's outcomes (ServiceQueue.outcomes)."
+    )
+
+
+class ParkRequest(Model):
+    note: str | None = Field(None, max_length=500, description="e.g. 'filling in form Z-3'.")
+
+
+class ServeWithoutTicketRequest(Model):
+    service: str = Field(min_length=1, max_length=3, description="Service code (prefix).")
+    language: Language = "pl"
+    priority: Priority = Priority.NORMAL
+
+
+class PauseRequest(Model):
+    reason: PauseReason | None = Field(
+        None, description="break | back_office | technical (none: a break)."
+    )
 
 
 # --- counters -------------------------------------------------------------------------
@@ -167,6 +191,7 @@ class CounterPublic(Model):
     clerk: str | None = None
     services: list[CounterServicePublic]
     current: TicketPublic | None = None
+    pause_reason: PauseReason | None = Field(None, description="While paused.")
 
 
 class CountersPublic(Model):
@@ -177,6 +202,11 @@ class CountersPublic(Model):
 # --- snapshot & events ----------------------------------------------------------------
 
 
+class OutcomePublic(Model):
+    code: str
+    names: dict[str, str]
+
+
 class ServiceQueue(Model):
     code: str
     names: dict[str, str]
@@ -184,6 +214,10 @@ class ServiceQueue(Model):
     longest_wait_s: int | None
     estimated_wait_s: int | None
     open_counters: int
+    outcomes: list[OutcomePublic] = Field(
+        default_factory=list, description="How a visit may end (the clerk chooses at finish)."
+    )
+    outcome_required: bool = False
 
 
 class CallPublic(Model):
@@ -223,6 +257,13 @@ class QueueSnapshot(Model):
     )
     printers: list[PrinterPublic] = Field(
         default_factory=list, description="Kiosk printers that have reported, by kiosk name."
+    )
+    parked: list[TicketPublic] = Field(
+        default_factory=list, description="Clients parked by a counter, to be called back."
+    )
+    reactivatable: list[TicketPublic] = Field(
+        default_factory=list,
+        description="Today's no-shows that may still be reactivated (the office's time).",
     )
 
 
@@ -277,6 +318,12 @@ class StatsRow(Model):
     cancelled: int = 0
     transferred_out: int = 0
     waiting: int = 0
+    walk_ins: int = Field(0, description="Served without a ticket (also in `issued`).")
+    parked: int = 0
+    reactivated: int = 0
+    outcomes: dict[str, int] = Field(default_factory=dict, description="Per outcome code.")
+    pauses: dict[str, int] = Field(default_factory=dict, description="Counters: per reason.")
+    pause_s: dict[str, float] = Field(default_factory=dict, description="Seconds per reason.")
     wait_median_s: float | None = None
     wait_p90_s: float | None = None
     service_median_s: float | None = None
