@@ -1,4 +1,8 @@
-"""Sign-in: the clerk's account, the counter, the language of the app."""
+"""Sign-in: the clerk's account, the counter, the language of the app.
+
+The sign-in opens the counter before any window does: a counter another clerk holds is
+refused there (the server's 409 names the holder, in the clerk's language) and the
+counters that are free are offered instead. It says which office and server it is."""
 
 from __future__ import annotations
 
@@ -23,7 +27,22 @@ from kolejka.client import ApiError, KolejkaClient, ServerUnreachable
 from kolejka.client.qt import ApiCall
 from kolejka.gui_gc import collector
 from kolejka.i18n import LANGUAGES, NATIVE_NAMES, translator
-from kolejka.schemas import LoginResponse
+from kolejka.schemas import CounterPublic, CountersPublic, LoginResponse
+
+
+class CounterRefused(Exception):
+    """Signed in, but the counter was refused (held by another clerk, or this clerk is at
+    another one): the sign-in is kept, and free counters are offered."""
+
+    def __init__(self, answer: LoginResponse, error: ApiError) -> None:
+        super().__init__(error.code)
+        self.answer = answer
+        self.error = error
+
+
+def free_counters(counters: CountersPublic, clerk_name: str) -> list[CounterPublic]:
+    """The counters nobody holds (closed), and one this clerk already holds."""
+    return [c for c in counters.data if c.state.value == "closed" or c.clerk == clerk_name]
 
 
 class LoginWindow(QWidget):
@@ -46,6 +65,9 @@ class LoginWindow(QWidget):
         self.language = language
         self.counter_window: CounterWindow | None = None
         self._call: ApiCall | None = None
+        # Kept after a refused counter, so the next try only opens another one.
+        self._client: KolejkaClient | None = None
+        self._answer: LoginResponse | None = None
         # Signing in already runs in a worker thread: no cyclic GC there over these widgets.
         collector().pin()
         self._pinned = True
@@ -56,6 +78,12 @@ class LoginWindow(QWidget):
         layout = QVBoxLayout(self)
         title = named(QLabel(_("Sign in at your counter")), "value")
         layout.addWidget(title)
+        self.server = named(
+            QLabel(_("Office: {site} · Server: {url}").format(site=site, url=server_url)),
+            "server",
+        )
+        self.server.setWordWrap(True)
+        layout.addWidget(self.server)
         form = QFormLayout()
         self.username = QLineEdit(username or "")
         self.password = QLineEdit()
@@ -70,6 +98,11 @@ class LoginWindow(QWidget):
         form.addRow(_("User name"), self.username)
         form.addRow(_("Password"), self.password)
         form.addRow(_("Counter"), self.counter)
+        self.free = QComboBox()
+        self.free.activated.connect(self._free_chosen)
+        form.addRow(_("Free counters"), self.free)
+        form.setRowVisible(self.free, False)
+        self.form = form
         form.addRow(_("Language"), self.ui_language)
         layout.addLayout(form)
         self.error = named(QLabel(), "message")
@@ -86,30 +119,91 @@ class LoginWindow(QWidget):
     @Slot()
     def sign_in(self) -> None:
         language = self.ui_language.currentData()
-        client = KolejkaClient(self.server_url, self.site, language=language)
         username, password = self.username.text().strip(), self.password.text()
+        kept = self._client is not None and self._answer is not None
+        if kept and self._answer is not None and self._answer.clerk.username != username:
+            kept = False  # another clerk at the keyboard: sign in afresh
+        if kept and self._client is not None and self._client.language == language:
+            client, answer = self._client, self._answer
+        else:
+            self._forget()
+            client, answer = KolejkaClient(self.server_url, self.site, language=language), None
         number = self.counter.value()
         self.submit.setEnabled(False)
         self.error.hide()
+
+        def work() -> tuple[LoginResponse, CounterPublic]:
+            signed = answer or client.login(username, password)
+            try:
+                return signed, client.open_counter(number)
+            except ApiError as exc:
+                raise CounterRefused(signed, exc) from exc
+
         call = ApiCall(self)
         self._call = call
-        call.succeeded.connect(lambda answer: self._signed_in(client, number, language, answer))
+        call.succeeded.connect(lambda done: self._signed_in(client, number, language, *done))
         call.failed.connect(lambda exc: self._failed(client, exc, language))
-        call.run(client.login, username, password)
+        call.run(work)
+
+    def _forget(self) -> None:
+        if self._client is not None:
+            self._client.close()
+        self._client = self._answer = None
 
     def _signed_in(
-        self, client: KolejkaClient, number: int, language: str, answer: LoginResponse
+        self,
+        client: KolejkaClient,
+        number: int,
+        language: str,
+        answer: LoginResponse,
+        opened: CounterPublic,
     ) -> None:
+        self._client = self._answer = None  # the window has them now
         controller = CounterController(client, number, language)
         self.counter_window = CounterWindow(controller, answer.clerk.display_name, language)
         self.counter_window.show()
-        controller.start()
+        controller.start(opened)
         self.hide()
         self.signedIn.emit(self.counter_window)
 
+    def _free_chosen(self, index: int) -> None:
+        number = self.free.itemData(index)
+        if isinstance(number, int):
+            self.counter.setValue(number)
+
+    def _offer_free(self, client: KolejkaClient, clerk_name: str, language: str) -> None:
+        """List the free counters (after a refusal), to choose one and sign in again."""
+        call = ApiCall(self)
+
+        def listed(counters: object) -> None:
+            assert isinstance(counters, CountersPublic)
+            _ = translator(language).gettext
+            self.free.clear()
+            for c in free_counters(counters, clerk_name):
+                services = ", ".join(link.service for link in c.services)
+                self.free.addItem(f"{c.number}  ·  {services}", c.number)
+            if self.free.count() == 0:
+                self.free.addItem(_("No counter is free now."), None)
+            else:
+                self.counter.setValue(self.free.itemData(0))
+            self.form.setRowVisible(self.free, True)
+
+        call.succeeded.connect(listed)
+        call.run(client.list_counters)
+        self._offer_call = call
+
     def _failed(self, client: KolejkaClient, exc: object, language: str) -> None:
-        client.close()
         _ = translator(language).gettext
+        if isinstance(exc, CounterRefused):
+            # Signed in: keep it, say why (the server's words, in the clerk's language).
+            self._client, self._answer = client, exc.answer
+            self.error.setText(exc.error.detail or exc.error.code)
+            self.error.show()
+            self.submit.setEnabled(True)
+            self._offer_free(client, exc.answer.clerk.display_name, language)
+            return
+        self._forget()
+        client.close()
         if isinstance(exc, ApiError) and exc.code == "signin_throttled":
             text = throttled_text(language, exc.params.get("retry_after"))
         elif isinstance(exc, ApiError):
@@ -123,6 +217,7 @@ class LoginWindow(QWidget):
         self.submit.setEnabled(True)
 
     def shutdown(self) -> None:
+        self._forget()
         if self.counter_window is not None:
             self.counter_window.shutdown()
             self.counter_window.controller.client.close()

@@ -22,6 +22,8 @@ QLabel#note { background: #fff6d6; border: 1px solid #e3c65c; border-radius: 6px
 QLabel#message { padding: 6px 10px; border-radius: 6px; }
 QLabel#printerWarning { background: #fde2e1; color: #8a1c14; font-weight: bold;
                         padding: 4px 10px; border-radius: 6px; }
+QLabel#notice { color: #0b3d91; font-weight: bold; padding: 2px 8px; }
+QLabel#server { color: #5b6470; font-size: 13px; }
 QLabel#message[level="info"] { background: #e6effc; color: #0b3d91; }
 QLabel#message[level="warning"] { background: #fff1d6; color: #6d4200; }
 QLabel#message[level="error"] { background: #fde4e1; color: #8a1c12; }

@@ -1,4 +1,5 @@
-"""Transfer the client to another service's queue or to one counter, with a note."""
+"""Transfer the client to another service's queue or to one counter, with a note. Each
+counter is listed with its state, its clerk and the services it serves."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from PySide6.QtWidgets import (
 )
 
 from counter.controller import CounterController
+from counter.texts import COUNTER_STATE_LABELS, PAUSED_BADGES
 from kolejka.i18n import translator
+from kolejka.schemas import CounterPublic
 
 
 class TransferDialog(QDialog):
@@ -23,6 +26,7 @@ class TransferDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         _ = translator(language).gettext
+        self._ = _
         self.setWindowTitle(_("Transfer the client"))
         self.controller = controller
         self.language = language
@@ -60,8 +64,23 @@ class TransferDialog(QDialog):
         self.counter.addItem(self._any, None)
         snapshot = self.controller.snapshot
         for counter in snapshot.counters if snapshot else []:
+            if counter.number == self.controller.number:
+                continue  # this one: park the client instead
             if any(link.service == code for link in counter.services):
-                self.counter.addItem(str(counter.number), counter.number)
+                self.counter.addItem(self.describe(counter), counter.number)
+
+    def describe(self, counter: CounterPublic) -> str:
+        """ "4 · open, Anna Nowak · A, B, C": where the client would go, and who is there."""
+        _ = self._
+        state = counter.state.value
+        if state == "paused":
+            label = _(PAUSED_BADGES.get(counter.pause_reason or "break", PAUSED_BADGES["break"]))
+        else:
+            label = _(COUNTER_STATE_LABELS[state])
+        if counter.clerk:
+            label += f", {counter.clerk}"
+        services = ", ".join(link.service for link in counter.services)
+        return f"{counter.number}  ·  {label}  ·  {services}"
 
     def choice(self) -> dict[str, Any]:
         return {

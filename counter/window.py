@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -21,11 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from counter.controller import CounterController
+from counter.dialogs import FinishDialog, PauseDialog, ServeWithoutTicketDialog, TicketListDialog
 from counter.models import QueueTableModel, minutes
 from counter.state import Action
 from counter.texts import (
     ACTION_LABELS,
     COUNTER_STATE_LABELS,
+    NO_SHOW_PENDING,
+    PAUSED_BADGES,
     PRINTER_FAULTS,
     PRIORITY_LABELS,
     SHORTCUTS,
@@ -40,17 +44,14 @@ from kolejka.i18n import N_, NATIVE_NAMES, translator
 # beside three columns of action buttons.
 FULL_SIZE = (1280, 720)
 
-ACTION_ORDER = (
-    Action.CALL_NEXT,
-    Action.RECALL,
-    Action.START,
-    Action.FINISH,
-    Action.NO_SHOW,
-    Action.TRANSFER,
-    Action.PAUSE,
-    Action.RESUME,
-    Action.CLOSE,
+# The buttons' grid, row by row; Pause and Resume share a place (one shows at a time).
+ACTION_GRID: tuple[tuple[tuple[Action, ...], ...], ...] = (
+    ((Action.CALL_NEXT,), (Action.RECALL,), (Action.START,)),
+    ((Action.FINISH,), (Action.NO_SHOW,), (Action.TRANSFER,)),
+    ((Action.PARK,), (Action.CALL_BACK,), (Action.SERVE_WITHOUT_TICKET,)),
+    ((Action.REACTIVATE,), (Action.PAUSE, Action.RESUME), (Action.CLOSE,)),
 )
+ACTION_ORDER = tuple(a for row in ACTION_GRID for cell in row for a in cell)
 
 
 def site_time(at: datetime, timezone: str | None) -> str:
@@ -86,10 +87,11 @@ class CounterWindow(QMainWindow):
         self._build()
         controller.changed.connect(self.refresh_view)
         controller.message.connect(self.show_message)
+        controller.notice.connect(self.show_notice)
         controller.connectionChanged.connect(self._connection)
         self._tick = QTimer(self)
         self._tick.setInterval(1000)
-        self._tick.timeout.connect(self._update_waited)
+        self._tick.timeout.connect(self._tick_second)
         self._tick.start()
         self.refresh_view()
 
@@ -122,6 +124,7 @@ class CounterWindow(QMainWindow):
         self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
         cl.addWidget(self.number, 0, 0, 1, 4)
         self.fields: dict[str, QLabel] = {}
+        self.captions: dict[str, QLabel] = {}
         for i, (key, caption) in enumerate(
             [
                 ("service", N_("Service")),
@@ -138,6 +141,7 @@ class CounterWindow(QMainWindow):
             cl.addWidget(cap, 1 + (i // 2) * 2, (i % 2) * 2, 1, 2)
             cl.addWidget(val, 2 + (i // 2) * 2, (i % 2) * 2, 1, 2)
             self.fields[key] = val
+            self.captions[key] = cap
         self.note = named(QLabel(), "note")
         self.note.setWordWrap(True)
         cl.addWidget(self.note, 8, 0, 1, 4)
@@ -148,20 +152,10 @@ class CounterWindow(QMainWindow):
         left.addWidget(self.message)
 
         grid = QGridLayout()
-        for i, action in enumerate(ACTION_ORDER):
-            label = f"{_(ACTION_LABELS[action])}\t{SHORTCUTS[action]}"
-            button = QPushButton(label)
-            button.setMinimumHeight(52)
-            if action is Action.CALL_NEXT:
-                button.setObjectName("primary")
-            button.clicked.connect(lambda _c=False, a=action: self.trigger(a))
-            grid.addWidget(button, i // 3, i % 3)
-            self.buttons[action] = button
-            qaction = QAction(self)
-            qaction.setShortcut(QKeySequence(SHORTCUTS[action]))
-            qaction.triggered.connect(lambda _c=False, a=action: self.trigger(a))
-            self.addAction(qaction)
-            self.actions_[action] = qaction
+        for row, cells in enumerate(ACTION_GRID):
+            for column, cell in enumerate(cells):
+                for action in cell:
+                    grid.addWidget(self._button(action), row, column)
         left.addLayout(grid)
 
         self.side = QWidget()
@@ -212,25 +206,107 @@ class CounterWindow(QMainWindow):
         self.statusBar().addWidget(self.compact_button)
         self.printers = named(QLabel(), "printerWarning")
         self.printers.hide()
-        self.statusBar().addWidget(self.printers, 1)
+        self.statusBar().addWidget(self.printers)
+        # What the last action did ("A023 transferred to B"), and the no-show's Undo.
+        self.notice = named(QLabel(), "notice")
+        self.notice.setWordWrap(True)
+        self.statusBar().addWidget(self.notice, 1)
+        self.undo = self._button(Action.UNDO)
+        self.undo.setMinimumHeight(0)
+        self.statusBar().addWidget(self.undo)
+
+    def _button(self, action: Action) -> QPushButton:
+        label = f"{self._(ACTION_LABELS[action])}\t{SHORTCUTS[action]}"
+        button = QPushButton(label)
+        button.setMinimumHeight(52)
+        if action is Action.CALL_NEXT:
+            button.setObjectName("primary")
+        button.clicked.connect(lambda _c=False, a=action: self.trigger(a))
+        self.buttons[action] = button
+        qaction = QAction(self)
+        qaction.setShortcut(QKeySequence(SHORTCUTS[action]))
+        qaction.triggered.connect(lambda _c=False, a=action: self.trigger(a))
+        self.addAction(qaction)
+        self.actions_[action] = qaction
+        return button
 
     # --- behaviour ----------------------------------------------------------------------
 
     @Slot()
     def trigger(self, action: Action) -> None:
-        if action is Action.TRANSFER:
-            self.open_transfer()
+        if action in self._dialogs:
+            self.open_dialog(action)
+            return
+        if action is Action.FINISH and self._has_outcomes():
+            self.open_dialog(action)
             return
         self.message.hide()
         self.controller.act(action)
 
-    def open_transfer(self) -> TransferDialog | None:
-        if Action.TRANSFER not in self.controller.enabled():
+    @property
+    def _dialogs(self) -> frozenset[Action]:
+        """The actions that ask something first (Finish too, where the service has outcomes)."""
+        return frozenset(
+            {
+                Action.TRANSFER,
+                Action.PAUSE,
+                Action.CALL_BACK,
+                Action.REACTIVATE,
+                Action.SERVE_WITHOUT_TICKET,
+            }
+        )
+
+    def _has_outcomes(self) -> bool:
+        ticket = self.controller.current
+        queue = self.controller.service_queue(ticket.service) if ticket else None
+        return bool(queue and queue.outcomes)
+
+    def open_dialog(self, action: Action) -> QDialog | None:
+        """The dialog that asks what `action` needs; on OK, the action with its answer."""
+        c, _ = self.controller, self._
+        if action not in c.enabled():
             return None
-        dialog = TransferDialog(self.controller, self.language, self)
-        dialog.accepted.connect(lambda: self.controller.act(Action.TRANSFER, **dialog.choice()))
+        dialog: QDialog
+        if action is Action.TRANSFER:
+            dialog = TransferDialog(c, self.language, self)
+        elif action is Action.PAUSE:
+            dialog = PauseDialog(self.language, self)
+        elif action is Action.FINISH:
+            dialog = FinishDialog(c, self.language, self)
+        elif action is Action.SERVE_WITHOUT_TICKET:
+            dialog = ServeWithoutTicketDialog(c, self.language, self)
+        elif action is Action.CALL_BACK:
+            dialog = TicketListDialog(
+                c,
+                c.parked_here(),
+                title=_("Call back a parked client"),
+                ok=_("Call back"),
+                language=self.language,
+                parent=self,
+            )
+        elif action is Action.REACTIVATE:
+            dialog = TicketListDialog(
+                c,
+                c.no_shows_here(),
+                title=_("Reactivate a client who did not come"),
+                ok=_("Back in line"),
+                language=self.language,
+                parent=self,
+            )
+        else:
+            return None
+        dialog.setStyleSheet(self.styleSheet())
+        dialog.accepted.connect(lambda: c.act(action, **dialog.choice()))
         dialog.open()
         return dialog
+
+    def open_transfer(self) -> TransferDialog | None:
+        dialog = self.open_dialog(Action.TRANSFER)
+        return dialog if isinstance(dialog, TransferDialog) else None
+
+    @Slot(str)
+    def show_notice(self, text: str) -> None:
+        self.notice.setText(text)
 
     @Slot()
     def toggle_compact(self) -> None:
@@ -262,9 +338,14 @@ class CounterWindow(QMainWindow):
         c = self.controller
         state = c.counter.state.value if c.counter else None
         title = _("Counter {number}").format(number=c.number)
-        self.header.setText(f"{title}  ·  {self.clerk_name}")
         self.setWindowTitle(f"Kolejka — {title} — {self.clerk_name}")
-        self.state_badge.setText(_(COUNTER_STATE_LABELS[state]) if state else "…")
+        site = c.snapshot.site_name if c.snapshot else ""
+        self.header.setText("  ·  ".join(p for p in (title, self.clerk_name, site) if p))
+        if state == "paused" and c.counter is not None:
+            reason = c.counter.pause_reason.value if c.counter.pause_reason else "break"
+            self.state_badge.setText(_(PAUSED_BADGES[reason]))
+        else:
+            self.state_badge.setText(_(COUNTER_STATE_LABELS[state]) if state else "…")
         enabled = c.enabled()
         for action, button in self.buttons.items():
             button.setEnabled(action in enabled)
@@ -272,6 +353,7 @@ class CounterWindow(QMainWindow):
             button.setVisible(
                 not (action is Action.RESUME and state != "paused")
                 and not (action is Action.PAUSE and state == "paused")
+                and not (action is Action.UNDO and c.pending_no_show is None)
             )
         ticket = c.current
         if ticket is None:
@@ -279,12 +361,14 @@ class CounterWindow(QMainWindow):
             self.number.setText(_("No client at the counter"))
             for label in self.fields.values():
                 label.setText("—")
+            self.captions["waited"].setText(_("Waiting"))
             self.note.hide()
         else:
             self.number.setObjectName("number")
             self.number.setText(ticket.number)
             self.fields["service"].setText(self._service_name(ticket.service))
-            self.fields["status"].setText(_(STATUS_LABELS[ticket.status.value]))
+            status = "no_show" if c.pending_no_show is not None else ticket.status.value
+            self.fields["status"].setText(_(STATUS_LABELS[status]))
             self.fields["language"].setText(
                 f"{NATIVE_NAMES.get(ticket.language, ticket.language)} ({ticket.language})"
             )
@@ -296,7 +380,7 @@ class CounterWindow(QMainWindow):
             )
             self.note.setVisible(bool(ticket.note))
             self.note.setText(_("Note: {note}").format(note=ticket.note or ""))
-            self._update_waited()
+        self._tick_second()
         self.number.style().unpolish(self.number)
         self.number.style().polish(self.number)
         self.queue_model.set_rows(c.queues())
@@ -330,8 +414,28 @@ class CounterWindow(QMainWindow):
         snapshot = self.controller.snapshot
         return snapshot.timezone if snapshot is not None else None
 
+    @Slot()
+    def _tick_second(self) -> None:
+        self._update_waited()
+        c = self.controller
+        if c.pending_no_show is not None:
+            self.notice.setText(
+                self._(NO_SHOW_PENDING).format(
+                    number=c.pending_no_show.number, seconds=c.no_show_left_s()
+                )
+            )
+
     def _update_waited(self) -> None:
-        waited = self.controller.waited_s(datetime.now(UTC))
+        """While called: how long the client waited (running); once served: the service's
+        time (running), and the wait stops."""
+        now = datetime.now(UTC)
+        served = self.controller.served_s(now)
+        if served is not None:
+            self.captions["waited"].setText(self._("Service time"))
+            self.fields["waited"].setText(minutes(max(0, served)))
+            return
+        self.captions["waited"].setText(self._("Waiting"))
+        waited = self.controller.waited_s(now)
         self.fields["waited"].setText(minutes(max(0, waited)) if waited is not None else "—")
 
     def shutdown(self) -> None:

@@ -8,7 +8,9 @@ No Qt and no network here, so the rules the hall relies on are tested in microse
 - an event at or below the last applied sequence number of the same epoch is ignored, so
   a replay after a reconnect never announces a call twice;
 - waiting counts follow each ticket's own status in the payload, so issue, call, transfer,
-  cancel and no-show all keep the counts right without knowing the previous state.
+  cancel and no-show all keep the counts right without knowing the previous state;
+- a called ticket that goes back in line (transferred, parked, a no-show reactivated) is
+  no longer "now calling": its call leaves the board (the snapshot leaves it out too).
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ from kolejka.schemas import (
 # payload is a TicketEventPayload and more), the counter of every counter.* type.
 Payload = TypeVar("Payload", TicketEventPayload, CounterEventPayload)
 
+# A ticket in these states has left its counter without being served: its call is over.
+BACK_IN_LINE = frozenset({TicketStatus.WAITING, TicketStatus.PARKED})
 DEFAULT_HISTORY = 6
 
 
@@ -186,6 +190,8 @@ class Board:
         if event.type.startswith(TICKET_PREFIX):
             ticket = _parse(TicketEventPayload, event, "ticket").ticket
             self._track_waiting(ticket)
+            if ticket.status in BACK_IN_LINE:
+                self.calls = [c for c in self.calls if c.ticket_id != ticket.id]
             if event.type in CALL_EVENTS and self.in_zone(ticket.counter):
                 recall = event.type == EventType.TICKET_RECALLED
                 announce = (self._push_call(ticket, event.at, recall),)

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
 
+from kolejka.core.counters import PauseReason
 from kolejka.core.events import EventType
 from kolejka.core.states import CounterState, Priority, TicketStatus
 
@@ -138,6 +139,7 @@ class TicketPublic(Model):
     recalls: int = 0
     note: str | None = None
     appointment_at: datetime | None = None
+    outcome: str | None = Field(None, description="How the visit ended (the office's code).")
     ahead: int | None = Field(None, description="Tickets before this one (waiting only).")
     estimated_wait_s: int | None = Field(None, description="Null where unknown.")
 
@@ -150,6 +152,28 @@ class TransferRequest(Model):
 
 class CallNextRequest(Model):
     pass
+
+
+class FinishRequest(Model):
+    outcome: str | None = Field(
+        None, max_length=40, description="One of the service's outcomes (ServiceQueue.outcomes)."
+    )
+
+
+class ParkRequest(Model):
+    note: str | None = Field(None, max_length=500, description="e.g. 'filling in form Z-3'.")
+
+
+class ServeWithoutTicketRequest(Model):
+    service: str = Field(min_length=1, max_length=3, description="Service code (prefix).")
+    language: Language = "pl"
+    priority: Priority = Priority.NORMAL
+
+
+class PauseRequest(Model):
+    reason: PauseReason | None = Field(
+        None, description="break | back_office | technical (none: a break)."
+    )
 
 
 # --- counters -------------------------------------------------------------------------
@@ -168,6 +192,7 @@ class CounterPublic(Model):
     clerk: str | None = None
     services: list[CounterServicePublic]
     current: TicketPublic | None = None
+    pause_reason: PauseReason | None = Field(None, description="While paused.")
 
 
 class CountersPublic(Model):
@@ -178,6 +203,11 @@ class CountersPublic(Model):
 # --- snapshot & events ----------------------------------------------------------------
 
 
+class OutcomePublic(Model):
+    code: str
+    names: dict[str, str]
+
+
 class ServiceQueue(Model):
     code: str
     names: dict[str, str]
@@ -185,6 +215,10 @@ class ServiceQueue(Model):
     longest_wait_s: int | None
     estimated_wait_s: int | None
     open_counters: int
+    outcomes: list[OutcomePublic] = Field(
+        default_factory=list, description="How a visit may end (the clerk chooses at finish)."
+    )
+    outcome_required: bool = False
 
 
 class CallPublic(Model):
@@ -225,6 +259,13 @@ class QueueSnapshot(Model):
     printers: list[PrinterPublic] = Field(
         default_factory=list, description="Kiosk printers that have reported, by kiosk name."
     )
+    parked: list[TicketPublic] = Field(
+        default_factory=list, description="Clients parked by a counter, to be called back."
+    )
+    reactivatable: list[TicketPublic] = Field(
+        default_factory=list,
+        description="Today's no-shows that may still be reactivated (the office's time).",
+    )
 
 
 class EventPublic(Model):
@@ -253,6 +294,12 @@ class TicketTransferredPayload(TicketEventPayload):
 
 class CounterEventPayload(Model):
     counter: CounterPublic
+
+
+class CounterPausedPayload(CounterEventPayload):
+    reason: PauseReason | None = Field(
+        None, description="Why: break, back_office or technical (counted in the statistics)."
+    )
 
 
 class PrinterStatusPayload(Model):
@@ -284,8 +331,11 @@ EVENT_PAYLOADS: dict[EventType, type[EventPayload]] = {
     EventType.TICKET_NO_SHOW: TicketEventPayload,
     EventType.TICKET_CANCELLED: TicketEventPayload,
     EventType.TICKET_TRANSFERRED: TicketTransferredPayload,
+    EventType.TICKET_PARKED: TicketEventPayload,
+    EventType.TICKET_REACTIVATED: TicketEventPayload,
+    EventType.TICKET_SERVED_WITHOUT_TICKET: TicketEventPayload,
     EventType.COUNTER_OPENED: CounterEventPayload,
-    EventType.COUNTER_PAUSED: CounterEventPayload,
+    EventType.COUNTER_PAUSED: CounterPausedPayload,
     EventType.COUNTER_CLOSED: CounterEventPayload,
     EventType.PRINTER_STATUS: PrinterStatusPayload,
     EventType.SITE_CONFIGURED: SiteConfiguredPayload,
@@ -334,6 +384,12 @@ class StatsRow(Model):
     cancelled: int = 0
     transferred_out: int = 0
     waiting: int = 0
+    walk_ins: int = Field(0, description="Served without a ticket (also in `issued`).")
+    parked: int = 0
+    reactivated: int = 0
+    outcomes: dict[str, int] = Field(default_factory=dict, description="Per outcome code.")
+    pauses: dict[str, int] = Field(default_factory=dict, description="Counters: per reason.")
+    pause_s: dict[str, float] = Field(default_factory=dict, description="Seconds per reason.")
     wait_median_s: float | None = None
     wait_p90_s: float | None = None
     service_median_s: float | None = None

@@ -73,6 +73,8 @@ def export_site(session: Session, site: Site) -> SiteConfig:
                     "bring_text": s.bring_text,
                     "slot_minutes": s.slot_minutes,
                     "slot_capacity": s.slot_capacity,
+                    "outcomes": s.outcomes,
+                    "outcome_required": s.outcome_required,
                 }
                 for s in services
             ],

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from sqlmodel import select
 
-from kolejka.core.counters import CounterAction, next_counter_state
+from kolejka.core.counters import CounterAction, PauseReason, next_counter_state, pause_reason
 from kolejka.core.errors import Conflict, Forbidden
 from kolejka.core.events import EventType
 from kolejka.core.states import CounterState
-from kolejka.schemas import CounterEventPayload, CounterPublic
+from kolejka.schemas import CounterEventPayload, CounterPausedPayload, CounterPublic
 from server import repository as repo
 from server.actors import Actor, require_clerk
 from server.eventlog import append_event
@@ -36,9 +36,16 @@ class CounterService:
         return self._run(site_code, actor, number, CounterAction.OPEN, idempotency_key)
 
     def pause_counter(
-        self, site_code: str, actor: Actor, number: int, idempotency_key: str | None = None
+        self,
+        site_code: str,
+        actor: Actor,
+        number: int,
+        idempotency_key: str | None = None,
+        reason: PauseReason | None = None,
     ) -> CounterPublic:
-        return self._run(site_code, actor, number, CounterAction.PAUSE, idempotency_key)
+        """Pause for a reason (break, back office, technical; none given: a break), kept
+        with the counter while it lasts and on the event, for the statistics."""
+        return self._run(site_code, actor, number, CounterAction.PAUSE, idempotency_key, reason)
 
     def close_counter(
         self, site_code: str, actor: Actor, number: int, idempotency_key: str | None = None
@@ -53,18 +60,24 @@ class CounterService:
         number: int,
         action: CounterAction,
         idempotency_key: str | None,
+        reason: PauseReason | None = None,
     ) -> CounterPublic:
         write = Write(site_code, actor, idempotency_key)
-        return self.writes.run(write, CounterPublic, self._change, number, action)
+        return self.writes.run(write, CounterPublic, self._change, number, action, reason)
 
     @staticmethod
-    def _change(tx: Transaction, number: int, action: CounterAction) -> CounterPublic:
+    def _change(
+        tx: Transaction, number: int, action: CounterAction, reason: PauseReason | None = None
+    ) -> CounterPublic:
         actor, session = tx.actor, tx.session
         require_clerk(actor, "counter_state")
         counter = repo.counter_by_number(session, tx.site, number, lock=True)
         state = CounterState(counter.state)
         held_by_other = counter.clerk_id not in (None, actor.id)
         if held_by_other and state is not CounterState.CLOSED and not actor.is_supervisor:
+            if action is CounterAction.OPEN:  # signing in: say who holds it (a 409)
+                holder = repo.clerk_name(session, counter.clerk_id)
+                raise Conflict("counter_held", counter=number, clerk=holder or "?")
             raise Forbidden("not_your_counter", counter=number)
         after = next_counter_state(
             state, action, counter=number, client=client_at(session, counter)
@@ -85,8 +98,17 @@ class CounterService:
             counter.clerk_id = None
             counter.current_ticket_id = None
         counter.state = after.value
+        if reason is None and state is CounterState.PAUSED and counter.pause_reason:
+            reason = PauseReason(counter.pause_reason)  # paused again without one: kept
+        kept = pause_reason(after, reason)
+        counter.pause_reason = kept.value if kept is not None else None
         session.add(counter)
         session.flush()
         view = counter_public(session, tx.site, counter, tx.now)
-        append_event(session, tx.site, EVENTS[action], CounterEventPayload(counter=view), tx.now)
+        payload = (
+            CounterPausedPayload(counter=view, reason=kept)
+            if action is CounterAction.PAUSE
+            else CounterEventPayload(counter=view)
+        )
+        append_event(session, tx.site, EVENTS[action], payload, tx.now)
         return view

@@ -39,6 +39,14 @@ MESSAGES: dict[str, str] = {
     "not_allowed": N_("This device may not do that."),
     "not_your_ticket": N_("This ticket was issued by another device."),
     "not_your_counter": N_("Counter {counter} is operated by someone else."),
+    # the clerk's further verbs (server/ticketing.py, server/counters.py)
+    "counter_held": N_("Counter {counter} is in use by {clerk}. Please choose a free counter."),
+    "outcome_unknown": N_("'{outcome}' is not an outcome of this service (choose: {options})."),
+    "outcome_required": N_("Please choose how the visit ended: {options}."),
+    "reactivate_too_late": N_(
+        "Ticket {ticket} can be reactivated only within {minutes} minutes of the no-show."
+    ),
+    "parked_elsewhere": N_("Ticket {ticket} was parked by another counter."),
     "clerk_required": N_("A clerk must be signed in for this."),
     "supervisor_required": N_("Only a supervisor may do this."),
     "admin_required": N_("Only an administrator may do this."),

@@ -78,6 +78,12 @@ class Service(SQLModel, table=True):
     bring_text: dict[str, str] = Field(default_factory=dict, sa_column=json_column())
     slot_minutes: int = Field(default=15, sa_column_kwargs={"server_default": "15"})
     slot_capacity: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # [{"code": …, "names": {…}}] (siteconfig.OutcomeConfig), chosen at finish.
+    outcomes: list[dict[str, Any]] = Field(
+        default_factory=list,
+        sa_column=sa.Column(sa.JSON(), nullable=False, server_default="[]"),
+    )
+    outcome_required: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class Clerk(SQLModel, table=True):
@@ -101,6 +107,7 @@ class Counter(SQLModel, table=True):
     routing_mode: str = Field(default="order", max_length=20)
     clerk_id: int | None = Field(default=None, foreign_key="clerk.id")
     current_ticket_id: int | None = None
+    pause_reason: str | None = Field(default=None, max_length=20)  # while paused
 
 
 class CounterService(SQLModel, table=True):
@@ -152,6 +159,7 @@ class Ticket(SQLModel, table=True):
     note: str | None = Field(default=None, max_length=500)
     appointment_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     device_id: int | None = Field(default=None, foreign_key="device.id")
+    outcome: str | None = Field(default=None, max_length=40)  # given at finish
 
 
 class QueueLength(SQLModel, table=True):

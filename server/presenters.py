@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from kolejka.core.counters import PauseReason
 from kolejka.core.states import CounterState, Priority, TicketStatus
 from kolejka.schemas import CounterPublic, CounterServicePublic, TicketPublic
 from server import repository as repo
@@ -61,6 +62,7 @@ def ticket_public(
         recalls=ticket.recalls,
         note=ticket.note,
         appointment_at=ticket.appointment_at,
+        outcome=ticket.outcome,
         ahead=ahead,
         estimated_wait_s=estimate,
     )
@@ -84,4 +86,5 @@ def counter_public(
             for link, service in repo.links_of(session, counter)
         ],
         current=current,
+        pause_reason=PauseReason(counter.pause_reason) if counter.pause_reason else None,
     )

@@ -54,6 +54,8 @@ def _apply_services(session: Session, site: Site, cfg: SiteConfig) -> dict[str, 
         service.bring_text = sc.bring_text
         service.slot_minutes = sc.slot_minutes
         service.slot_capacity = sc.slot_capacity
+        service.outcomes = [o.model_dump(mode="json") for o in sc.outcomes]
+        service.outcome_required = sc.outcome_required
         session.add(service)
         existing[sc.code] = service
     wanted = {sc.code for sc in cfg.services}

@@ -9,17 +9,24 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from kolejka.core.events import CALL_EVENTS, TICKET_PREFIX, EventType
+from kolejka.core.events import CALL_EVENTS, COUNTER_PREFIX, TICKET_PREFIX, EventType
 from kolejka.core.hours import availability
 from kolejka.core.routing import queue_key
 from kolejka.core.states import TicketStatus
-from kolejka.core.stats import TicketEvent, daily_stats, segments_from_events
+from kolejka.core.stats import (
+    CounterEvent,
+    TicketEvent,
+    daily_stats,
+    pauses_from_events,
+    segments_from_events,
+)
 from kolejka.schemas import (
     CallPublic,
     CountersPublic,
     DailyStats,
     EventPublic,
     EventsPublic,
+    OutcomePublic,
     PrinterPublic,
     QueueSnapshot,
     ServicePublic,
@@ -153,6 +160,8 @@ class ReadModels:
                     longest_wait_s=longest,
                     estimated_wait_s=inputs.wait_for(len(rows)),
                     open_counters=inputs.open_counters,
+                    outcomes=[OutcomePublic.model_validate(o) for o in service.outcomes],
+                    outcome_required=service.outcome_required,
                 )
             )
         calls = session.exec(
@@ -164,10 +173,16 @@ class ReadModels:
             .order_by(col(Event.seq).desc())
             .limit(RECENT_CALLS)
         )
+        call_events = list(calls)
+        # A call whose client went back in line (transferred, parked, reactivated) is no
+        # longer "now calling": the boards drop it on the event too (display/board.py).
+        back_in_line = self._back_in_line(
+            session, {e.payload.get("ticket", {}).get("id") for e in call_events}
+        )
         recent = []
-        for event in calls:
+        for event in call_events:
             t = event.payload.get("ticket", {})
-            if t.get("counter") is None:
+            if t.get("counter") is None or t.get("id") in back_in_line:
                 continue
             recent.append(
                 CallPublic(
@@ -193,6 +208,16 @@ class ReadModels:
             ],
             recent_calls=recent,
             waiting=waiting_views,
+            parked=[
+                ticket_public(session, site, t, now, with_estimate=False)
+                for t in self._today_in(session, site, now, TicketStatus.PARKED)
+            ],
+            reactivatable=[
+                ticket_public(session, site, t, now, with_estimate=False)
+                for t in self._today_in(session, site, now, TicketStatus.NO_SHOW)
+                if t.finished_at is not None
+                and now - t.finished_at <= timedelta(minutes=site.rules.reactivate_within_min)
+            ],
             ticker=dict(site.rules.ticker),
             printers=[
                 PrinterPublic(device=d.name, status=d.printer_status)
@@ -207,6 +232,36 @@ class ReadModels:
                 )
                 if d.printer_status is not None
             ],
+        )
+
+    @staticmethod
+    def _back_in_line(session: Session, ids: set[int | None]) -> set[int]:
+        wanted = [i for i in ids if isinstance(i, int)]
+        if not wanted:
+            return set()
+        gone = (TicketStatus.WAITING.value, TicketStatus.PARKED.value)
+        rows = session.execute(
+            sa.select(col(Ticket.id)).where(
+                col(Ticket.id).in_(wanted), col(Ticket.status).in_(gone)
+            )
+        )
+        return {int(i) for (i,) in rows}
+
+    @staticmethod
+    def _today_in(
+        session: Session, site: Site, now: datetime, status: TicketStatus
+    ) -> list[Ticket]:
+        today = now.astimezone(ZoneInfo(site.timezone)).date()
+        return list(
+            session.exec(
+                select(Ticket)
+                .where(
+                    Ticket.site_id == site.id,
+                    Ticket.day == today,
+                    Ticket.status == status.value,
+                )
+                .order_by(col(Ticket.id))
+            )
         )
 
     def events_after(
@@ -265,12 +320,22 @@ class ReadModels:
                     Event.site_id == site.id,
                     col(Event.at) >= start,
                     col(Event.at) < end,
-                    col(Event.type).startswith(TICKET_PREFIX),
+                    sa.or_(
+                        col(Event.type).startswith(TICKET_PREFIX),
+                        col(Event.type).startswith(COUNTER_PREFIX),
+                    ),
                 )
                 .order_by(col(Event.seq))
             )
             events = []
+            counter_events = []
             for event in rows:
+                if event.type.startswith("counter."):
+                    c = event.payload.get("counter", {})
+                    counter_events.append(
+                        CounterEvent(event.type, event.at, c["number"], event.payload.get("reason"))
+                    )
+                    continue
                 t = event.payload.get("ticket", {})
                 events.append(
                     TicketEvent(
@@ -280,9 +345,14 @@ class ReadModels:
                         service=event.payload.get("from_service") or t["service"],
                         counter=t.get("counter") or event.payload.get("from_counter"),
                         to_service=t["service"] if event.type == TRANSFERRED else None,
+                        outcome=t.get("outcome"),
                     )
                 )
             per_service, per_counter = daily_stats(segments_from_events(events))
+            for number, by_reason in pauses_from_events(counter_events, min(now, end)).items():
+                row = per_counter.setdefault(number, StatsRow().model_dump())
+                row["pauses"] = {r: t.count for r, t in sorted(by_reason.items())}
+                row["pause_s"] = {r: t.seconds for r, t in sorted(by_reason.items())}
             return DailyStats(
                 site=site.code,
                 day=day,

@@ -100,6 +100,18 @@ def opening_hours_from_json(data: dict[str, Any]) -> OpeningHours:
     return HoursConfig.model_validate(data).to_opening_hours() if data else OpeningHours()
 
 
+class OutcomeConfig(Strict):
+    """One way a visit may end, as the office counts it ("documents complete")."""
+
+    code: str = Field(pattern=r"^[a-z0-9][a-z0-9_]{0,39}$", description="e.g. 'complete'.")
+    names: dict[str, str]
+
+    @field_validator("names")
+    @classmethod
+    def _names(cls, value: dict[str, str]) -> dict[str, str]:
+        return _check_names(value)
+
+
 class ServiceConfig(Strict):
     code: str = Field(description="Ticket prefix: 1-3 capital letters.")
     names: dict[str, str]
@@ -115,6 +127,12 @@ class ServiceConfig(Strict):
     slot_capacity: int = Field(
         1, ge=0, le=100, description="Appointments per slot; 0 = no appointments for this service."
     )
+    outcomes: list[OutcomeConfig] = Field(
+        default_factory=list,
+        max_length=30,
+        description="How a visit may end, chosen by the clerk at finish (counted).",
+    )
+    outcome_required: bool = Field(False, description="The clerk must choose an outcome.")
 
     @field_validator("code")
     @classmethod
@@ -127,6 +145,15 @@ class ServiceConfig(Strict):
     @classmethod
     def _names(cls, value: dict[str, str]) -> dict[str, str]:
         return _check_names(value)
+
+    @model_validator(mode="after")
+    def _outcomes(self) -> ServiceConfig:
+        codes = [o.code for o in self.outcomes]
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"service {self.code}: outcome codes repeat: {codes}")
+        if self.outcome_required and not self.outcomes:
+            raise ValueError(f"service {self.code}: outcome_required needs a list of outcomes")
+        return self
 
 
 class CounterServiceConfig(Strict):
@@ -203,6 +230,13 @@ class RulesConfig(Strict):
     )
     personal_data_retention_days: int = Field(
         30, ge=0, le=3650, description="Days after the slot before name and contact are erased."
+    )
+    reactivate_within_min: int = Field(
+        15,
+        ge=0,
+        le=24 * 60,
+        description="A no-show may be reactivated (the visitor came back) this long after; "
+        "0: never.",
     )
 
 

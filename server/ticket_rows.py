@@ -23,6 +23,7 @@ _CHANGEABLE = (
     "started_at",
     "finished_at",
     "note",
+    "outcome",
 )
 
 
@@ -40,6 +41,7 @@ def progress_of(ticket: Ticket) -> TicketProgress:
         started_at=ticket.started_at,
         finished_at=ticket.finished_at,
         note=ticket.note,
+        outcome=ticket.outcome,
     )
 
 

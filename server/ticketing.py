@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session
@@ -26,10 +26,11 @@ from kolejka.core.routing import choose_next
 from kolejka.core.states import CounterState, TicketAction, TicketStatus
 from kolejka.core.tickets import TicketProgress
 from kolejka.schemas import (
+    EVENT_PAYLOADS,
+    ServeWithoutTicketRequest,
     TicketCreate,
     TicketEventPayload,
     TicketPublic,
-    TicketTransferredPayload,
     TransferRequest,
 )
 from server import repository as repo
@@ -229,12 +230,30 @@ class QueueService:
         )
 
     def finish_ticket(
-        self, site_code: str, actor: Actor, ticket_id: int, idempotency_key: str | None = None
+        self,
+        site_code: str,
+        actor: Actor,
+        ticket_id: int,
+        idempotency_key: str | None = None,
+        outcome: str | None = None,
     ) -> TicketPublic:
+        """Done, with an outcome from the service's list (required where the office says
+        so; an unknown one is a 422)."""
         write = Write(site_code, actor, idempotency_key)
-        return self.writes.run(
-            write, TicketPublic, self._act, ticket_id, tickets.finish, EventType.TICKET_DONE
+        return self.writes.run(write, TicketPublic, self._finish, ticket_id, outcome)
+
+    def _finish(self, tx: Transaction, ticket_id: int, outcome: str | None) -> TicketPublic:
+        ticket, _counter = self._ticket_at_my_counter(tx, ticket_id)
+        service = tx.session.get(Service, ticket.service_id)
+        assert service is not None
+        after = tickets.finish(
+            progress_of(ticket),
+            now=tx.now,
+            outcome=outcome,
+            outcomes=[o["code"] for o in service.outcomes],
+            outcome_required=service.outcome_required,
         )
+        return self._change(tx, ticket, after, EventType.TICKET_DONE)
 
     def mark_no_show(
         self, site_code: str, actor: Actor, ticket_id: int, idempotency_key: str | None = None
@@ -249,6 +268,125 @@ class QueueService:
     ) -> TicketPublic:
         ticket, _counter = self._ticket_at_my_counter(tx, ticket_id)
         return self._change(tx, ticket, action(progress_of(ticket), now=tx.now), event)
+
+    def park_ticket(
+        self,
+        site_code: str,
+        actor: Actor,
+        ticket_id: int,
+        idempotency_key: str | None = None,
+        note: str | None = None,
+    ) -> TicketPublic:
+        """The client steps aside (a form to fill in); the counter is free for the next
+        one and calls this one back from its parked list (call_back_ticket)."""
+        write = Write(site_code, actor, idempotency_key)
+        return self.writes.run(write, TicketPublic, self._park, ticket_id, note)
+
+    def _park(self, tx: Transaction, ticket_id: int, note: str | None) -> TicketPublic:
+        ticket, _counter = self._ticket_at_my_counter(tx, ticket_id)
+        return self._change(
+            tx,
+            ticket,
+            tickets.park(progress_of(ticket), now=tx.now, note=note),
+            EventType.TICKET_PARKED,
+        )
+
+    def call_back_ticket(
+        self, site_code: str, actor: Actor, ticket_id: int, idempotency_key: str | None = None
+    ) -> TicketPublic:
+        """Call a parked client back to the counter that parked them (a call: the board
+        shows and says it)."""
+        write = Write(site_code, actor, idempotency_key)
+        return self.writes.run(write, TicketPublic, self._call_back, ticket_id)
+
+    def _call_back(self, tx: Transaction, ticket_id: int) -> TicketPublic:
+        ticket, counter = self._ticket_at_my_counter(tx, ticket_id)
+        tickets.check(progress_of(ticket), TicketAction.CALL_BACK)
+        next_counter_state(
+            CounterState(counter.state),
+            CounterAction.CALL_BACK,
+            counter=counter.number,
+            client=client_at(tx.session, counter),
+        )
+        after = tickets.call_back(progress_of(ticket), counter_id=counter.id, now=tx.now)  # type: ignore[arg-type]
+        counter.current_ticket_id = ticket.id
+        tx.session.add(counter)
+        return self._change(tx, ticket, after, EventType.TICKET_CALLED)
+
+    def reactivate_ticket(
+        self, site_code: str, actor: Actor, ticket_id: int, idempotency_key: str | None = None
+    ) -> TicketPublic:
+        """A no-show whose visitor came back goes back in line in their first place, within
+        the office's time (rules.reactivate_within_min); later, a 409."""
+        write = Write(site_code, actor, idempotency_key)
+        return self.writes.run(write, TicketPublic, self._reactivate, ticket_id)
+
+    def _reactivate(self, tx: Transaction, ticket_id: int) -> TicketPublic:
+        ticket, _counter = self._ticket_at_my_counter(tx, ticket_id)
+        within = timedelta(minutes=tx.site.rules.reactivate_within_min)
+        after = tickets.reactivate(progress_of(ticket), now=tx.now, within=within)
+        return self._change(tx, ticket, after, EventType.TICKET_REACTIVATED)
+
+    def serve_without_ticket(
+        self,
+        site_code: str,
+        actor: Actor,
+        counter_number: int,
+        request: ServeWithoutTicketRequest,
+        idempotency_key: str | None = None,
+    ) -> TicketPublic:
+        """A visitor who walked straight to the desk: a ticket issued and started at this
+        counter in one step (numbered like any other, counted as a walk-in)."""
+        write = Write(site_code, actor, idempotency_key)
+        return self.writes.run(
+            write, TicketPublic, self._serve_without_ticket, counter_number, request
+        )
+
+    def _serve_without_ticket(
+        self, tx: Transaction, counter_number: int, request: ServeWithoutTicketRequest
+    ) -> TicketPublic:
+        session, site, now = tx.session, tx.site, tx.now
+        counter = self._my_counter(tx, counter_number)
+        next_counter_state(
+            CounterState(counter.state),
+            CounterAction.SERVE_WITHOUT_TICKET,
+            counter=counter.number,
+            client=client_at(session, counter),
+        )
+        service = site.service(request.service)
+        if service.code not in {s.code for _, s in repo.links_of(session, counter)}:
+            raise Conflict("counter_does_not_serve", counter=counter.number, service=service.code)
+        if request.priority != "normal" and not site.rules.priority_enabled:
+            raise Conflict("priority_disabled")
+        local_day = now.astimezone(site.zone).date()
+        sequence = repo.next_sequence(session.connection(), site.id, local_day, service.code)
+        progress = tickets.serve_without_ticket(
+            number=format_number(service.code, sequence),
+            service_id=service.id,
+            counter_id=counter.id,  # type: ignore[arg-type]
+            now=now,
+        )
+        ticket = Ticket(
+            site_id=site.id,
+            public_id=secrets.token_urlsafe(16),
+            day=local_day,
+            number=progress.number,
+            service_id=service.id,
+            status=progress.status.value,
+            language=request.language,
+            priority=request.priority.value,
+            issued_at=now,
+            arrival_at=now,
+            queued_at=now,
+            called_at=progress.called_at,
+            started_at=progress.started_at,
+            counter_id=counter.id,
+        )
+        session.add(ticket)
+        session.flush()
+        counter.current_ticket_id = ticket.id
+        session.add(counter)
+        return self._change(tx, ticket, progress, EventType.TICKET_SERVED_WITHOUT_TICKET)
 
     def transfer_ticket(
         self,
@@ -338,11 +476,7 @@ class QueueService:
         session.add(ticket)
         session.flush()
         view = self._ticket_view(session, tx.site, ticket, tx.now)
-        payload = (
-            TicketTransferredPayload(ticket=view, **extra)
-            if extra
-            else TicketEventPayload(ticket=view)
-        )
+        payload = EVENT_PAYLOADS[event](ticket=view, **extra)
         append_event(session, tx.site, event, payload, tx.now)
         return view
 

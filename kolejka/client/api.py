@@ -175,8 +175,28 @@ class KolejkaClient:
     def start_service(self, ticket_id: int) -> TicketPublic:
         return self._post(f"{self._site}/tickets/{ticket_id}/start", TicketPublic)
 
-    def finish_ticket(self, ticket_id: int) -> TicketPublic:
-        return self._post(f"{self._site}/tickets/{ticket_id}/finish", TicketPublic)
+    def finish_ticket(self, ticket_id: int, outcome: str | None = None) -> TicketPublic:
+        """`outcome`: one of the service's (ServiceQueue.outcomes); None sends no body, as
+        servers before outcomes expect."""
+        body = {"outcome": outcome} if outcome is not None else None
+        return self._post(f"{self._site}/tickets/{ticket_id}/finish", TicketPublic, body)
+
+    def park_ticket(self, ticket_id: int, note: str | None = None) -> TicketPublic:
+        body = {"note": note} if note is not None else None
+        return self._post(f"{self._site}/tickets/{ticket_id}/park", TicketPublic, body)
+
+    def call_back_ticket(self, ticket_id: int) -> TicketPublic:
+        return self._post(f"{self._site}/tickets/{ticket_id}/call-back", TicketPublic)
+
+    def reactivate_ticket(self, ticket_id: int) -> TicketPublic:
+        return self._post(f"{self._site}/tickets/{ticket_id}/reactivate", TicketPublic)
+
+    def serve_without_ticket(
+        self, counter: int, service: str, language: str = "pl", priority: str = "normal"
+    ) -> TicketPublic:
+        body = {"service": service, "language": language, "priority": priority}
+        path = f"{self._site}/counters/{counter}/serve-without-ticket"
+        return self._post(path, TicketPublic, body)
 
     def mark_no_show(self, ticket_id: int) -> TicketPublic:
         return self._post(f"{self._site}/tickets/{ticket_id}/no-show", TicketPublic)
@@ -197,8 +217,10 @@ class KolejkaClient:
     def open_counter(self, counter: int) -> CounterPublic:
         return self._post(f"{self._site}/counters/{counter}/open", CounterPublic)
 
-    def pause_counter(self, counter: int) -> CounterPublic:
-        return self._post(f"{self._site}/counters/{counter}/pause", CounterPublic)
+    def pause_counter(self, counter: int, reason: str | None = None) -> CounterPublic:
+        """`reason`: break | back_office | technical (None: no body; the server takes a break)."""
+        body = {"reason": reason} if reason is not None else None
+        return self._post(f"{self._site}/counters/{counter}/pause", CounterPublic, body)
 
     def close_counter(self, counter: int) -> CounterPublic:
         return self._post(f"{self._site}/counters/{counter}/close", CounterPublic)

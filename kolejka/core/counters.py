@@ -2,10 +2,13 @@
 
 closed ──open──▶ open ──pause──▶ paused
   ▲               │ ▲──open (resume)─┘ │
-  └────close──────┴──────close─────────┘   (close and call_next: only with no client)
+  └────close──────┴──────close─────────┘   (close, call_next, call_back and
+                                            serve_without_ticket: only with no client)
 
 Opening an open counter (signing in again), pausing a paused one and closing a closed one
-are allowed and change nothing but the clerk; `call_next` keeps the counter open.
+are allowed and change nothing but the clerk (a pause again may change its reason);
+`call_next` keeps the counter open. A pause has a reason (PauseReason), kept with the
+counter while it lasts and on its event, so the statistics count pauses by reason.
 """
 
 from __future__ import annotations
@@ -16,11 +19,27 @@ from kolejka.core.errors import Conflict
 from kolejka.core.states import CounterState
 
 
+class PauseReason(StrEnum):
+    BREAK = "break"
+    BACK_OFFICE = "back_office"
+    TECHNICAL = "technical"
+
+
+def pause_reason(state: CounterState, reason: PauseReason | None) -> PauseReason | None:
+    """The reason kept with a counter in `state` after a pause given `reason` (none given:
+    a break, as old clients meant), and none once it is open or closed again."""
+    if state is not CounterState.PAUSED:
+        return None
+    return reason or PauseReason.BREAK
+
+
 class CounterAction(StrEnum):
     OPEN = "open"  # sign in, or resume after a pause
     PAUSE = "pause"
     CLOSE = "close"
     CALL_NEXT = "call_next"
+    CALL_BACK = "call_back"  # a parked client, from the counter's parked list
+    SERVE_WITHOUT_TICKET = "serve_without_ticket"  # a visitor who walked up to the desk
 
 
 _C, _O, _P = CounterState.CLOSED, CounterState.OPEN, CounterState.PAUSED
@@ -35,10 +54,19 @@ COUNTER_TRANSITIONS: dict[tuple[CounterState, CounterAction], CounterState] = {
     (_O, CounterAction.CLOSE): _C,
     (_P, CounterAction.CLOSE): _C,
     (_O, CounterAction.CALL_NEXT): _O,
+    (_O, CounterAction.CALL_BACK): _O,
+    (_O, CounterAction.SERVE_WITHOUT_TICKET): _O,
 }
 
 # Refused while a client is at the counter: it must be served, sent on or let go first.
-NEEDS_NO_CLIENT = frozenset({CounterAction.CLOSE, CounterAction.CALL_NEXT})
+NEEDS_NO_CLIENT = frozenset(
+    {
+        CounterAction.CLOSE,
+        CounterAction.CALL_NEXT,
+        CounterAction.CALL_BACK,
+        CounterAction.SERVE_WITHOUT_TICKET,
+    }
+)
 
 
 def next_counter_state(

@@ -4,6 +4,7 @@
     ├── NotFound                something named does not exist             (HTTP 404)
     ├── InvalidTransition       the ticket's state does not allow the action (409)
     ├── Conflict                the world changed: counter busy, limit hit… (409)
+    ├── Invalid                 a value the rules do not know (an outcome)  (422)
     └── Forbidden               the actor may not do this                   (403)
 
 The core never builds sentences: the edges turn `code` into text through the catalogues.
@@ -39,6 +40,11 @@ class InvalidTransition(DomainError):
 class Conflict(DomainError):
     status = 409
     default_code = "conflict"
+
+
+class Invalid(DomainError):
+    status = 422
+    default_code = "invalid"
 
 
 class Forbidden(DomainError):

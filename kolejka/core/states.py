@@ -1,10 +1,15 @@
 """The ticket's life as one transition table.
 
 waiting ──call──▶ called ──start──▶ serving ──finish──▶ done
-   │                │  ▲                 │
-   │                │  └─recall          └──transfer──▶ waiting (another queue)
-   │                ├──no_show──▶ no_show
-   └──cancel──▶ cancelled ◀──cancel──┘ (from called)
+ ▲ │                │  ▲                 │
+ │ │                │  └─recall          └──transfer──▶ waiting (another queue)
+ │ │                ├──no_show──▶ no_show ──reactivate──▶ waiting (the visitor came back)
+ │ └──cancel──▶ cancelled ◀──cancel──┘ (from called, and from parked)
+ │
+ called/serving ──park──▶ parked ──call_back──▶ called (the client went to fill in a form)
+
+A ticket comes into being in one of two ways (CREATIONS): issued at a kiosk (waiting), or
+served without a ticket at a counter (serving at once: issued and started in one step).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ class TicketStatus(StrEnum):
     DONE = "done"
     NO_SHOW = "no_show"
     CANCELLED = "cancelled"
+    PARKED = "parked"  # sent off to fill in a form; the counter that parked it calls back
 
 
 class TicketAction(StrEnum):
@@ -31,6 +37,11 @@ class TicketAction(StrEnum):
     NO_SHOW = "no_show"
     TRANSFER = "transfer"
     CANCEL = "cancel"
+    PARK = "park"
+    CALL_BACK = "call_back"
+    REACTIVATE = "reactivate"
+    ISSUE = "issue"  # creations: no state before
+    SERVE_WITHOUT_TICKET = "serve_without_ticket"
 
 
 TRANSITIONS: dict[tuple[TicketStatus, TicketAction], TicketStatus] = {
@@ -42,9 +53,22 @@ TRANSITIONS: dict[tuple[TicketStatus, TicketAction], TicketStatus] = {
     (TicketStatus.CALLED, TicketAction.CANCEL): TicketStatus.CANCELLED,
     (TicketStatus.SERVING, TicketAction.FINISH): TicketStatus.DONE,
     (TicketStatus.SERVING, TicketAction.TRANSFER): TicketStatus.WAITING,
+    (TicketStatus.CALLED, TicketAction.PARK): TicketStatus.PARKED,
+    (TicketStatus.SERVING, TicketAction.PARK): TicketStatus.PARKED,
+    (TicketStatus.PARKED, TicketAction.CALL_BACK): TicketStatus.CALLED,
+    (TicketStatus.PARKED, TicketAction.CANCEL): TicketStatus.CANCELLED,
+    (TicketStatus.NO_SHOW, TicketAction.REACTIVATE): TicketStatus.WAITING,
+}
+
+# The actions that make a ticket, and the state it starts in.
+CREATIONS: dict[TicketAction, TicketStatus] = {
+    TicketAction.ISSUE: TicketStatus.WAITING,
+    TicketAction.SERVE_WITHOUT_TICKET: TicketStatus.SERVING,
 }
 
 FINAL_STATES = frozenset({TicketStatus.DONE, TicketStatus.NO_SHOW, TicketStatus.CANCELLED})
+# No-show is final for the day's count, though the office may let it be reactivated
+# within a time it sets (RulesConfig.reactivate_within_min).
 # States in which a ticket occupies a counter.
 AT_COUNTER_STATES = frozenset({TicketStatus.CALLED, TicketStatus.SERVING})
 
@@ -57,6 +81,14 @@ def next_status(current: TicketStatus, action: TicketAction) -> TicketStatus:
         raise InvalidTransition(
             "invalid_transition", status=current.value, action=action.value
         ) from None
+
+
+def created_status(action: TicketAction) -> TicketStatus:
+    """The state a ticket made by `action` starts in (InvalidTransition for other actions)."""
+    try:
+        return CREATIONS[action]
+    except KeyError:
+        raise InvalidTransition("invalid_transition", status="new", action=action.value) from None
 
 
 def allowed_actions(current: TicketStatus) -> frozenset[TicketAction]:

@@ -4,6 +4,12 @@ A ticket's life is a timeline of segments (bcgov's "periods"): a segment starts 
 ticket enters a service's queue (issued, or transferred in) and ends when it leaves it
 (done, no-show, cancelled, transferred out). Wait time is segment start → first call;
 service time is start of service → end of the segment.
+
+The clerk's further verbs: a visitor served without a ticket opens a segment that starts
+served (counted as `walk_ins`, no wait); parking counts on the segment, which goes on when
+the client is called back; a reactivated no-show reopens its segment (no longer a no-show);
+the outcome given at finish is counted per code. Pauses are counted per counter and reason
+from the counter events (`pauses_from_events`).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +30,15 @@ class TicketEvent:
     service: str
     counter: int | None = None
     to_service: str | None = None  # ticket.transferred only
+    outcome: str | None = None  # ticket.done: the office's outcome code, if given
+
+
+@dataclass(frozen=True, slots=True)
+class CounterEvent:
+    type: str  # "counter.opened", "counter.paused", "counter.closed"
+    at: datetime
+    counter: int
+    reason: str | None = None  # counter.paused
 
 
 @dataclass(slots=True)
@@ -36,6 +52,10 @@ class Segment:
     ended_at: datetime | None = None
     outcome: str | None = None  # done | no_show | cancelled | transferred | None (open)
     counter: int | None = None
+    walk_in: bool = False
+    parked: int = 0
+    reactivated: int = 0
+    result: str | None = None  # the outcome code given at finish
 
     @property
     def wait_s(self) -> float | None:
@@ -55,6 +75,7 @@ class Segment:
 def segments_from_events(events: Iterable[TicketEvent]) -> list[Segment]:
     """Replay ticket events (in log order) into segments."""
     open_segments: dict[int, Segment] = {}
+    last: dict[int, Segment] = {}  # each ticket's segment that ended last
     segments: list[Segment] = []
 
     def begin(ev: TicketEvent, service: str, transferred_in: bool) -> None:
@@ -67,17 +88,34 @@ def segments_from_events(events: Iterable[TicketEvent]) -> list[Segment]:
         if kind == "issued":
             begin(ev, ev.service, False)
             continue
+        if kind == "served_without_ticket":
+            begin(ev, ev.service, False)
+            walk_in = open_segments[ev.ticket_id]
+            walk_in.walk_in, walk_in.counter = True, ev.counter
+            walk_in.called_at = walk_in.started_at = ev.at
+            continue
+        if kind == "reactivated":
+            closed = last.get(ev.ticket_id)
+            if closed is not None and closed.outcome == "no_show":
+                closed.outcome, closed.ended_at = None, None
+                closed.reactivated += 1
+                open_segments[ev.ticket_id] = closed
+            continue
         seg = open_segments.get(ev.ticket_id)
         if seg is None:
             continue  # the ticket entered the log before the window we read
-        if kind == "called" and seg.called_at is None:
+        if kind == "parked":
+            seg.parked += 1
+        elif kind == "called" and seg.called_at is None:
             seg.called_at, seg.counter = ev.at, ev.counter
         elif kind == "serving":
             seg.started_at = ev.at
             seg.counter = ev.counter if ev.counter is not None else seg.counter
         elif kind in ("done", "no_show", "cancelled", "transferred"):
             seg.ended_at, seg.outcome = ev.at, kind
+            seg.result = ev.outcome if kind == "done" else None
             del open_segments[ev.ticket_id]
+            last[ev.ticket_id] = seg
             if kind == "transferred" and ev.to_service:
                 begin(ev, ev.to_service, True)
     return segments
@@ -103,6 +141,10 @@ class Tally:
     cancelled: int = 0
     transferred_out: int = 0
     waiting: int = 0
+    walk_ins: int = 0
+    parked: int = 0
+    reactivated: int = 0
+    outcomes: dict[str, int] = field(default_factory=dict)
     wait_s: list[float] = field(default_factory=list)
     service_s: list[float] = field(default_factory=list)
 
@@ -114,8 +156,13 @@ class Tally:
                 self.issued += 1
             if seg.outcome is None and seg.called_at is None:
                 self.waiting += 1
-        if seg.called_at is not None:
+        if seg.called_at is not None and not seg.walk_in:
             self.called += 1
+        self.walk_ins += seg.walk_in
+        self.parked += seg.parked
+        self.reactivated += seg.reactivated
+        if seg.result is not None:
+            self.outcomes[seg.result] = self.outcomes.get(seg.result, 0) + 1
         match seg.outcome:
             case "done":
                 self.served += 1
@@ -125,12 +172,12 @@ class Tally:
                 self.cancelled += 1
             case "transferred":
                 self.transferred_out += 1
-        if seg.wait_s is not None:
+        if seg.wait_s is not None and not seg.walk_in:
             self.wait_s.append(seg.wait_s)
         if seg.service_s is not None:
             self.service_s.append(seg.service_s)
 
-    def summary(self) -> dict[str, float | int | None]:
+    def summary(self) -> dict[str, Any]:
         return {
             "issued": self.issued,
             "transferred_in": self.transferred_in,
@@ -140,6 +187,10 @@ class Tally:
             "cancelled": self.cancelled,
             "transferred_out": self.transferred_out,
             "waiting": self.waiting,
+            "walk_ins": self.walk_ins,
+            "parked": self.parked,
+            "reactivated": self.reactivated,
+            "outcomes": dict(sorted(self.outcomes.items())),
             "wait_median_s": percentile(self.wait_s, 50),
             "wait_p90_s": percentile(self.wait_s, 90),
             "service_median_s": percentile(self.service_s, 50),
@@ -149,7 +200,7 @@ class Tally:
 
 def daily_stats(
     segments: Iterable[Segment],
-) -> tuple[dict[str, dict[str, float | int | None]], dict[int, dict[str, float | int | None]]]:
+) -> tuple[dict[str, dict[str, Any]], dict[int, dict[str, Any]]]:
     """Per-service and per-counter summaries of the segments of one day."""
     by_service: dict[str, Tally] = defaultdict(Tally)
     by_counter: dict[int, Tally] = defaultdict(Tally)
@@ -161,3 +212,38 @@ def daily_stats(
         {code: t.summary() for code, t in sorted(by_service.items())},
         {num: t.summary() for num, t in sorted(by_counter.items())},
     )
+
+
+@dataclass(slots=True)
+class PauseTally:
+    count: int = 0
+    seconds: float = 0.0
+
+
+def pauses_from_events(
+    events: Iterable[CounterEvent], until: datetime
+) -> dict[int, dict[str, PauseTally]]:
+    """Per counter and reason: how many pauses began, and how long they lasted (a pause
+    still on runs to `until`; a pause again with another reason starts a new one)."""
+    tallies: dict[int, dict[str, PauseTally]] = defaultdict(dict)
+    on: dict[int, tuple[str, datetime]] = {}
+
+    def end(counter: int, at: datetime) -> None:
+        if counter in on:
+            reason, since = on.pop(counter)
+            tallies[counter][reason].seconds += max(0.0, (at - since).total_seconds())
+
+    for ev in events:
+        if ev.type == "counter.paused":
+            reason = ev.reason or "break"
+            if on.get(ev.counter, ("", ev.at))[0] == reason:
+                continue  # paused again for the same reason: the same pause
+            end(ev.counter, ev.at)
+            tally = tallies[ev.counter].setdefault(reason, PauseTally())
+            tally.count += 1
+            on[ev.counter] = (reason, ev.at)
+        else:
+            end(ev.counter, ev.at)
+    for counter in list(on):
+        end(counter, until)
+    return dict(tallies)

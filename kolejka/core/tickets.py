@@ -8,11 +8,18 @@ the server gives them; the core does not look them up.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from kolejka.core.errors import Conflict
-from kolejka.core.states import AT_COUNTER_STATES, TicketAction, TicketStatus, next_status
+from kolejka.core.errors import Conflict, Invalid
+from kolejka.core.states import (
+    AT_COUNTER_STATES,
+    TicketAction,
+    TicketStatus,
+    created_status,
+    next_status,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,6 +38,7 @@ class TicketProgress:
     started_at: datetime | None = None
     finished_at: datetime | None = None
     note: str | None = None
+    outcome: str | None = None  # the office's code for how the visit ended (finish)
 
     @property
     def at_counter(self) -> bool:
@@ -71,12 +79,80 @@ def start(ticket: TicketProgress, *, now: datetime) -> TicketProgress:
     return replace(ticket, status=next_status(ticket.status, TicketAction.START), started_at=now)
 
 
-def finish(ticket: TicketProgress, *, now: datetime) -> TicketProgress:
-    return replace(ticket, status=next_status(ticket.status, TicketAction.FINISH), finished_at=now)
+def finish(
+    ticket: TicketProgress,
+    *,
+    now: datetime,
+    outcome: str | None = None,
+    outcomes: Collection[str] = (),
+    outcome_required: bool = False,
+) -> TicketProgress:
+    """Done, with how the visit ended: one of the service's `outcomes` (the office's list),
+    none where it is optional; an unknown one is refused (outcome_unknown), a missing one
+    where the office requires it too (outcome_required)."""
+    status = next_status(ticket.status, TicketAction.FINISH)
+    if outcome is None and outcome_required and outcomes:
+        raise Invalid("outcome_required", options=", ".join(outcomes))
+    if outcome is not None and outcome not in outcomes:
+        raise Invalid("outcome_unknown", outcome=outcome, options=", ".join(outcomes) or "—")
+    return replace(ticket, status=status, finished_at=now, outcome=outcome)
 
 
 def no_show(ticket: TicketProgress, *, now: datetime) -> TicketProgress:
     return replace(ticket, status=next_status(ticket.status, TicketAction.NO_SHOW), finished_at=now)
+
+
+def park(ticket: TicketProgress, *, now: datetime, note: str | None = None) -> TicketProgress:
+    """The client steps aside (to fill in a form): the counter is free, the ticket keeps
+    the counter that parked it, which calls it back (call_back) from its parked list."""
+    status = next_status(ticket.status, TicketAction.PARK)
+    return replace(ticket, status=status, note=note if note is not None else ticket.note)
+
+
+def call_back(ticket: TicketProgress, *, counter_id: int, now: datetime) -> TicketProgress:
+    """A parked client is called again, to the counter that parked them."""
+    status = next_status(ticket.status, TicketAction.CALL_BACK)
+    if ticket.counter_id is not None and ticket.counter_id != counter_id:
+        raise Conflict("parked_elsewhere", ticket=ticket.number)
+    return replace(ticket, status=status, called_at=now, counter_id=counter_id, recalls=0)
+
+
+def reactivate(ticket: TicketProgress, *, now: datetime, within: timedelta) -> TicketProgress:
+    """A no-show whose visitor came back goes back in line, in their first place (arrival
+    is kept), within the time the office sets; after it, or where it is 0, refused."""
+    status = next_status(ticket.status, TicketAction.REACTIVATE)
+    gone = ticket.finished_at or now
+    if within <= timedelta(0) or now - gone > within:
+        raise Conflict(
+            "reactivate_too_late", ticket=ticket.number, minutes=int(within.total_seconds() // 60)
+        )
+    return replace(
+        ticket,
+        status=status,
+        queued_at=now,
+        called_at=None,
+        started_at=None,
+        finished_at=None,
+        counter_id=None,
+        target_counter_id=None,
+        recalls=0,
+    )
+
+
+def serve_without_ticket(
+    *, number: str, service_id: int, counter_id: int, now: datetime
+) -> TicketProgress:
+    """A visitor who walked straight to the desk: issued and started in one step, so the
+    visit is counted like any other (no wait, no call)."""
+    return TicketProgress(
+        number=number,
+        status=created_status(TicketAction.SERVE_WITHOUT_TICKET),
+        service_id=service_id,
+        queued_at=now,
+        counter_id=counter_id,
+        called_at=now,
+        started_at=now,
+    )
 
 
 def transfer(

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from kolejka.schemas import CounterPublic, CountersPublic, ErrorPublic, TicketPublic
+from kolejka.schemas import (
+    CounterPublic,
+    CountersPublic,
+    ErrorPublic,
+    PauseRequest,
+    ServeWithoutTicketRequest,
+    TicketPublic,
+)
 from server.deps import ActorDep, IdempotencyKey, ServicesDep
 from server.params import CounterNumber
 from server.routes.tickets import ERRORS
@@ -53,7 +60,8 @@ async def open_counter(
     services: ServicesDep,
     idempotency_key: IdempotencyKey = None,
 ) -> CounterPublic:
-    """Sign the clerk in at the counter and open it (also resumes after a pause)."""
+    """Sign the clerk in at the counter and open it (also resumes after a pause). Held by
+    another clerk: 409 `counter_held`, with the holder's name in `params.clerk`."""
     return await services.writer.run(
         services.counters.open_counter, site, actor, number, idempotency_key
     )
@@ -67,10 +75,14 @@ async def pause_counter(
     number: CounterNumber,
     actor: ActorDep,
     services: ServicesDep,
+    body: PauseRequest | None = None,
     idempotency_key: IdempotencyKey = None,
 ) -> CounterPublic:
+    """Pause for a `reason` (break, back_office, technical; none: a break), counted in
+    the statistics."""
+    reason = body.reason if body is not None else None
     return await services.writer.run(
-        services.counters.pause_counter, site, actor, number, idempotency_key
+        services.counters.pause_counter, site, actor, number, idempotency_key, reason
     )
 
 
@@ -86,4 +98,26 @@ async def close_counter(
 ) -> CounterPublic:
     return await services.writer.run(
         services.counters.close_counter, site, actor, number, idempotency_key
+    )
+
+
+@router.post(
+    "/{number}/serve-without-ticket",
+    operation_id="serve_without_ticket",
+    status_code=status.HTTP_201_CREATED,
+    response_model=TicketPublic,
+    responses=ERRORS,
+)
+async def serve_without_ticket(
+    site: str,
+    number: CounterNumber,
+    body: ServeWithoutTicketRequest,
+    actor: ActorDep,
+    services: ServicesDep,
+    idempotency_key: IdempotencyKey = None,
+) -> TicketPublic:
+    """A visitor who walked straight to the desk: a ticket issued and started here in one
+    step (numbered like any other, counted as a walk-in)."""
+    return await services.writer.run(
+        services.queue.serve_without_ticket, site, actor, number, body, idempotency_key
     )

@@ -5,7 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, status
 from fastapi.concurrency import run_in_threadpool
 
-from kolejka.schemas import ErrorPublic, TicketCreate, TicketPublic, TransferRequest
+from kolejka.schemas import (
+    ErrorPublic,
+    FinishRequest,
+    ParkRequest,
+    TicketCreate,
+    TicketPublic,
+    TransferRequest,
+)
 from server import idempotency
 from server.actors import Actor
 from server.deps import ActorDep, IdempotencyKey, Services, ServicesDep
@@ -129,10 +136,14 @@ async def finish_ticket(
     ticket_id: TicketId,
     actor: ActorDep,
     services: ServicesDep,
+    body: FinishRequest | None = None,
     idempotency_key: IdempotencyKey = None,
 ) -> TicketPublic:
+    """Done; `outcome` one of the service's outcomes (422 for another, or for none where
+    the office requires one). Without a body: no outcome, as before."""
+    outcome = body.outcome if body is not None else None
     return await services.writer.run(
-        services.queue.finish_ticket, site, actor, ticket_id, idempotency_key
+        services.queue.finish_ticket, site, actor, ticket_id, idempotency_key, outcome
     )
 
 
@@ -171,4 +182,65 @@ async def transfer_ticket(
     """Send the client to another service's queue (or one counter), keeping number and place."""
     return await services.writer.run(
         services.queue.transfer_ticket, site, actor, ticket_id, body, idempotency_key
+    )
+
+
+@router.post(
+    "/{ticket_id}/park",
+    operation_id="park_ticket",
+    response_model=TicketPublic,
+    responses=ERRORS,
+)
+async def park_ticket(
+    site: str,
+    ticket_id: TicketId,
+    actor: ActorDep,
+    services: ServicesDep,
+    body: ParkRequest | None = None,
+    idempotency_key: IdempotencyKey = None,
+) -> TicketPublic:
+    """The client steps aside (a form to fill in): the counter is free, and calls them
+    back from its parked list (call_back_ticket)."""
+    note = body.note if body is not None else None
+    return await services.writer.run(
+        services.queue.park_ticket, site, actor, ticket_id, idempotency_key, note
+    )
+
+
+@router.post(
+    "/{ticket_id}/call-back",
+    operation_id="call_back_ticket",
+    response_model=TicketPublic,
+    responses=ERRORS,
+)
+async def call_back_ticket(
+    site: str,
+    ticket_id: TicketId,
+    actor: ActorDep,
+    services: ServicesDep,
+    idempotency_key: IdempotencyKey = None,
+) -> TicketPublic:
+    """Call a parked client back to the counter that parked them."""
+    return await services.writer.run(
+        services.queue.call_back_ticket, site, actor, ticket_id, idempotency_key
+    )
+
+
+@router.post(
+    "/{ticket_id}/reactivate",
+    operation_id="reactivate_ticket",
+    response_model=TicketPublic,
+    responses=ERRORS,
+)
+async def reactivate_ticket(
+    site: str,
+    ticket_id: TicketId,
+    actor: ActorDep,
+    services: ServicesDep,
+    idempotency_key: IdempotencyKey = None,
+) -> TicketPublic:
+    """A no-show whose visitor came back goes back in line, in their first place, within
+    the office's time (`reactivate_within_min`); later, 409 `reactivate_too_late`."""
+    return await services.writer.run(
+        services.queue.reactivate_ticket, site, actor, ticket_id, idempotency_key
     )

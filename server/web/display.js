@@ -121,6 +121,10 @@
       var t = ev.payload.ticket;
       if (!t || typeof t !== "object") { throw new Error("event " + ev.seq + " has no ticket"); }
       if (t.status === "waiting") { this.waiting[t.id] = t.service; } else { delete this.waiting[t.id]; }
+      if (t.status === "waiting" || t.status === "parked") {
+        // back in line (transferred, parked, reactivated): no longer "now calling"
+        this.calls = this.calls.filter(function (c) { return c.ticketId !== t.id; });
+      }
       if ((ev.type === "ticket.called" || ev.type === "ticket.recalled") && this.inZone(t.counter)) {
         var call = {
           ticketId: t.id, number: t.number, service: t.service, counter: t.counter,

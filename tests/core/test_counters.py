@@ -8,8 +8,10 @@ import pytest
 from kolejka.core.counters import (
     COUNTER_TRANSITIONS,
     CounterAction,
+    PauseReason,
     counter_actions,
     next_counter_state,
+    pause_reason,
 )
 from kolejka.core.errors import Conflict
 from kolejka.core.states import CounterState
@@ -30,6 +32,8 @@ A = CounterAction
         (PAUSED, A.CLOSE, CLOSED),
         (CLOSED, A.CLOSE, CLOSED),
         (OPEN, A.CALL_NEXT, OPEN),
+        (OPEN, A.CALL_BACK, OPEN),
+        (OPEN, A.SERVE_WITHOUT_TICKET, OPEN),
     ],
 )
 def test_the_table(state, action, after):
@@ -42,6 +46,8 @@ def test_the_table(state, action, after):
         (CLOSED, A.PAUSE, "counter_closed"),
         (CLOSED, A.CALL_NEXT, "counter_closed"),
         (PAUSED, A.CALL_NEXT, "counter_paused"),
+        (PAUSED, A.CALL_BACK, "counter_paused"),
+        (CLOSED, A.SERVE_WITHOUT_TICKET, "counter_closed"),
     ],
 )
 def test_what_the_state_refuses(state, action, code):
@@ -50,7 +56,7 @@ def test_what_the_state_refuses(state, action, code):
     assert (refused.value.code, refused.value.params) == (code, {"counter": 3})
 
 
-@pytest.mark.parametrize("action", [A.CLOSE, A.CALL_NEXT])
+@pytest.mark.parametrize("action", [A.CLOSE, A.CALL_NEXT, A.CALL_BACK, A.SERVE_WITHOUT_TICKET])
 def test_a_client_at_the_counter_keeps_it_from_closing_or_calling(action):
     with pytest.raises(Conflict) as refused:
         next_counter_state(OPEN, action, counter=3, client="A007")
@@ -81,3 +87,10 @@ def test_allowed_actions_agree_with_the_table():
                 else:
                     assert action in allowed
     assert {s for s, _ in COUNTER_TRANSITIONS} == set(CounterState)
+
+
+def test_a_pause_keeps_its_reason_a_break_when_none_is_given_and_none_once_open():
+    assert pause_reason(PAUSED, PauseReason.TECHNICAL) is PauseReason.TECHNICAL
+    assert pause_reason(PAUSED, None) is PauseReason.BREAK
+    assert pause_reason(OPEN, PauseReason.TECHNICAL) is None
+    assert pause_reason(CLOSED, None) is None

@@ -2,10 +2,12 @@ import pytest
 
 from kolejka.core.errors import InvalidTransition
 from kolejka.core.states import (
+    CREATIONS,
     TRANSITIONS,
     TicketAction,
     TicketStatus,
     allowed_actions,
+    created_status,
     next_status,
 )
 
@@ -20,6 +22,11 @@ ALLOWED = [
     (S.CALLED, A.CANCEL, S.CANCELLED),
     (S.SERVING, A.FINISH, S.DONE),
     (S.SERVING, A.TRANSFER, S.WAITING),
+    (S.CALLED, A.PARK, S.PARKED),
+    (S.SERVING, A.PARK, S.PARKED),
+    (S.PARKED, A.CALL_BACK, S.CALLED),
+    (S.PARKED, A.CANCEL, S.CANCELLED),
+    (S.NO_SHOW, A.REACTIVATE, S.WAITING),
 ]
 
 
@@ -39,9 +46,19 @@ def test_every_other_transition_is_refused_with_both_names(state, action):
     assert info.value.status == 409
 
 
-def test_final_states_allow_nothing():
-    for state in (S.DONE, S.NO_SHOW, S.CANCELLED):
+def test_final_states_allow_nothing_but_a_no_show_coming_back():
+    for state in (S.DONE, S.CANCELLED):
         assert allowed_actions(state) == frozenset()
+    assert allowed_actions(S.NO_SHOW) == {A.REACTIVATE}
+
+
+def test_a_ticket_is_made_waiting_at_a_kiosk_or_serving_at_a_counter():
+    assert created_status(A.ISSUE) is S.WAITING
+    assert created_status(A.SERVE_WITHOUT_TICKET) is S.SERVING
+    assert set(CREATIONS) == {A.ISSUE, A.SERVE_WITHOUT_TICKET}
+    with pytest.raises(InvalidTransition) as info:
+        created_status(A.CALL)
+    assert info.value.params == {"status": "new", "action": "call"}
 
 
 def test_table_is_exactly_the_documented_one():

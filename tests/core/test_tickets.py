@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from kolejka.core import tickets
-from kolejka.core.errors import Conflict, InvalidTransition
+from kolejka.core.errors import Conflict, Invalid, InvalidTransition
 from kolejka.core.states import TicketAction, TicketStatus
 from kolejka.core.tickets import TicketProgress
 
@@ -130,3 +130,99 @@ def test_a_kiosk_takes_back_only_a_ticket_still_waiting():
     done = tickets.finish(tickets.start(called(), now=T0), now=LATER)
     with pytest.raises(InvalidTransition):  # over is over, for anyone
         tickets.cancel(done, now=LATER, by_kiosk=True)
+
+
+# --- the clerk's further verbs: park and call back, reactivate, outcome, walk-in --------
+
+
+def serving() -> TicketProgress:
+    return tickets.start(called(), now=T0)
+
+
+@pytest.mark.parametrize("before", [called(), serving()], ids=["called", "serving"])
+def test_park_frees_the_counter_and_keeps_the_counter_that_parked_it(before):
+    after = tickets.park(before, now=LATER, note="form for a family member")
+    assert after.status is TicketStatus.PARKED and not after.at_counter
+    assert (after.counter_id, after.note) == (7, "form for a family member")
+
+
+def test_a_parked_ticket_is_called_back_to_its_counter_only():
+    parked = tickets.park(serving(), now=T0)
+    back = tickets.call_back(parked, counter_id=7, now=LATER)
+    assert (back.status, back.counter_id, back.called_at, back.recalls) == (
+        TicketStatus.CALLED,
+        7,
+        LATER,
+        0,
+    )
+    with pytest.raises(Conflict) as refused:
+        tickets.call_back(parked, counter_id=8, now=LATER)
+    assert refused.value.code == "parked_elsewhere"
+
+
+def test_only_a_ticket_at_a_counter_can_be_parked_and_only_a_parked_one_called_back():
+    with pytest.raises(InvalidTransition):
+        tickets.park(WAITING, now=T0)
+    with pytest.raises(InvalidTransition):
+        tickets.call_back(called(), counter_id=7, now=T0)
+
+
+def test_a_no_show_is_reactivated_within_the_offices_time_in_its_first_place():
+    gone = tickets.no_show(called(), now=T0)
+    back = tickets.reactivate(gone, now=T0 + timedelta(minutes=10), within=timedelta(minutes=15))
+    assert back.status is TicketStatus.WAITING
+    assert (back.counter_id, back.called_at, back.finished_at) == (None, None, None)
+    assert back.queued_at == T0 + timedelta(minutes=10)
+
+
+@pytest.mark.parametrize("within", [timedelta(minutes=15), timedelta(0)], ids=["late", "off"])
+def test_a_reactivation_after_the_time_or_where_the_office_allows_none_is_refused(within):
+    gone = tickets.no_show(called(), now=T0)
+    with pytest.raises(Conflict) as refused:
+        tickets.reactivate(gone, now=T0 + timedelta(minutes=16), within=within)
+    assert refused.value.code == "reactivate_too_late"
+    assert refused.value.params["minutes"] == within.total_seconds() // 60
+
+
+def test_only_a_no_show_can_be_reactivated():
+    with pytest.raises(InvalidTransition):
+        tickets.reactivate(tickets.finish(serving(), now=T0), now=T0, within=timedelta(hours=1))
+
+
+OUTCOMES = ("complete", "missing_document")
+
+
+def test_finish_keeps_an_outcome_from_the_services_list():
+    after = tickets.finish(serving(), now=LATER, outcome="complete", outcomes=OUTCOMES)
+    assert (after.status, after.outcome) == (TicketStatus.DONE, "complete")
+
+
+def test_an_optional_outcome_may_be_left_out():
+    assert tickets.finish(serving(), now=LATER, outcomes=OUTCOMES).outcome is None
+
+
+def test_an_outcome_not_in_the_list_or_a_required_one_missing_is_invalid():
+    with pytest.raises(Invalid) as unknown:
+        tickets.finish(serving(), now=LATER, outcome="lunch", outcomes=OUTCOMES)
+    assert (unknown.value.code, unknown.value.status) == ("outcome_unknown", 422)
+    with pytest.raises(Invalid) as missing:
+        tickets.finish(serving(), now=LATER, outcomes=OUTCOMES, outcome_required=True)
+    assert missing.value.code == "outcome_required"
+    with pytest.raises(Invalid):  # a service without a list takes no outcome
+        tickets.finish(serving(), now=LATER, outcome="complete")
+
+
+def test_the_state_is_refused_before_the_outcome():
+    with pytest.raises(InvalidTransition):
+        tickets.finish(called(), now=LATER, outcome="lunch", outcomes=OUTCOMES)
+
+
+def test_serve_without_a_ticket_is_issued_and_started_in_one_step():
+    ticket = tickets.serve_without_ticket(number="A031", service_id=1, counter_id=7, now=T0)
+    assert (ticket.status, ticket.counter_id, ticket.called_at, ticket.started_at) == (
+        TicketStatus.SERVING,
+        7,
+        T0,
+        T0,
+    )
+    assert tickets.finish(ticket, now=LATER).status is TicketStatus.DONE

@@ -97,6 +97,31 @@ def test_waiting_counts_follow_issue_transfer_cancel_and_no_show() -> None:
     assert {s.code: s.waiting for s in board.services} == {"A": 0, "B": 0, "C": 0}
 
 
+@pytest.mark.parametrize(
+    ("kind", "status"),
+    [("ticket.transferred", "waiting"), ("ticket.parked", "parked")],
+)
+def test_a_call_whose_client_went_back_in_line_is_no_longer_now_calling(
+    kind: str, status: str
+) -> None:
+    board = Board()
+    board.apply(reset(0))
+    board.apply_all([call_payload(1, "A001", 1), call_payload(2, "B001", 2)])
+    moved = {**ticket(2, "B001", status), "service": "A"}
+    update = board.apply(event(3, kind, {"ticket": moved, "from_service": "B"}))
+    assert update.announce == ()
+    assert [c.number for c in board.calls] == ["A001"]
+    assert board.current is not None and board.current.number == "A001"
+
+
+def test_finished_calls_stay_on_the_board_as_history() -> None:
+    board = Board()
+    board.apply(reset(0))
+    board.apply(call_payload(1, "A001", 1))
+    board.apply(event(2, "ticket.done", {"ticket": ticket(1, "A001", "done", counter=1)}))
+    assert [c.number for c in board.calls] == ["A001"]
+
+
 def test_counter_events_change_which_services_a_zone_shows() -> None:
     board = Board(zone=frozenset({2}))
     board.apply(reset(0))

@@ -151,6 +151,37 @@ def test_the_web_board_shows_a_call_made_after_the_page_loaded(
     assert browser.log == []
 
 
+def test_the_web_board_drops_a_transferred_call_from_now_calling_live_and_on_reload(
+    sqlite_server: LiveServer, clerk_client: Any, browser: Browser
+) -> None:
+    from kolejka.client import KolejkaClient
+
+    with KolejkaClient(sqlite_server.url, "test", KIOSK_TOKEN) as kiosk:
+        kiosk.issue_ticket("A", "pl", "normal")
+        kiosk.issue_ticket("B", "pl", "normal")
+    browser.open(f"{sqlite_server.url}/display/test?token={DISPLAY_TOKEN}")
+    browser.wait_for("document.body.dataset.connection === 'online'")
+    first, second = (
+        clerk_client(sqlite_server, "clerk1", 1),
+        clerk_client(sqlite_server, "clerk2", 2),
+    )
+    earlier = first.call_next(1)
+    moved = second.call_next(2)
+    assert earlier is not None and moved is not None
+    browser.wait_for(f"{NUMBER} === '{moved.number}'")
+    second.start_service(moved.id)
+    second.transfer_ticket(moved.id, service="C")
+    browser.wait_for(f"{NUMBER} === '{earlier.number}'")  # the transferred call left
+    live = browser.evaluate("kolejkaDisplay.board.calls.map(c => c.number)")
+    assert live == [earlier.number]
+    browser.open(f"{sqlite_server.url}/display/test?token={DISPLAY_TOKEN}")  # the snapshot
+    browser.wait_for("kolejkaDisplay.board.epoch !== null")
+    browser.wait_for(f"{NUMBER} === '{earlier.number}'")
+    numbers = browser.evaluate("kolejkaDisplay.board.calls.map(c => c.number)")
+    assert numbers == [earlier.number]
+    assert browser.log == []
+
+
 def test_the_web_board_resumes_after_a_server_restart_without_missing_a_call(
     sqlite_server: LiveServer, clerk_client: Any, browser: Browser
 ) -> None:

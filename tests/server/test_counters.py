@@ -144,8 +144,10 @@ def test_clerk_cannot_act_at_another_clerks_counter(live_server, kiosk, clerk1, 
     assert info.value.code == "not_your_counter"
     with pytest.raises(Refused):
         intruder.start_service(ticket.id)
-    with pytest.raises(Refused):
+    with pytest.raises(ConflictError) as held:  # signing in there: who holds it, a 409
         intruder.open_counter(1)
+    assert held.value.status == 409 and held.value.code == "counter_held"
+    assert held.value.params == {"counter": 1, "clerk": "clerk1"}
     boss = clerk_client(live_server, "boss")  # a supervisor may step in
     assert boss.start_service(ticket.id).status == "serving"
 

@@ -70,10 +70,16 @@ def test_every_emitted_payload_is_its_types_model(sqlite_server, kiosk_client, c
     second = clerk.call_next(1)
     assert second is not None
     clerk.mark_no_show(second.id)  # ticket.no_show
+    clerk.reactivate_ticket(second.id)  # ticket.reactivated
     third = clerk.call_next(1)
     assert third is not None
     clerk.start_service(third.id)
     clerk.transfer_ticket(third.id, service="B")  # ticket.transferred
+    fourth = clerk.call_next(1)
+    assert fourth is not None
+    clerk.park_ticket(fourth.id, note="a form")  # ticket.parked
+    walk_in = clerk.serve_without_ticket(1, "A")  # ticket.served_without_ticket
+    clerk.finish_ticket(walk_in.id)
     cancelled = kiosk.issue_ticket("C")
     kiosk.cancel_ticket(cancelled.id)  # ticket.cancelled
     clerk.pause_counter(1)  # counter.paused
