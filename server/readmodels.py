@@ -31,7 +31,7 @@ from server import repository as repo
 from server.actors import Actor, require_clerk, require_site
 from server.clock import Clock
 from server.db import Database
-from server.estimate_inputs import estimate_inputs
+from server.estimate_inputs import site_estimates
 from server.models import Device, Event, Site, Ticket
 from server.siteconfig import opening_hours_from_json
 from server.views import counter_public, ticket_public
@@ -69,6 +69,8 @@ class ReadModels:
             local_now = now.astimezone(ZoneInfo(site.timezone))
             day = local_now.date()
             data = []
+            assert site.id is not None
+            estimates = site_estimates(session, site.id, now, self.recent_durations)
             for service in repo.services_of(session, site):
                 assert service.id is not None
                 issued = repo.issued_today(session, site, day, service.code)
@@ -80,7 +82,7 @@ class ReadModels:
                     service.enabled,
                 )
                 waiting = repo.waiting_count(session, service.id)
-                inputs = estimate_inputs(session, service.id, now, self.recent_durations)
+                inputs = estimates.for_service(service.id)
                 data.append(
                     ServicePublic(
                         code=service.code,
@@ -131,11 +133,13 @@ class ReadModels:
             per_service[ticket.service_id].append(ticket)
         waiting_views: list[TicketPublic] = []
         queues = []
+        assert site.id is not None
+        estimates = site_estimates(session, site.id, now, self.recent_durations)
         for service in services:
             assert service.id is not None
             rows = per_service.get(service.id, [])
             rows.sort(key=lambda t: queue_key(repo.candidate(t, service.code, None), now))
-            inputs = estimate_inputs(session, service.id, now, self.recent_durations)
+            inputs = estimates.for_service(service.id)
             for position, ticket in enumerate(rows):
                 view = ticket_public(
                     session, site, ticket, now, with_estimate=False, ahead=position
