@@ -92,3 +92,13 @@ def availability(
     if daily_limit is not None and issued_today >= daily_limit:
         return Unavailable.DAILY_LIMIT_REACHED
     return None
+
+
+def closing_time(hours: OpeningHours, local_now: datetime) -> datetime | None:
+    """When the service closes today, in `local_now`'s zone; None with no hours set or
+    none today (always open, or closed all day)."""
+    intervals = hours.intervals_on(local_now.date())
+    if not intervals:
+        return None
+    end = max(iv.end for iv in intervals)
+    return datetime.combine(local_now.date(), end, tzinfo=local_now.tzinfo)
