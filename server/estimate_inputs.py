@@ -232,19 +232,27 @@ def estimate_inputs(
 
 
 class EstimateInputsCache:
+    """The sites' forecasts, one per site and second (the waits worked out for one
+    ticket serve the next ones issued in that second)."""
+
     def __init__(self, recent_limit: int) -> None:
         self.recent_limit = recent_limit
-        self._entries: dict[tuple[int, int], EstimateInputs] = {}
+        self._entries: dict[tuple[int, int], SiteEstimates] = {}
+        self._site_of: dict[int, int] = {}  # service id → site id: never changes
 
     def get(self, db: repo.Executes, service_id: int, now: datetime) -> EstimateInputs:
-        key = (service_id, int(now.timestamp()))
-        inputs = self._entries.get(key)
-        if inputs is None:
-            inputs = estimate_inputs(db, service_id, now, self.recent_limit)
+        site_id = self._site_of.get(service_id)
+        if site_id is None:
+            site_id = int(db.execute(_SITE_OF_SERVICE, {"service_id": service_id}).scalar_one())
+            self._site_of[service_id] = site_id
+        key = (site_id, int(now.timestamp()))
+        site = self._entries.get(key)
+        if site is None:
+            site = site_estimates(db, site_id, now, self.recent_limit)
             if len(self._entries) > 1000:  # old seconds
                 self._entries.clear()
-            self._entries[key] = inputs
-        return inputs
+            self._entries[key] = site
+        return site.for_service(service_id)
 
     def forget(self) -> None:
         self._entries.clear()

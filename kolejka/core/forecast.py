@@ -93,9 +93,6 @@ class _Line:
             return 0.0 if later == 0 and self.first_future == 0.0 else INF
         return self.first_future + later * self.gap
 
-    def head(self) -> float:
-        return self.arrival(self.next)
-
 
 @dataclass(slots=True)
 class _Run:
@@ -127,6 +124,18 @@ def _simulate(
     counters = [c for c in office.counters if c.routing.services.intersection(lines)]
     if not any(c.routing.link(target) is not None for c in counters):
         return None
+    # Per counter: weighted or not, and its queues (ordered counters: in their order).
+    plans: list[tuple[bool, list[tuple[_Line, str, float, float]]]] = []
+    for c in counters:
+        entries = [
+            (lines[link.service], link.service, float(link.order), link.weight)
+            for link in c.routing.links
+            if link.service in lines
+        ]
+        weighted = c.routing.mode is RoutingMode.WEIGHTED
+        if not weighted:
+            entries.sort(key=lambda entry: entry[2])
+        plans.append((weighted, entries))
     free: list[tuple[float, int]] = [(max(0.0, c.busy_for_s), i) for i, c in enumerate(counters)]
     heapq.heapify(free)
     run = _Run()
@@ -135,37 +144,34 @@ def _simulate(
         t, i = heapq.heappop(free)
         if t > horizon_s:
             break
-        routing = counters[i].routing
-        best: str | None = None
-        best_key: tuple[float, float] | None = None
+        weighted, entries = plans[i]
+        best: _Line | None = None
+        best_code = ""
+        best_key = (INF, INF)
         soonest = INF
-        for link in routing.links:
-            line = lines.get(link.service)
-            if line is None:
-                continue
-            arrived = line.head()
+        for line, code, order, weight in entries:
+            if not weighted and best is not None and order > best_key[0]:
+                break  # the rest come later in this counter's order
+            arrived = line.arrival(line.next)
             if arrived > t:
-                soonest = min(soonest, arrived)
+                if arrived < soonest:
+                    soonest = arrived
                 continue
-            if routing.mode is RoutingMode.WEIGHTED:
-                key = (-(t - arrived) * link.weight, arrived)
-            else:
-                key = (float(link.order), arrived)
-            if best_key is None or key < best_key:
-                best, best_key = link.service, key
+            key = (-(t - arrived) * weight, arrived) if weighted else (order, arrived)
+            if key < best_key:
+                best, best_code, best_key = line, code, key
         if best is None:
             if soonest < INF:
                 heapq.heappush(free, (soonest, i))  # idle until someone comes for it
             continue
-        line = lines[best]
-        if best == target:
-            run.arrivals.append(line.head())
+        if best_code == target:
+            run.arrivals.append(best.arrival(best.next))
             run.calls.append(t)
             if len(run.calls) >= need:
                 return run
-        line.next += 1
+        best.next += 1
         calls += 1
-        heapq.heappush(free, (t + cycle[best], i))
+        heapq.heappush(free, (t + cycle[best_code], i))
     return run
 
 

@@ -31,9 +31,7 @@ SITE_CODE = r"^[a-z0-9][a-z0-9-]{0,39}$"
 SITES_MAX_AGE_S = 60
 
 router = APIRouter(prefix=OPEN_PREFIX, tags=["open data"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorPublic} for code in (404, 422, 429)
-}
+ERRORS: dict[int | str, dict[str, Any]] = {code: {"model": ErrorPublic} for code in (404, 422, 429)}
 
 
 def open_headers(max_age_s: int, etag: str | None = None) -> dict[str, str]:
