@@ -71,6 +71,7 @@ def export_site(session: Session, site: Site) -> SiteConfig:
                     "bring_text": s.bring_text,
                     "slot_minutes": s.slot_minutes,
                     "slot_capacity": s.slot_capacity,
+                    "stop_when_wait_passes_closing": s.stop_at_closing,
                 }
                 for s in services
             ],

@@ -78,6 +78,8 @@ class Service(SQLModel, table=True):
     bring_text: dict[str, str] = Field(default_factory=dict, sa_column=json_column())
     slot_minutes: int = Field(default=15, sa_column_kwargs={"server_default": "15"})
     slot_capacity: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    # Refuse a ticket whose estimated wait passes today's closing hour (migration 0010).
+    stop_at_closing: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class Clerk(SQLModel, table=True):

@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from kolejka.core.forecast import sell_out
-from kolejka.core.hours import availability, closing_time
+from kolejka.core.hours import Unavailable, availability, closing_time, passes_closing
 from kolejka.open_data import OpenQueue, OpenSite, OpenSiteQueues, OpenSites, RunOutPublic
 from server import repository as repo
 from server.clock import Clock
@@ -97,6 +97,8 @@ def _queue(
     inputs = estimates.for_service(service.id)
     waiting = repo.waiting_count(session, service.id)
     wait = inputs.wait_for(waiting)
+    if reason is None and service.stop_at_closing and passes_closing(hours, local_now, wait):
+        reason = Unavailable.WAIT_PAST_CLOSING
     closes = closing_time(hours, local_now)
     run_out: RunOutPublic | None = None
     if reason is None:

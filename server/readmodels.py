@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from kolejka.core.hours import availability
+from kolejka.core.hours import Unavailable, availability, passes_closing
 from kolejka.core.routing import queue_key
 from kolejka.core.states import TicketStatus
 from kolejka.core.stats import TicketEvent, daily_stats, segments_from_events
@@ -74,15 +74,18 @@ class ReadModels:
             for service in repo.services_of(session, site):
                 assert service.id is not None
                 issued = repo.issued_today(session, site, day, service.code)
+                hours = opening_hours_from_json(service.hours)
                 reason = availability(
-                    opening_hours_from_json(service.hours),
-                    local_now,
-                    issued,
-                    service.daily_limit,
-                    service.enabled,
+                    hours, local_now, issued, service.daily_limit, service.enabled
                 )
                 waiting = repo.waiting_count(session, service.id)
                 inputs = estimates.for_service(service.id)
+                if (
+                    reason is None
+                    and service.stop_at_closing
+                    and passes_closing(hours, local_now, inputs.wait_for(waiting))
+                ):
+                    reason = Unavailable.WAIT_PAST_CLOSING
                 data.append(
                     ServicePublic(
                         code=service.code,

@@ -118,6 +118,11 @@ class ServiceConfig(Strict):
     slot_capacity: int = Field(
         1, ge=0, le=100, description="Appointments per slot; 0 = no appointments for this service."
     )
+    stop_when_wait_passes_closing: bool = Field(
+        False,
+        description="Stop issuing walk-in tickets once a new ticket's estimated wait would "
+        "pass today's closing hour (the kiosk and the status page say why).",
+    )
 
     @field_validator("code")
     @classmethod

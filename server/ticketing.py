@@ -19,7 +19,7 @@ from sqlmodel import Session
 from kolejka.core import tickets
 from kolejka.core.counters import CounterAction, next_counter_state
 from kolejka.core.errors import Conflict, Forbidden, NotFound
-from kolejka.core.hours import availability
+from kolejka.core.hours import Unavailable, availability, passes_closing
 from kolejka.core.numbering import format_number
 from kolejka.core.routing import choose_next
 from kolejka.core.states import CounterState, TicketAction, TicketStatus
@@ -130,6 +130,13 @@ class QueueService:
             ahead=ahead,
             estimated_wait_s=self.writes.estimates.get(conn, service.id, now).wait_for(ahead),
         )
+        if (
+            appointment_at is None
+            and service.stop_at_closing
+            and passes_closing(service.hours, local_now, view.estimated_wait_s)
+        ):
+            # The office's rule; raising rolls the number and the ticket back.
+            raise Conflict(Unavailable.WAIT_PAST_CLOSING.value, service=service.code)
         append_event(session, site, "ticket.issued", {"ticket": view.model_dump(mode="json")}, now)
         return view
 

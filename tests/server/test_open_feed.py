@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.support import LiveServer, make_server
+from tests.support import KIOSK_TOKEN, LiveServer, make_server
 
 FEED = "/api/open/v1/sites/test/queues"
 QUEUE_KEYS = {
@@ -119,9 +119,9 @@ def test_history_gives_service_time_wait_and_when_the_daily_limit_runs_out(
     assert c["tickets_run_out"] is None  # already out: the reason says so
 
 
-@pytest.fixture
-def office(tmp_path, clock, password_hash) -> Iterator[LiveServer]:
-    """The test office with closing hours for A (till 11:00; it is 10:00) and 20 C a day."""
+def office_server(tmp_path, clock, password_hash, *, stop: bool = False) -> LiveServer:
+    """The test office with closing hours for A (till 11:00; it is 10:00) and 20 C a day;
+    `stop`: A stops issuing once a new ticket would wait past closing."""
     from server.app import create_app
     from server.settings import Settings
     from server.siteconfig import parse_config
@@ -131,6 +131,7 @@ def office(tmp_path, clock, password_hash) -> Iterator[LiveServer]:
     services = {s["code"]: s for s in data["sites"][0]["services"]}
     days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
     services["A"]["hours"] = {day: ["08:00-11:00"] for day in days}
+    services["A"]["stop_when_wait_passes_closing"] = stop
     services["C"]["daily_limit"] = 20
     settings = Settings(
         environment="test",
@@ -139,9 +140,32 @@ def office(tmp_path, clock, password_hash) -> Iterator[LiveServer]:
         open_feed_max_age_s=0,
     )
     config = parse_config(data)
-    server = LiveServer(lambda: create_app(settings, clock=clock, site_config=config)).start()
+    return LiveServer(lambda: create_app(settings, clock=clock, site_config=config)).start()
+
+
+@pytest.fixture
+def office(tmp_path, clock, password_hash) -> Iterator[LiveServer]:
+    server = office_server(tmp_path, clock, password_hash)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def strict_office(tmp_path, clock, password_hash) -> Iterator[LiveServer]:
+    server = office_server(tmp_path, clock, password_hash, stop=True)
+    yield server
+    server.stop()
+
+
+def ten_minute_history(server, clock, kiosk, clerk) -> None:
+    """Counter 1 served three A tickets, ten minutes each: it is 10:30."""
+    for _ in range(3):
+        kiosk.issue_ticket("A")
+    for _ in range(3):
+        ticket = clerk.call_next(1)
+        clerk.start_service(ticket.id)
+        clock.advance(minutes=10)
+        clerk.finish_ticket(ticket.id)
 
 
 def test_tickets_run_out_at_the_daily_limit_at_the_pace_of_issuing(office, clock, kiosk_client):
@@ -162,13 +186,7 @@ def test_tickets_run_out_now_when_a_new_one_would_wait_past_closing(
 ):
     kiosk = kiosk_client(office)
     clerk = clerk_client(office, "clerk1", counter=1)  # A first, then B
-    for _ in range(3):
-        kiosk.issue_ticket("A")
-    for _ in range(3):  # ten minutes a ticket: it is 10:30 after
-        ticket = clerk.call_next(1)
-        clerk.start_service(ticket.id)
-        clock.advance(minutes=10)
-        clerk.finish_ticket(ticket.id)
+    ten_minute_history(office, clock, kiosk, clerk)
     for _ in range(2):
         kiosk.issue_ticket("A")
     a = queues(office)["A"]
@@ -314,3 +332,42 @@ def test_a_clock_an_hour_later_says_the_new_local_time(live_server, ticks, clock
     clock.advance(hours=1)
     ticks.now += 5
     assert feed(live_server).json()["local_time"] == "11:00"
+
+
+def test_an_office_may_stop_issuing_once_the_wait_passes_closing(
+    strict_office, clock, kiosk_client, clerk_client
+):
+    from kolejka.client import ApiError
+
+    kiosk = kiosk_client(strict_office)
+    clerk = clerk_client(strict_office, "clerk1", counter=1)
+    ten_minute_history(strict_office, clock, kiosk, clerk)
+    taken = [kiosk.issue_ticket("A") for _ in range(3)]  # the third is called at 11:00 sharp
+    assert [t.estimated_wait_s for t in taken] == [0, 600, 1200]
+    kiosk.issue_ticket("A")  # called at 11:00: still before closing is over
+    answer = httpx.post(
+        f"{strict_office.url}/api/v1/sites/test/tickets",
+        json={"service": "A", "language": "uk"},
+        headers={"Authorization": f"Bearer {KIOSK_TOKEN}", "Accept-Language": "uk"},
+    )
+    assert answer.status_code == 409
+    assert answer.json()["code"] == "wait_past_closing"
+    assert answer.json()["params"] == {"service": "A"}
+    assert "закриття" in answer.json()["detail"]
+    # Nothing changed: the number was not used, the line is as it was.
+    services = {s.code: s for s in kiosk.list_services().data}
+    assert services["A"].issued_today == 7 and services["A"].waiting == 4
+    assert (services["A"].available, services["A"].unavailable_reason) == (
+        False,
+        "wait_past_closing",
+    )
+    assert services["B"].available  # the rule is A's alone
+    a = queues(strict_office)["A"]
+    assert (a["status"], a["reason"]) == ("closed", "wait_past_closing")
+    page = httpx.get(f"{strict_office.url}/status/test?lang=pl")
+    assert "nie zostałby obsłużony przed zamknięciem" in page.text
+    with pytest.raises(ApiError) as refused:
+        kiosk.issue_ticket("A")
+    assert refused.value.code == "wait_past_closing"
+    clerk_client(strict_office, "clerk2", counter=2)  # a second counter for A (after B)
+    assert kiosk.issue_ticket("A").number == "A008"  # it fits again; no number was lost
