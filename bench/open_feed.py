@@ -30,7 +30,15 @@ import time
 from pathlib import Path
 
 import httpx
-from load import RawHttp, bench_config, clerk_client, free_port, percentile, start_server
+from load import (
+    RawHttp,
+    bench_config,
+    clerk_client,
+    cpu_seconds,
+    free_port,
+    percentile,
+    start_server,
+)
 
 FEED = "/api/open/v1/sites/bench/queues"
 IDLE_REUSE_S = 4.0
@@ -138,19 +146,22 @@ async def counters_at_work(clerks: list[httpx.AsyncClient], deadline: float) -> 
     return done
 
 
-async def run(url: str, args: argparse.Namespace) -> None:
+async def run(url: str, args: argparse.Namespace, server_pid: int) -> None:
     clerks = await history(url)
     print(
-        f"open feed, SQLite, max-age {args.max_age} s, {args.seconds:.0f} s per phase",
+        f"open feed, SQLite, max-age {args.max_age} s, {args.seconds:.0f} s per phase, "
+        f"load average {os.getloadavg()[0]:.1f}",
         flush=True,
     )
     # Warm-up, not counted: the first answers compile the statements and fill the cache.
     await open_loop(args.rate, time.perf_counter() + 2.0, "feed", [], [])
     latencies: list[float] = []
     failures: list[int] = []
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds(server_pid)
     await open_loop(args.rate, start + args.seconds, "feed", latencies, failures)
+    cpu = cpu_seconds(server_pid) - cpu
     print(line(f"feed alone (offered {args.rate:.0f}/s)", latencies, args.seconds, failures))
+    print(f"  server CPU {cpu / max(1, len(latencies)) * 1000:.2f} ms per feed request")
 
     feed_ms: list[float] = []
     feed_failed: list[int] = []
@@ -197,7 +208,7 @@ def main() -> None:
     os.environ["KOLEJKA_OPEN_FEED_MAX_AGE_S"] = str(args.max_age)
     server = start_server(database, config, PORT)
     try:
-        asyncio.run(run(f"http://{HOST}:{PORT}", args))
+        asyncio.run(run(f"http://{HOST}:{PORT}", args, server.pid))
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

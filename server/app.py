@@ -177,6 +177,7 @@ def create_app(
     app.include_router(home.router)
     _install_error_handlers(app)
     _install_guard(app, services)
+    app.add_middleware(open_data.FeedFastPath, services=services)  # outermost: first
     _document_errors(app)
 
     return app

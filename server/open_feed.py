@@ -198,6 +198,13 @@ class OpenFeed:
             with self._lock:
                 self._refreshing.discard(site_code)
 
+    def fresh(self, site_code: str) -> FeedEntry | None:
+        """The kept answer while it is fresh, else None (no lock: a dict read)."""
+        kept = self._entries.get(site_code)
+        if kept is not None and self._monotonic() - kept[0] < self.max_age_s:
+            return kept[1]
+        return None
+
     def get(self, site_code: str) -> FeedEntry:
         entry, refresh = self.cached(site_code)
         if refresh or entry is None:

@@ -371,3 +371,15 @@ def test_an_office_may_stop_issuing_once_the_wait_passes_closing(
     assert refused.value.code == "wait_past_closing"
     clerk_client(strict_office, "clerk2", counter=2)  # a second counter for A (after B)
     assert kiosk.issue_ticket("A").number == "A008"  # it fits again; no number was lost
+
+
+def test_a_kept_answer_sent_early_is_the_routes_answer_byte_for_byte(live_server, ticks):
+    first = feed(live_server)  # works the figures out: the route
+    again = feed(live_server)  # fresh: sent before the routing (FeedFastPath)
+    assert again.content == first.content
+    drop = {"date", "server"}
+    assert {k: v for k, v in again.headers.items() if k not in drop} == {
+        k: v for k, v in first.headers.items() if k not in drop
+    }
+    with_query = httpx.get(live_server.url + FEED + "?lang=pl")
+    assert with_query.status_code == 200 and with_query.content == first.content

@@ -130,9 +130,9 @@ def test_the_page_fits_a_phone_and_says_the_figures(morning, browser, tmp_path):
     server, _ = morning
     keep = os.environ.get("KOLEJKA_SCREENSHOT_DIR")
     for language, path, name in (
-        ("uk", "/status/demo?lang=uk", "status-uk.png"),
-        ("pl", "/status/demo?lang=pl", "status-pl.png"),
-        ("en", "/status?lang=en", "status-sites-en.png"),
+        ("uk", "/status/demo?lang=uk", "queue-status-uk.png"),
+        ("pl", "/status/demo?lang=pl", "queue-status-pl.png"),
+        ("en", "/status?lang=en", "queue-status-sites-en.png"),
     ):
         browser.open(server.url + path)
         assert browser.evaluate("document.documentElement.lang") == language
