@@ -6,7 +6,11 @@ Visitors arrive 08:00–15:00 (busier in the morning) for the demo office's five
 eight clerks call, serve (log-normal durations per service) and sometimes meet a no-show.
 Time is a manual clock, so a day takes seconds. Prints the day's statistics from
 `daily_stats` and how well the estimated wait printed on each ticket matched the wait the
-visitor then had; draws docs/images/stats-day.png and docs/images/stats-estimates.png.
+visitor then had, per service: "before" is the capacity estimate the server used until
+the forecast (open counters / median service time, capped by the observed call rate),
+worked out beside each issued ticket from the same data; "after" is what the ticket
+carries (kolejka.core.forecast). Draws docs/images/stats-day.png and
+docs/images/stats-estimates.png.
 """
 
 from __future__ import annotations
@@ -25,7 +29,9 @@ from sqlmodel import select
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from kolejka.core.estimates import estimate_wait_s
 from kolejka.schemas import TicketCreate
+from server import repository as repo
 from server.actors import Actor
 from server.app import DEMO_CONFIG, build_services
 from server.clock import ManualClock
@@ -47,7 +53,11 @@ def arrivals_per_hour(hour: float) -> float:
     return 34 + 26 * math.exp(-((hour - 2.0) ** 2) / 2.0) - (10 if hour > 6 else 0)
 
 
-def simulate(seed: int) -> tuple[dict, list[tuple[float, float]]]:
+# (service, capacity estimate before, forecast after, actual wait), in seconds
+Row = tuple[str, float | None, float | None, float]
+
+
+def simulate(seed: int) -> tuple[dict, list[tuple[float, float]], list[Row]]:
     rng = random.Random(seed)
     workdir = Path(tempfile.mkdtemp(prefix="kolejka-day-"))
     settings = Settings(database_url=f"sqlite:///{workdir / 'day.sqlite3'}")
@@ -87,7 +97,9 @@ def simulate(seed: int) -> tuple[dict, list[tuple[float, float]]]:
         push(START + timedelta(minutes=1), "free", n)
 
     estimates: dict[int, int | None] = {}
+    before: dict[int, int | None] = {}
     pairs: list[tuple[float, float]] = []
+    rows: list[Row] = []
     while events:
         at, _, kind, who = heapq.heappop(events)
         clock.set(at)
@@ -97,6 +109,7 @@ def simulate(seed: int) -> tuple[dict, list[tuple[float, float]]]:
                 "demo", kiosk, TicketCreate(service=service, language=rng.choice(LANGS))
             )
             estimates[ticket.id] = ticket.estimated_wait_s
+            before[ticket.id] = capacity_estimate(services, ticket, at)
         elif kind == "free":
             ticket = queue.call_next("demo", clerks[who], who)
             if ticket is None:
@@ -107,6 +120,7 @@ def simulate(seed: int) -> tuple[dict, list[tuple[float, float]]]:
             estimate = estimates.get(ticket.id)
             if estimate is not None:
                 pairs.append((estimate / 60, waited / 60))
+            rows.append((ticket.service, before.get(ticket.id), estimate, waited))
             if rng.random() < NO_SHOW:
                 clock.set(at + timedelta(minutes=2))
                 queue.mark_no_show("demo", clerks[who], ticket.id)
@@ -124,7 +138,48 @@ def simulate(seed: int) -> tuple[dict, list[tuple[float, float]]]:
             push(at, "free", counter)
     stats = services.reads.daily_stats("demo", clerks[1], None)
     services.db.dispose()
-    return stats.model_dump(), pairs
+    return stats.model_dump(), pairs, rows
+
+
+def capacity_estimate(services: object, ticket: object, now: datetime) -> int | None:
+    """The estimate tickets carried before the forecast, from the same moment's data."""
+    db = services.db  # type: ignore[attr-defined]
+    with db.read() as session:
+        service = repo.service_by_code(session, repo.site_by_code(session, "demo"), ticket.service)  # type: ignore[attr-defined]
+        assert service.id is not None
+        return estimate_wait_s(
+            ticket.ahead,  # type: ignore[attr-defined]
+            repo.recent_durations(session, service.id, 20),
+            repo.open_counter_count(session, service.id),
+            repo.queue_rate(session, service.id, now),
+        )
+
+
+def error_table(rows: list[Row]) -> list[str]:
+    """Per service: the actual median wait, and each estimate's median and its error."""
+
+    def fmt(values: list[float]) -> str:
+        return f"{statistics.median(values):>7.0f}s" if values else f"{'-':>8}"
+
+    def p90(values: list[float]) -> str:
+        if not values:
+            return f"{'-':>8}"
+        return f"{sorted(values)[int(0.9 * (len(values) - 1))]:>7.0f}s"
+
+    lines = [
+        f"{'':<8}{'':>6}{'':>9}{'before (capacity)':^27}{'after (forecast)':^27}",
+        f"{'service':<8}{'n':>6}{'actual':>9}" + f"{'estimate':>9}{'|err| p50':>10}{'p90':>8}" * 2,
+    ]
+    for code in sorted({r[0] for r in rows}):
+        mine = [r for r in rows if r[0] == code]
+        actual = [r[3] for r in mine]
+        line = f"{code:<8}{len(mine):>6}{fmt(actual):>9}"
+        for index in (1, 2):
+            known = [(r[index], r[3]) for r in mine if r[index] is not None]
+            errors = [abs(a - e) for e, a in known]  # type: ignore[operator]
+            line += f"{fmt([e for e, _ in known]):>9}{fmt(errors):>10}{p90(errors):>8}"
+        lines.append(line)
+    return lines
 
 
 def draw(stats: dict, pairs: list[tuple[float, float]], out: Path) -> None:
@@ -222,7 +277,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--out", type=Path, default=Path("docs/images"))
     args = parser.parse_args()
-    stats, pairs = simulate(args.seed)
+    stats, pairs, rows = simulate(args.seed)
     print(
         f"{'service':<8}{'issued':>8}{'served':>8}{'no-show':>9}{'wait p50':>10}"
         f"{'wait p90':>10}{'service p50':>13}"
@@ -239,6 +294,9 @@ def main() -> None:
         f"{statistics.median(errors):.1f} min, p90 "
         f"{sorted(errors)[int(0.9 * (len(errors) - 1))]:.1f} min"
     )
+    print("estimated vs actual wait until called, per service (seconds, medians):")
+    for line in error_table(rows):
+        print(line)
     args.out.mkdir(parents=True, exist_ok=True)
     draw(stats, pairs, args.out)
     print(f"charts: {args.out / 'stats-day.png'}, {args.out / 'stats-estimates.png'}")

@@ -21,6 +21,7 @@ UNAVAILABLE_LABELS: dict[str, str] = {
     "closed_for_today": N_("Closed for today"),
     "daily_limit_reached": N_("No tickets left today"),
     "service_disabled": N_("Not available"),
+    "wait_past_closing": N_("Today's queue is full"),
 }
 
 # Refusals of a ticket or a check-in: (title, explanation).
@@ -32,6 +33,13 @@ NOTICES: dict[str, tuple[str, str]] = {
     "closed_for_today": (_TICKET_TITLE, N_("This service has closed for today.")),
     "daily_limit_reached": (_TICKET_TITLE, N_("Today's tickets for this service have run out.")),
     "service_disabled": (_TICKET_TITLE, N_("This service is not available.")),
+    "wait_past_closing": (
+        _TICKET_TITLE,
+        N_(
+            "Today's tickets for this service have run out: a new ticket would not be "
+            "served before closing."
+        ),
+    ),
     "priority_disabled": (_TICKET_TITLE, N_("Priority tickets are not offered here.")),
     "rate_limited": (_TICKET_TITLE, N_("Too many tickets from this kiosk; please wait a moment.")),
     "appointment_unknown": (

@@ -89,7 +89,7 @@ class ServicePublic(Model):
     unavailable_reason: str | None = Field(
         None,
         description="closed_today | not_yet_open | closed_for_today | "
-        "daily_limit_reached | service_disabled",
+        "daily_limit_reached | service_disabled | wait_past_closing",
     )
     waiting: int
     estimated_wait_s: int | None

@@ -75,6 +75,7 @@ def export_site(session: Session, site: Site) -> SiteConfig:
                     "slot_capacity": s.slot_capacity,
                     "outcomes": s.outcomes,
                     "outcome_required": s.outcome_required,
+                    "stop_when_wait_passes_closing": s.stop_at_closing,
                 }
                 for s in services
             ],

@@ -32,6 +32,7 @@ from server.deps import Services, resolve_token
 from server.guard import OperationTable, RequestGuard, error_response
 from server.housekeeping import keep_house
 from server.limits import ANONYMOUS_BODY_MAX, BodyLimits
+from server.open_feed import OpenFeed
 from server.printer_status import PrinterStatusService
 from server.provisioning import apply_config
 from server.ratelimit import RateLimiter
@@ -43,6 +44,8 @@ from server.routes import (
     events_ws,
     health,
     home,
+    open_data,
+    public_status,
     queue,
     tickets,
     web_display,
@@ -88,6 +91,16 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         admin=SiteAdmin(db, clock),
         writer=Writer(db),
         signin=SignIn(db, clock, settings),
+        open_feed=OpenFeed(
+            db,
+            clock,
+            recent_limit=settings.recent_durations,
+            max_age_s=settings.open_feed_max_age_s,
+        ),
+        open_feed_limiter=RateLimiter(
+            settings.open_feed_rate_per_minute,
+            burst=max(20, settings.open_feed_rate_per_minute // 10),
+        ),
     )
 
 
@@ -159,9 +172,12 @@ def create_app(
     app.include_router(appointment_routes.router, prefix=API_PREFIX)
     app.include_router(public_routes.api_router, prefix=API_PREFIX)
     app.include_router(public_routes.router)
+    app.include_router(open_data.router)
+    app.include_router(public_status.router)
     app.include_router(home.router)
     _install_error_handlers(app)
     _install_guard(app, services)
+    app.add_middleware(open_data.FeedFastPath, services=services)  # outermost: first
     _document_errors(app)
 
     return app

@@ -51,6 +51,7 @@ class ServiceInfo:
     hours: OpeningHours
     daily_limit: int | None
     enabled: bool
+    stop_at_closing: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,7 @@ def _load(conn: sa.Connection, site_id: int, rev: int) -> SiteInfo:
             hours=opening_hours_from_json(row["hours"]),
             daily_limit=row["daily_limit"],
             enabled=row["enabled"],
+            stop_at_closing=bool(row["stop_at_closing"]),
         )
         for row in conn.execute(_SERVICE_ROWS, {"id": site_id}).mappings()
     }

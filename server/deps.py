@@ -25,6 +25,7 @@ from server.db import Database
 from server.errors import NotAuthenticated
 from server.idempotency import RequestKey
 from server.models import Clerk, Device
+from server.open_feed import OpenFeed
 from server.printer_status import PrinterStatusService
 from server.ratelimit import RateLimiter
 from server.readmodels import ReadModels
@@ -76,6 +77,8 @@ class Services:
     admin: SiteAdmin
     writer: Writer
     signin: SignIn
+    open_feed: OpenFeed
+    open_feed_limiter: RateLimiter
     actors: ActorCache = field(default_factory=lambda: ActorCache())
     # A ticket's public page polls every 3 s or slower; 60 a minute leaves room for tabs.
     status_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, burst=20))

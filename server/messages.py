@@ -111,6 +111,14 @@ MESSAGES: dict[str, str] = {
     "import_malformed_line": N_(
         "Line {line} cannot be read (a stray line break, quotation mark or NUL character?)."
     ),
+    # the open feed and the public status page (server/routes/open_data.py)
+    "open_feed_rate_limited": N_(
+        "Too many requests from this address. Please try again in {retry_after} s."
+    ),
+    "wait_past_closing": N_(
+        "Today's tickets for this service have run out: a new ticket would not be served "
+        "before closing."
+    ),
 }
 
 

@@ -85,6 +85,9 @@ class Service(SQLModel, table=True):
     )
     outcome_required: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
+    # Refuse a ticket whose estimated wait passes today's closing hour (migration 0010).
+    stop_at_closing: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+
 
 class Clerk(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("site_id", "username"),)

@@ -11,7 +11,7 @@ from kolejka.core.states import CounterState, Priority, TicketStatus
 from kolejka.schemas import CounterPublic, CounterServicePublic, TicketPublic
 from server import repository as repo
 from server.catalog import SiteLike
-from server.estimate_inputs import estimate_inputs
+from server.estimate_inputs import EstimateInputsCache, estimate_inputs
 from server.models import Counter, Service, Ticket
 
 
@@ -31,6 +31,7 @@ def ticket_public(
     with_estimate: bool = True,
     recent_limit: int = 20,
     ahead: int | None = None,
+    estimates: EstimateInputsCache | None = None,
 ) -> TicketPublic:
     """The ticket as the API shows it. `ahead`: its place in line where the caller already
     knows it (a snapshot sorts the whole queue once instead of counting for each ticket)."""
@@ -42,7 +43,12 @@ def ticket_public(
     elif ahead is None:
         ahead = repo.ahead_count(session, ticket, now)
     if ahead is not None and with_estimate:
-        estimate = estimate_inputs(session, ticket.service_id, now, recent_limit).wait_for(ahead)
+        inputs = (
+            estimates.get(session, ticket.service_id, now)
+            if estimates is not None
+            else estimate_inputs(session, ticket.service_id, now, recent_limit)
+        )
+        estimate = inputs.wait_for(ahead)
     return TicketPublic(
         id=ticket.id,
         public_id=ticket.public_id,

@@ -56,6 +56,8 @@ def _apply_services(session: Session, site: Site, cfg: SiteConfig) -> dict[str, 
         service.slot_capacity = sc.slot_capacity
         service.outcomes = [o.model_dump(mode="json") for o in sc.outcomes]
         service.outcome_required = sc.outcome_required
+
+        service.stop_at_closing = sc.stop_when_wait_passes_closing
         session.add(service)
         existing[sc.code] = service
     wanted = {sc.code for sc in cfg.services}

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from kolejka.core.events import CALL_EVENTS, COUNTER_PREFIX, TICKET_PREFIX, EventType
-from kolejka.core.hours import availability
+from kolejka.core.hours import Unavailable, availability, passes_closing
 from kolejka.core.routing import queue_key
 from kolejka.core.states import TicketStatus
 from kolejka.core.stats import (
@@ -39,7 +39,7 @@ from server import repository as repo
 from server.actors import Actor, require_clerk, require_site
 from server.clock import Clock
 from server.db import Database
-from server.estimate_inputs import estimate_inputs
+from server.estimate_inputs import site_estimates
 from server.models import Device, Event, Site, Ticket
 from server.presenters import counter_public, ticket_public
 from server.siteconfig import opening_hours_from_json
@@ -78,18 +78,23 @@ class ReadModels:
             local_now = now.astimezone(ZoneInfo(site.timezone))
             day = local_now.date()
             data = []
+            assert site.id is not None
+            estimates = site_estimates(session, site.id, now, self.recent_durations)
             for service in repo.services_of(session, site):
                 assert service.id is not None
                 issued = repo.issued_today(session, site, day, service.code)
+                hours = opening_hours_from_json(service.hours)
                 reason = availability(
-                    opening_hours_from_json(service.hours),
-                    local_now,
-                    issued,
-                    service.daily_limit,
-                    service.enabled,
+                    hours, local_now, issued, service.daily_limit, service.enabled
                 )
                 waiting = repo.waiting_count(session, service.id)
-                inputs = estimate_inputs(session, service.id, now, self.recent_durations)
+                inputs = estimates.for_service(service.id)
+                if (
+                    reason is None
+                    and service.stop_at_closing
+                    and passes_closing(hours, local_now, inputs.wait_for(waiting))
+                ):
+                    reason = Unavailable.WAIT_PAST_CLOSING
                 data.append(
                     ServicePublic(
                         code=service.code,
@@ -140,11 +145,13 @@ class ReadModels:
             per_service[ticket.service_id].append(ticket)
         waiting_views: list[TicketPublic] = []
         queues = []
+        assert site.id is not None
+        estimates = site_estimates(session, site.id, now, self.recent_durations)
         for service in services:
             assert service.id is not None
             rows = per_service.get(service.id, [])
             rows.sort(key=lambda t: queue_key(repo.candidate(t, service.code, None), now))
-            inputs = estimate_inputs(session, service.id, now, self.recent_durations)
+            inputs = estimates.for_service(service.id)
             for position, ticket in enumerate(rows):
                 view = ticket_public(
                     session, site, ticket, now, with_estimate=False, ahead=position

@@ -134,6 +134,12 @@ class ServiceConfig(Strict):
     )
     outcome_required: bool = Field(False, description="The clerk must choose an outcome.")
 
+    stop_when_wait_passes_closing: bool = Field(
+        False,
+        description="Stop issuing walk-in tickets once a new ticket's estimated wait would "
+        "pass today's closing hour (the kiosk and the status page say why).",
+    )
+
     @field_validator("code")
     @classmethod
     def _code(cls, value: str) -> str:

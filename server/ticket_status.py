@@ -11,6 +11,7 @@ from kolejka.core.errors import NotFound
 from kolejka.core.states import TicketStatus
 from kolejka.schemas import TicketStatusPublic
 from server.db import Database
+from server.estimate_inputs import EstimateInputsCache
 from server.models import Service, Site, Ticket
 from server.presenters import ticket_public
 
@@ -19,9 +20,16 @@ AT_COUNTER = (TicketStatus.CALLED, TicketStatus.SERVING)
 
 
 def read_ticket_status(
-    db: Database, public_id: str, now: datetime, *, recent_limit: int
+    db: Database,
+    public_id: str,
+    now: datetime,
+    *,
+    recent_limit: int,
+    estimates: EstimateInputsCache | None = None,
 ) -> tuple[TicketStatusPublic, str]:
-    """The ticket's public state and its language; NotFound for an unknown id."""
+    """The ticket's public state and its language; NotFound for an unknown id.
+    `estimates`: the process's forecasts per site and second (a hall of phones polling
+    shares one), else worked out for this ticket alone."""
     with db.read() as session:
         ticket = session.exec(select(Ticket).where(Ticket.public_id == public_id)).first()
         if ticket is None:
@@ -29,7 +37,9 @@ def read_ticket_status(
         site = session.get(Site, ticket.site_id)
         service = session.get(Service, ticket.service_id)
         assert site is not None and service is not None
-        view = ticket_public(session, site, ticket, now, recent_limit=recent_limit)
+        view = ticket_public(
+            session, site, ticket, now, recent_limit=recent_limit, estimates=estimates
+        )
         status = TicketStatusPublic(
             number=view.number,
             service_names=dict(service.names),

@@ -20,7 +20,7 @@ from kolejka.core import tickets
 from kolejka.core.counters import CounterAction, next_counter_state
 from kolejka.core.errors import Conflict, Forbidden, NotFound
 from kolejka.core.events import EventType
-from kolejka.core.hours import availability
+from kolejka.core.hours import Unavailable, availability, passes_closing
 from kolejka.core.numbering import format_number
 from kolejka.core.routing import choose_next
 from kolejka.core.states import CounterState, TicketAction, TicketStatus
@@ -138,6 +138,13 @@ class QueueService:
             ahead=ahead,
             estimated_wait_s=self.writes.estimates.get(conn, service.id, now).wait_for(ahead),
         )
+        if (
+            appointment_at is None
+            and service.stop_at_closing
+            and passes_closing(service.hours, local_now, view.estimated_wait_s)
+        ):
+            # The office's rule; raising rolls the number and the ticket back.
+            raise Conflict(Unavailable.WAIT_PAST_CLOSING.value, service=service.code)
         append_event(session, site, EventType.TICKET_ISSUED, TicketEventPayload(ticket=view), now)
         return view
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -66,6 +66,7 @@ class Unavailable(StrEnum):
     CLOSED_FOR_TODAY = "closed_for_today"
     DAILY_LIMIT_REACHED = "daily_limit_reached"
     DISABLED = "service_disabled"
+    WAIT_PAST_CLOSING = "wait_past_closing"  # an office's rule: kolejka.core.hours.passes_closing
 
 
 def availability(
@@ -92,3 +93,23 @@ def availability(
     if daily_limit is not None and issued_today >= daily_limit:
         return Unavailable.DAILY_LIMIT_REACHED
     return None
+
+
+def closing_time(hours: OpeningHours, local_now: datetime) -> datetime | None:
+    """When the service closes today, in `local_now`'s zone; None with no hours set or
+    none today (always open, or closed all day)."""
+    intervals = hours.intervals_on(local_now.date())
+    if not intervals:
+        return None
+    end = max(iv.end for iv in intervals)
+    return datetime.combine(local_now.date(), end, tzinfo=local_now.tzinfo)
+
+
+def passes_closing(hours: OpeningHours, local_now: datetime, wait_s: int | None) -> bool:
+    """Whether a ticket taken now, called after `wait_s`, would be called after today's
+    closing hour. An unknown wait (None) or no closing hour never does: the rule refuses
+    only on an estimate, never on a guess."""
+    closes = closing_time(hours, local_now)
+    if closes is None or wait_s is None:
+        return False
+    return local_now + timedelta(seconds=wait_s) > closes

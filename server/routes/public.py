@@ -62,6 +62,7 @@ def read_status(
             public_id,
             services.clock.now(),
             recent_limit=services.settings.recent_durations,
+            estimates=services.queue.writes.estimates,
         )
     except NotFound:
         services.miss_limiter.check(client_address(request))

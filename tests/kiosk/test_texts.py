@@ -117,3 +117,10 @@ def test_unavailable_services_and_the_out_of_order_reason_are_in_words() -> None
     assert out_of_order_text("en", server_up=True, printer_fault="jammed") == (
         "The ticket printer is not working."
     )
+
+
+def test_a_service_stopped_before_closing_says_why_in_every_language() -> None:
+    labels = {language: unavailable_label(language, "wait_past_closing") for language in LANGUAGES}
+    assert labels["en"] == "Today's queue is full"
+    assert len(set(labels.values())) == 4
+    assert "zamknięciem" in notice_text("pl", "wait_past_closing")[1]

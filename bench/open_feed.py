@@ -1,0 +1,218 @@
+"""Open-feed benchmark: prints figures, asserts nothing.
+
+    .venv/bin/python bench/open_feed.py [--seconds 20] [--rate 200] [--issue-rate 20]
+                                        [--max-age 5] [--database URL]
+
+Starts `kolejka server` in its own process on a fresh database with the bench site (the
+one of bench/load.py: 16 counters serving A and B), gives it some history (tickets
+called and marked no-show at 8 open counters, so every estimate runs the forecast), then
+measures over real HTTP from this process, open loop (requests start on a fixed schedule
+whatever the answers do):
+
+  1. the open feed alone: GET /api/open/v1/sites/bench/queues at `--rate` requests/s;
+  2. the same while the kiosks issue `--issue-rate` tickets/s (POST …/tickets) and the
+     counters keep calling: the feed's p50/p99, and the kiosks' p50/p99 beside it.
+
+The per-address limit is lifted for the run (one load generator is one address). With
+`--max-age 0` every request works the figures out afresh: the cost the cache saves.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import signal
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+from load import (
+    RawHttp,
+    bench_config,
+    clerk_client,
+    cpu_seconds,
+    free_port,
+    percentile,
+    start_server,
+)
+
+FEED = "/api/open/v1/sites/bench/queues"
+IDLE_REUSE_S = 4.0
+
+
+class RawGet(RawHttp):
+    async def get(self, path: str) -> tuple[int, bytes]:
+        if self.writer is not None and time.monotonic() - self.used_at > IDLE_REUSE_S:
+            await self.close()
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(f"GET {path} HTTP/1.1\r\nHost: {self.host}\r\n{self.head}\r\n".encode())
+        head = await self.reader.readuntil(b"\r\n\r\n")
+        status = int(head[9:12])
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        answer = await self.reader.readexactly(length) if length else b""
+        self.used_at = time.monotonic()
+        return status, answer
+
+
+async def open_loop(
+    rate: float, deadline: float, request: object, latencies: list[float], failures: list[int]
+) -> None:
+    """Start one request every 1/rate s until `deadline`; each on an idle connection."""
+    idle: list[RawGet] = []
+    pending: set[asyncio.Task[None]] = set()
+    interval = 1.0 / rate
+    next_at = time.perf_counter()
+
+    async def one() -> None:
+        client = idle.pop() if idle else RawGet(HOST, PORT, HEADERS[request])  # type: ignore[index]
+        t0 = time.perf_counter()
+        if request == "feed":
+            status, _ = await client.get(FEED)
+            ok = status == 200
+        else:
+            status, _ = await client.post("/api/v1/sites/bench/tickets", {"service": "A"})
+            ok = status == 201
+        latencies.append(time.perf_counter() - t0)
+        if not ok:
+            failures.append(status)
+        idle.append(client)
+
+    while next_at < deadline:
+        await asyncio.sleep(max(0.0, next_at - time.perf_counter()))
+        task = asyncio.create_task(one())
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+        next_at += interval
+    await asyncio.gather(*pending)
+    for client in idle:
+        await client.close()
+
+
+def line(name: str, latencies: list[float], seconds: float, failures: list[int]) -> str:
+    ms = [v * 1000 for v in latencies]
+    text = (
+        f"{name:<46} {len(ms) / seconds:7.1f}/s   p50 {statistics.median(ms):6.2f} ms"
+        f"   p99 {percentile(ms, 99):6.2f} ms   max {max(ms):7.2f} ms   (n={len(ms)})"
+    )
+    if failures:
+        text += f"   {len(failures)} failed {sorted(set(failures))}"
+    return text
+
+
+async def history(url: str) -> list[httpx.AsyncClient]:
+    """Tickets for A and B, and 8 counters that called and let go a few of them."""
+    kiosk = httpx.AsyncClient(base_url=url, headers=HEADERS["kiosk"], timeout=30)
+    for n in range(120):
+        service = "AB"[n % 2]
+        (
+            await kiosk.post("/api/v1/sites/bench/tickets", json={"service": service})
+        ).raise_for_status()
+    await kiosk.aclose()
+    clerks = [await clerk_client(url, n) for n in range(1, 9)]
+    for _ in range(3):
+        for n, clerk in enumerate(clerks, start=1):
+            ticket = (await clerk.post(f"/api/v1/sites/bench/counters/{n}/call-next")).json()
+            (
+                await clerk.post(f"/api/v1/sites/bench/tickets/{ticket['id']}/no-show")
+            ).raise_for_status()
+    return clerks
+
+
+async def counters_at_work(clerks: list[httpx.AsyncClient], deadline: float) -> int:
+    """Each counter calls and lets go one ticket every ~2 s (the cache of estimates is
+    forgotten at every such write)."""
+    done = 0
+
+    async def desk(n: int, clerk: httpx.AsyncClient) -> None:
+        nonlocal done
+        while time.perf_counter() < deadline:
+            answer = await clerk.post(f"/api/v1/sites/bench/counters/{n}/call-next")
+            if answer.status_code == 200:
+                await clerk.post(f"/api/v1/sites/bench/tickets/{answer.json()['id']}/no-show")
+                done += 1
+            await asyncio.sleep(2.0)
+
+    await asyncio.gather(*(desk(n, c) for n, c in enumerate(clerks, start=1)))
+    return done
+
+
+async def run(url: str, args: argparse.Namespace, server_pid: int) -> None:
+    clerks = await history(url)
+    print(
+        f"open feed, SQLite, max-age {args.max_age} s, {args.seconds:.0f} s per phase, "
+        f"load average {os.getloadavg()[0]:.1f}",
+        flush=True,
+    )
+    # Warm-up, not counted: the first answers compile the statements and fill the cache.
+    await open_loop(args.rate, time.perf_counter() + 2.0, "feed", [], [])
+    latencies: list[float] = []
+    failures: list[int] = []
+    start, cpu = time.perf_counter(), cpu_seconds(server_pid)
+    await open_loop(args.rate, start + args.seconds, "feed", latencies, failures)
+    cpu = cpu_seconds(server_pid) - cpu
+    print(line(f"feed alone (offered {args.rate:.0f}/s)", latencies, args.seconds, failures))
+    print(f"  server CPU {cpu / max(1, len(latencies)) * 1000:.2f} ms per feed request")
+
+    feed_ms: list[float] = []
+    feed_failed: list[int] = []
+    issue_ms: list[float] = []
+    issue_failed: list[int] = []
+    start = time.perf_counter()
+    deadline = start + args.seconds
+    _, _, calls = await asyncio.gather(
+        open_loop(args.rate, deadline, "feed", feed_ms, feed_failed),
+        open_loop(args.issue_rate, deadline, "kiosk", issue_ms, issue_failed),
+        counters_at_work(clerks, deadline),
+    )
+    name = f"feed (offered {args.rate:.0f}/s) + kiosks {args.issue_rate:.0f}/s"
+    print(line(name, feed_ms, args.seconds, feed_failed))
+    print(line("  the kiosks' issue_ticket beside it", issue_ms, args.seconds, issue_failed))
+    print(f"  counters called and let go {calls} tickets meanwhile", flush=True)
+    for clerk in clerks:
+        await clerk.aclose()
+
+
+HOST = "127.0.0.1"
+PORT = 0
+HEADERS: dict[str, dict[str, str]] = {
+    "feed": {"Accept": "application/json"},
+    "kiosk": {"Authorization": "Bearer bench-kiosk-token-000000"},
+}
+
+
+def main() -> None:
+    global PORT
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--rate", type=float, default=200.0, help="feed requests/s")
+    parser.add_argument("--issue-rate", type=float, default=20.0, help="tickets/s")
+    parser.add_argument("--max-age", type=int, default=5, help="the feed's max-age (s)")
+    parser.add_argument("--database", help="default: a fresh SQLite file")
+    args = parser.parse_args()
+    workdir = Path(tempfile.mkdtemp(prefix="kolejka-feed-"))
+    config = workdir / "bench.toml"
+    bench_config(config)
+    database = args.database or f"sqlite:///{workdir / 'bench.sqlite3'}"
+    PORT = free_port()
+    os.environ["KOLEJKA_OPEN_FEED_RATE_PER_MINUTE"] = "100000000"
+    os.environ["KOLEJKA_OPEN_FEED_MAX_AGE_S"] = str(args.max_age)
+    server = start_server(database, config, PORT)
+    try:
+        asyncio.run(run(f"http://{HOST}:{PORT}", args, server.pid))
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
