@@ -84,7 +84,7 @@ class CounterService:
         elif after is CounterState.CLOSED:
             counter.clerk_id = None
             counter.current_ticket_id = None
-        counter.state = after.value
+        counter.state = after
         session.add(counter)
         session.flush()
         view = counter_public(session, tx.site, counter, tx.now)

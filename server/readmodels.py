@@ -18,6 +18,7 @@ from kolejka.schemas import (
     CallPublic,
     CountersPublic,
     DailyStats,
+    DeviceKind,
     EventPublic,
     EventsPublic,
     PrinterPublic,
@@ -200,7 +201,7 @@ class ReadModels:
                     select(Device)
                     .where(
                         Device.site_id == site.id,
-                        Device.kind == "kiosk",
+                        Device.kind == DeviceKind.KIOSK,
                         col(Device.printer_status).is_not(None),
                     )
                     .order_by(col(Device.name))

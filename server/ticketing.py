@@ -26,6 +26,7 @@ from kolejka.core.routing import choose_next
 from kolejka.core.states import CounterState, TicketAction, TicketStatus
 from kolejka.core.tickets import TicketProgress
 from kolejka.schemas import (
+    DeviceKind,
     TicketCreate,
     TicketEventPayload,
     TicketPublic,
@@ -33,7 +34,7 @@ from kolejka.schemas import (
     TransferRequest,
 )
 from server import repository as repo
-from server.actors import Actor, require_clerk, require_issuer, require_site
+from server.actors import CLERK, Actor, require_clerk, require_issuer, require_site
 from server.catalog import SiteLike
 from server.clock import Clock
 from server.db import Database
@@ -112,7 +113,7 @@ class QueueService:
             "arrival_at": now,
             "queued_at": now,
             "appointment_at": appointment_at,
-            "device_id": actor.id if actor.kind == "kiosk" else None,
+            "device_id": actor.id if actor.kind == DeviceKind.KIOSK else None,
             "recalls": 0,
         }
         ticket_id = repo.insert_ticket(conn, **ticket)
@@ -159,11 +160,13 @@ class QueueService:
     def _cancel(self, tx: Transaction, ticket_id: int) -> TicketPublic:
         actor = tx.actor
         ticket = repo.ticket_by_id(tx.session, tx.site, ticket_id, lock=True)
-        if actor.kind == "kiosk" and ticket.device_id != actor.id:
+        if actor.kind == DeviceKind.KIOSK and ticket.device_id != actor.id:
             raise Forbidden("not_your_ticket")
-        if actor.kind not in ("kiosk", "clerk"):
+        if actor.kind not in (DeviceKind.KIOSK, CLERK):
             raise Forbidden("not_allowed", action="cancel_ticket")
-        after = tickets.cancel(progress_of(ticket), now=tx.now, by_kiosk=actor.kind == "kiosk")
+        after = tickets.cancel(
+            progress_of(ticket), now=tx.now, by_kiosk=actor.kind == DeviceKind.KIOSK
+        )
         return self._change(tx, ticket, after, EventType.TICKET_CANCELLED)
 
     # --- counter actions on tickets --------------------------------------------------------
