@@ -49,7 +49,7 @@ def json_column() -> Any:
 def enum_column(enum: type[StrEnum]) -> Any:
     """The enum's values in a VARCHAR(20), as the migrations made it (no CHECK, no native
     type, so no data migration): rows come back as members. A plain string is bound as it
-    is, as before (a query may compare with a value no row has, e.g. server/repository.py's
+    is, as before (a query may compare with a value no row has, e.g. server/repository/ahead.py's
     "no higher class")."""
     values = sa.Enum(
         enum,

@@ -118,9 +118,9 @@ class QueueService:
         }
         ticket_id = repo.insert_ticket(conn, **ticket)
         if appointment_at is None:
-            ahead = repo.ahead_of_newest(conn, service.id, ticket_id, request.priority, now)
+            ahead = repo.ahead_count_of_newest(conn, service.id, ticket_id, request.priority, now)
         else:
-            ahead = repo.ahead_of(
+            ahead = repo.ahead_count_of(
                 conn, service.id, ticket_id, request.priority.value, now, appointment_at, now
             )
         view = TicketPublic(
