@@ -1,8 +1,12 @@
-"""Sign-in: the clerk's account, the counter, the language of the app."""
+"""Sign-in: the clerk's account, the counter, the language of the app.
+
+The window only signs in; what opens after a good sign-in is given to it by the app's
+builder (counter/app.py), like every other window of the app."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
@@ -16,7 +20,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter.controller import CounterController
 from counter.theme import STYLESHEET, named
 from counter.window import CounterWindow
 from kolejka.client import ApiError, KolejkaClient, ServerUnreachable
@@ -25,9 +28,14 @@ from kolejka.gui_gc import collector
 from kolejka.i18n import LANGUAGES, NATIVE_NAMES, translator
 from kolejka.schemas import LoginResponse
 
+# After a good sign-in: the client signed in, the counter's number, the app's language and
+# the server's answer → the counter window, shown and started.
+OpenCounter = Callable[[KolejkaClient, int, str, LoginResponse], CounterWindow]
+
 
 class LoginWindow(QWidget):
-    """Shown first; after a good sign-in it opens the CounterWindow and hides itself."""
+    """Shown first; after a good sign-in it opens the counter window (`open_counter`) and
+    hides itself."""
 
     signedIn = Signal(object)
 
@@ -36,6 +44,7 @@ class LoginWindow(QWidget):
         server_url: str,
         site: str,
         *,
+        open_counter: OpenCounter,
         username: str | None = None,
         counter: int | None = None,
         language: str = "pl",
@@ -44,6 +53,7 @@ class LoginWindow(QWidget):
         self.server_url = server_url
         self.site = site
         self.language = language
+        self.open_counter = open_counter
         self.counter_window: CounterWindow | None = None
         self._call: ApiCall | None = None
         # Signing in already runs in a worker thread: no cyclic GC there over these widgets.
@@ -100,10 +110,7 @@ class LoginWindow(QWidget):
     def _signed_in(
         self, client: KolejkaClient, number: int, language: str, answer: LoginResponse
     ) -> None:
-        controller = CounterController(client, number, language)
-        self.counter_window = CounterWindow(controller, answer.clerk.display_name, language)
-        self.counter_window.show()
-        controller.start()
+        self.counter_window = self.open_counter(client, number, language, answer)
         self.hide()
         self.signedIn.emit(self.counter_window)
 
