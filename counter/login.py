@@ -2,11 +2,13 @@
 
 The sign-in opens the counter before any window does: a counter another clerk holds is
 refused there (the server's 409 names the holder, in the clerk's language) and the
-counters that are free are offered instead. It says which office and server it is."""
+counters that are free are offered instead. It says which office and server it is.
+What opens after a good sign-in is given to it by the app's builder (counter/app.py)."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (
@@ -20,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from counter.controller import CounterController
 from counter.theme import STYLESHEET, named
 from counter.window import CounterWindow
 from kolejka.client import ApiError, KolejkaClient, ServerUnreachable
@@ -45,8 +46,14 @@ def free_counters(counters: CountersPublic, clerk_name: str) -> list[CounterPubl
     return [c for c in counters.data if c.state.value == "closed" or c.clerk == clerk_name]
 
 
+# After a good sign-in: the client signed in, the counter's number, the app's language and
+# the server's answer → the counter window, shown and started.
+OpenCounter = Callable[[KolejkaClient, int, str, LoginResponse, CounterPublic], CounterWindow]
+
+
 class LoginWindow(QWidget):
-    """Shown first; after a good sign-in it opens the CounterWindow and hides itself."""
+    """Shown first; after a good sign-in it opens the counter window (`open_counter`) and
+    hides itself."""
 
     signedIn = Signal(object)
 
@@ -55,6 +62,7 @@ class LoginWindow(QWidget):
         server_url: str,
         site: str,
         *,
+        open_counter: OpenCounter,
         username: str | None = None,
         counter: int | None = None,
         language: str = "pl",
@@ -63,6 +71,7 @@ class LoginWindow(QWidget):
         self.server_url = server_url
         self.site = site
         self.language = language
+        self.open_counter = open_counter
         self.counter_window: CounterWindow | None = None
         self._call: ApiCall | None = None
         # Kept after a refused counter, so the next try only opens another one.
@@ -159,10 +168,7 @@ class LoginWindow(QWidget):
         opened: CounterPublic,
     ) -> None:
         self._client = self._answer = None  # the window has them now
-        controller = CounterController(client, number, language)
-        self.counter_window = CounterWindow(controller, answer.clerk.display_name, language)
-        self.counter_window.show()
-        controller.start(opened)
+        self.counter_window = self.open_counter(client, number, language, answer, opened)
         self.hide()
         self.signedIn.emit(self.counter_window)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
+from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, ConfigDict, Field
@@ -18,7 +19,15 @@ from kolejka.core.states import CounterState, Priority, TicketStatus
 
 Language = Literal["pl", "en", "ru", "uk"]
 Role = Literal["clerk", "supervisor", "admin"]
-DeviceKind = Literal["kiosk", "display", "counter", "booking"]
+
+
+class DeviceKind(StrEnum):
+    """What a device token belongs to (a site file's `devices[].kind`)."""
+
+    KIOSK = "kiosk"
+    DISPLAY = "display"
+    COUNTER = "counter"
+    BOOKING = "booking"  # the booking portal's integration token, not a machine in the hall
 
 
 # --- bounded input types -----------------------------------------------------------------

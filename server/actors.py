@@ -4,14 +4,18 @@ from __future__ import annotations
 
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from kolejka.core.errors import Forbidden
+from kolejka.schemas import DeviceKind
+
+CLERK: Literal["clerk"] = "clerk"
+ActorKind = DeviceKind | Literal["clerk"]
 
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    kind: str  # "kiosk" | "display" | "counter" | "clerk"
+    kind: ActorKind  # a device's kind, or a clerk signed in
     site_id: int
     id: int  # device id or clerk id
     name: str
@@ -23,15 +27,15 @@ class Actor:
 
     @property
     def is_clerk(self) -> bool:
-        return self.kind == "clerk"
+        return self.kind == CLERK
 
     @property
     def is_supervisor(self) -> bool:
-        return self.kind == "clerk" and self.role in ("supervisor", "admin")
+        return self.kind == CLERK and self.role in ("supervisor", "admin")
 
     @property
     def is_admin(self) -> bool:
-        return self.kind == "clerk" and self.role == "admin"
+        return self.kind == CLERK and self.role == "admin"
 
 
 # Who the current request acts as: set where its token is resolved (server/deps.py) and
@@ -57,7 +61,7 @@ def require_site(actor: Actor, site_id: int) -> None:
 
 def require_issuer(actor: Actor) -> None:
     """Kiosks issue tickets; so may staff (an information desk prints one by hand)."""
-    if actor.kind not in ("kiosk", "clerk"):
+    if actor.kind not in (DeviceKind.KIOSK, CLERK):
         raise Forbidden("not_allowed", action="issue_ticket")
 
 

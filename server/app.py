@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import gc
+import json
 import logging
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -256,10 +257,24 @@ def _document_errors(app: FastAPI) -> None:
         schemas = spec.get("components", {}).get("schemas", {})
         for unused in ("HTTPValidationError", "ValidationError"):
             schemas.pop(unused, None)
+        _drop_unreferenced(spec)
         app.openapi_schema = spec
         return spec
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _drop_unreferenced(spec: dict[str, Any]) -> None:
+    """Drop the component schemas nothing refers to: pydantic lists an enum whose field
+    spells its own schema (server/siteconfig.py's device kind) all the same."""
+    schemas = spec.get("components", {}).get("schemas", {})
+    while True:
+        text = json.dumps(spec)
+        unused = [name for name in schemas if f'"#/components/schemas/{name}"' not in text]
+        if not unused:
+            return
+        for name in unused:
+            del schemas[name]
 
 
 def allowed_methods(request: Request, exc: StarletteHTTPException) -> str:

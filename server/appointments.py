@@ -33,7 +33,7 @@ from kolejka.core.appointments import (
     slot_refusal,
 )
 from kolejka.core.errors import Conflict, Forbidden, NotFound
-from kolejka.schemas import AppointmentPublic
+from kolejka.schemas import AppointmentPublic, DeviceKind
 from server import repository as repo
 from server.actors import Actor
 from server.booking_codes import format_short_code, make_token
@@ -44,7 +44,7 @@ from server.siteconfig import opening_hours_from_json
 
 
 def require_booker(actor: Actor, action: str) -> None:
-    if actor.kind == "booking" or actor.is_supervisor:
+    if actor.kind == DeviceKind.BOOKING or actor.is_supervisor:
         return
     if actor.is_clerk:
         raise Forbidden("supervisor_required", action=action)

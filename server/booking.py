@@ -116,7 +116,7 @@ class BookingService:
             code=unused_value(session, Appointment.code, lambda: new_short_code(self.secret)),
             start_at=start,
             end_at=start + timedelta(minutes=service.slot_minutes),
-            status=AppointmentStatus.BOOKED.value,
+            status=AppointmentStatus.BOOKED,
             language=request.language,
             name=name,
             contact=contact,
@@ -145,7 +145,7 @@ class BookingService:
         status = AppointmentStatus(appt.status)
         after = cancelled(status, appointment=appointment_id)
         if after is not status:
-            appt.status = after.value
+            appt.status = after
             appt.cancelled_at = tx.now
             tx.session.add(appt)
             tx.session.flush()

@@ -80,7 +80,7 @@ class CheckInService:
             TicketCreate(service=service.code, language=request.language),
             appointment_at=appt.start_at,
         )
-        appt.status = AppointmentStatus.CHECKED_IN.value
+        appt.status = AppointmentStatus.CHECKED_IN
         appt.checked_in_at = now
         appt.ticket_id = ticket.id
         session.add(appt)

@@ -97,7 +97,7 @@ class CounterService:
         elif after is CounterState.CLOSED:
             counter.clerk_id = None
             counter.current_ticket_id = None
-        counter.state = after.value
+        counter.state = after
         if reason is None and state is CounterState.PAUSED and counter.pause_reason:
             reason = PauseReason(counter.pause_reason)  # paused again without one: kept
         kept = pause_reason(after, reason)

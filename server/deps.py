@@ -13,7 +13,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlmodel import select
 
 from kolejka.i18n import best_language
-from server.actors import Actor, acting_actor
+from server.actors import CLERK, Actor, acting_actor
 from server.admin import SiteAdmin
 from server.appointment_import import AppointmentImportService
 from server.booking import BookingService
@@ -116,7 +116,7 @@ def _cached_actor(services: Services, token: str) -> Actor | None:
     cached = services.actors.get(token)
     # A clerk's token may expire inside the cache window: its signature and expiry are
     # cheap to check again, the database lookup is what the cache saves.
-    if cached is not None and cached.kind == "clerk":
+    if cached is not None and cached.kind == CLERK:
         now = services.clock.now()
         if not read_clerk_token(token, secret=services.settings.signing_key, now=now):
             return None
@@ -134,7 +134,7 @@ def _lookup_token(services: Services, token: str) -> Actor:
             clerk = session.get(Clerk, claims.clerk_id)
             if clerk is None or not clerk.active:
                 raise NotAuthenticated("invalid_token")
-            return Actor("clerk", clerk.site_id, claims.clerk_id, clerk.display_name, clerk.role)
+            return Actor(CLERK, clerk.site_id, claims.clerk_id, clerk.display_name, clerk.role)
     with services.db.read() as session:
         device = session.exec(select(Device).where(Device.token_hash == hash_token(token))).first()
         if device is None or not device.active:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from kolejka.schemas import DeviceKind
 from server import repository as repo
 from server.actors import Actor
 from server.db import Database
@@ -31,7 +32,7 @@ def site_position(db: Database, code: str) -> SitePosition:
 def display_zone(db: Database, actor: Actor, site_id: int) -> list[int]:
     """The counters this display shows, [] for all of them or for an actor that is not a
     display of this site."""
-    if actor.kind != "display" or actor.site_id != site_id:
+    if actor.kind != DeviceKind.DISPLAY or actor.site_id != site_id:
         return []
     with db.read() as session:
         device = session.get(Device, actor.id)

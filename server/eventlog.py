@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy import bindparam
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
@@ -29,11 +30,10 @@ _SITES = Site.__table__  # type: ignore[attr-defined]
 _EVENTS = Event.__table__  # type: ignore[attr-defined]
 _BUMP = (
     sa.update(_SITES)
-    .where(_SITES.c.id == sa.bindparam("site_id"))
+    .where(_SITES.c.id == bindparam("site_id"))
     .values(last_seq=_SITES.c.last_seq + 1)
     .returning(_SITES.c.last_seq)
 )
-_P = sa.bindparam
 
 
 def _insert_statement() -> Any:
@@ -42,19 +42,19 @@ def _insert_statement() -> Any:
     Writers read the clock before they queue on the site row, so one that read it later
     can take the lower seq; the log's times follow its order instead. (On PostgreSQL a
     trigger does the same, migration 0008.)"""
-    at = _P("at", type_=UTCDateTime())
+    at = bindparam("at", type_=UTCDateTime())
     previous = (
         sa.select(_EVENTS.c.at)
-        .where(_EVENTS.c.site_id == _P("site_id"), _EVENTS.c.seq == _P("seq") - 1)
+        .where(_EVENTS.c.site_id == bindparam("site_id"), _EVENTS.c.seq == bindparam("seq") - 1)
         .scalar_subquery()
     )
     return sa.insert(_EVENTS).values(
-        site_id=_P("site_id"),
-        seq=_P("seq"),
-        type=_P("type"),
+        site_id=bindparam("site_id"),
+        seq=bindparam("seq"),
+        type=bindparam("type"),
         at=sa.func.max(at, sa.func.coalesce(previous, at), type_=UTCDateTime()),  # scalar max
-        payload=_P("payload"),
-        actor=_P("actor", type_=_EVENTS.c.actor.type),
+        payload=bindparam("payload"),
+        actor=bindparam("actor", type_=_EVENTS.c.actor.type),
     )
 
 
@@ -64,12 +64,12 @@ def _bump_and_insert_statement() -> Any:
     every other writer of the site, in every process."""
     bump = _BUMP.cte("bump")
     values = sa.select(
-        _P("site_id", type_=sa.Integer()),
+        bindparam("site_id", type_=sa.Integer()),
         bump.c.last_seq,
-        _P("type", type_=sa.String()),
-        _P("at", type_=UTCDateTime()),
-        _P("payload", type_=sa.JSON()),
-        _P("actor", type_=_EVENTS.c.actor.type),
+        bindparam("type", type_=sa.String()),
+        bindparam("at", type_=UTCDateTime()),
+        bindparam("payload", type_=sa.JSON()),
+        bindparam("actor", type_=_EVENTS.c.actor.type),
     )
     return (
         sa.insert(_EVENTS)

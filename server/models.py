@@ -6,12 +6,17 @@ Times are stored as UTC and come back timezone-aware on SQLite and PostgreSQL al
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from kolejka.core.appointments import AppointmentStatus
+from kolejka.core.routing import RoutingMode
+from kolejka.core.states import CounterState, Priority, TicketStatus
+from kolejka.schemas import DeviceKind
 from server.siteconfig import RulesConfig, address_from_json, rules_from_json
 
 
@@ -39,6 +44,22 @@ def utc_column(nullable: bool = False, index: bool = False) -> Any:
 
 def json_column() -> Any:
     return sa.Column(sa.JSON(), nullable=False)
+
+
+def enum_column(enum: type[StrEnum]) -> Any:
+    """The enum's values in a VARCHAR(20), as the migrations made it (no CHECK, no native
+    type, so no data migration): rows come back as members. A plain string is bound as it
+    is, as before (a query may compare with a value no row has, e.g. server/repository/ahead.py's
+    "no higher class")."""
+    values = sa.Enum(
+        enum,
+        native_enum=False,
+        create_constraint=False,
+        length=20,
+        values_callable=lambda members: [m.value for m in members],
+        validate_strings=False,
+    )
+    return sa.Column(values, nullable=False)
 
 
 class Site(SQLModel, table=True):
@@ -106,8 +127,8 @@ class Counter(SQLModel, table=True):
     site_id: int = Field(foreign_key="site.id", index=True)
     number: int
     name: str = Field(max_length=100)
-    state: str = Field(default="closed", max_length=20)
-    routing_mode: str = Field(default="order", max_length=20)
+    state: CounterState = Field(default=CounterState.CLOSED, sa_column=enum_column(CounterState))
+    routing_mode: RoutingMode = Field(default=RoutingMode.ORDER, sa_column=enum_column(RoutingMode))
     clerk_id: int | None = Field(default=None, foreign_key="clerk.id")
     current_ticket_id: int | None = None
     pause_reason: str | None = Field(default=None, max_length=20)  # while paused
@@ -147,9 +168,9 @@ class Ticket(SQLModel, table=True):
     day: date
     number: str = Field(max_length=12)
     service_id: int = Field(foreign_key="service.id")
-    status: str = Field(default="waiting", max_length=20)
+    status: TicketStatus = Field(default=TicketStatus.WAITING, sa_column=enum_column(TicketStatus))
     language: str = Field(default="pl", max_length=5)
-    priority: str = Field(default="normal", max_length=20)
+    priority: Priority = Field(default=Priority.NORMAL, sa_column=enum_column(Priority))
     issued_at: datetime = Field(sa_column=utc_column())
     arrival_at: datetime = Field(sa_column=utc_column())  # kept across transfers
     queued_at: datetime = Field(sa_column=utc_column())  # entered the current queue
@@ -196,7 +217,7 @@ class Event(SQLModel, table=True):
 class Device(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = Field(foreign_key="site.id", index=True)
-    kind: str = Field(max_length=20)
+    kind: DeviceKind = Field(sa_column=enum_column(DeviceKind))
     name: str = Field(max_length=100)
     token_hash: str = Field(unique=True, max_length=64)
     counter_number: int | None = None
@@ -235,7 +256,9 @@ class Appointment(SQLModel, table=True):
     code: str = Field(unique=True, max_length=12)
     start_at: datetime = Field(sa_column=utc_column())
     end_at: datetime = Field(sa_column=utc_column())
-    status: str = Field(default="booked", max_length=20)
+    status: AppointmentStatus = Field(
+        default=AppointmentStatus.BOOKED, sa_column=enum_column(AppointmentStatus)
+    )
     language: str = Field(default="pl", max_length=5)
     name: str | None = Field(default=None, max_length=200)
     contact: str | None = Field(default=None, max_length=200)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kolejka.core.errors import Forbidden
 from kolejka.core.events import EventType
-from kolejka.schemas import PrinterStatusPayload, PrinterStatusReport
+from kolejka.schemas import DeviceKind, PrinterStatusPayload, PrinterStatusReport
 from server.actors import Actor
 from server.eventlog import append_event
 from server.models import Device
@@ -19,7 +19,7 @@ class PrinterStatusService:
         self, site_code: str, actor: Actor, report: PrinterStatusReport
     ) -> None:
         """Log a kiosk printer's state when it changes (staff and admins see the event)."""
-        if actor.kind != "kiosk":
+        if actor.kind != DeviceKind.KIOSK:
             raise Forbidden("not_allowed", action="report_printer_status")
         self.writes.run_optional(Write(site_code, actor), PrinterStatusReport, self._record, report)
 

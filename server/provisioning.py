@@ -83,7 +83,7 @@ def _apply_counters(
     for cc in cfg.counters:
         counter = existing.get(cc.number) or Counter(site_id=site.id, number=cc.number, name="")  # type: ignore[arg-type]
         counter.name = cc.name or str(cc.number)
-        counter.routing_mode = cc.routing.value
+        counter.routing_mode = cc.routing
         session.add(counter)
         session.flush()
         for link in session.exec(

@@ -24,6 +24,7 @@ from kolejka.schemas import (
     CallPublic,
     CountersPublic,
     DailyStats,
+    DeviceKind,
     EventPublic,
     EventsPublic,
     OutcomePublic,
@@ -232,7 +233,7 @@ class ReadModels:
                     select(Device)
                     .where(
                         Device.site_id == site.id,
-                        Device.kind == "kiosk",
+                        Device.kind == DeviceKind.KIOSK,
                         col(Device.printer_status).is_not(None),
                     )
                     .order_by(col(Device.name))

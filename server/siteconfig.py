@@ -36,14 +36,23 @@ import re
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
 from kolejka.core.hours import WEEKDAYS, Interval, OpeningHours
 from kolejka.core.routing import RoutingMode
 from kolejka.i18n import LANGUAGES
+from kolejka.schemas import DeviceKind
 from server.errors import ConfigError
 
 Language = Literal["pl", "en", "ru", "uk"]
@@ -182,8 +191,12 @@ class CounterConfig(Strict):
         return self
 
 
+# Spelled out as it was when `kind` was a Literal: the OpenAPI document stays the same.
+_DEVICE_KIND_SCHEMA = {"type": "string", "enum": [k.value for k in DeviceKind], "title": "Kind"}
+
+
 class DeviceConfig(Strict):
-    kind: Literal["kiosk", "display", "counter", "booking"]  # booking: an integration token
+    kind: Annotated[DeviceKind, WithJsonSchema(_DEVICE_KIND_SCHEMA)]
     name: str = Field(min_length=1, max_length=100)
     token: str | None = Field(None, min_length=16)
     token_sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")

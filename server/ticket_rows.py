@@ -47,7 +47,7 @@ def progress_of(ticket: Ticket) -> TicketProgress:
 
 def write_progress(ticket: Ticket, progress: TicketProgress) -> None:
     if ticket.status != progress.status.value:
-        ticket.status = progress.status.value
+        ticket.status = progress.status
     for name in _CHANGEABLE:
         value = getattr(progress, name)
         if getattr(ticket, name) != value:

@@ -27,6 +27,7 @@ from kolejka.core.states import CounterState, TicketAction, TicketStatus
 from kolejka.core.tickets import TicketProgress
 from kolejka.schemas import (
     EVENT_PAYLOADS,
+    DeviceKind,
     ServeWithoutTicketRequest,
     TicketCreate,
     TicketEventPayload,
@@ -34,7 +35,7 @@ from kolejka.schemas import (
     TransferRequest,
 )
 from server import repository as repo
-from server.actors import Actor, require_clerk, require_issuer, require_site
+from server.actors import CLERK, Actor, require_clerk, require_issuer, require_site
 from server.catalog import SiteLike
 from server.clock import Clock
 from server.db import Database
@@ -113,14 +114,14 @@ class QueueService:
             "arrival_at": now,
             "queued_at": now,
             "appointment_at": appointment_at,
-            "device_id": actor.id if actor.kind == "kiosk" else None,
+            "device_id": actor.id if actor.kind == DeviceKind.KIOSK else None,
             "recalls": 0,
         }
         ticket_id = repo.insert_ticket(conn, **ticket)
         if appointment_at is None:
-            ahead = repo.ahead_of_newest(conn, service.id, ticket_id, request.priority, now)
+            ahead = repo.ahead_count_of_newest(conn, service.id, ticket_id, request.priority, now)
         else:
-            ahead = repo.ahead_of(
+            ahead = repo.ahead_count_of(
                 conn, service.id, ticket_id, request.priority.value, now, appointment_at, now
             )
         view = TicketPublic(
@@ -167,11 +168,13 @@ class QueueService:
     def _cancel(self, tx: Transaction, ticket_id: int) -> TicketPublic:
         actor = tx.actor
         ticket = repo.ticket_by_id(tx.session, tx.site, ticket_id, lock=True)
-        if actor.kind == "kiosk" and ticket.device_id != actor.id:
+        if actor.kind == DeviceKind.KIOSK and ticket.device_id != actor.id:
             raise Forbidden("not_your_ticket")
-        if actor.kind not in ("kiosk", "clerk"):
+        if actor.kind not in (DeviceKind.KIOSK, CLERK):
             raise Forbidden("not_allowed", action="cancel_ticket")
-        after = tickets.cancel(progress_of(ticket), now=tx.now, by_kiosk=actor.kind == "kiosk")
+        after = tickets.cancel(
+            progress_of(ticket), now=tx.now, by_kiosk=actor.kind == DeviceKind.KIOSK
+        )
         return self._change(tx, ticket, after, EventType.TICKET_CANCELLED)
 
     # --- counter actions on tickets --------------------------------------------------------
@@ -379,9 +382,9 @@ class QueueService:
             day=local_day,
             number=progress.number,
             service_id=service.id,
-            status=progress.status.value,
+            status=progress.status,
             language=request.language,
-            priority=request.priority.value,
+            priority=request.priority,
             issued_at=now,
             arrival_at=now,
             queued_at=now,

@@ -6,6 +6,7 @@ from fastapi import APIRouter, status
 from fastapi.concurrency import run_in_threadpool
 
 from kolejka.schemas import (
+    DeviceKind,
     ErrorPublic,
     FinishRequest,
     ParkRequest,
@@ -29,7 +30,7 @@ ERRORS: dict[int | str, dict[str, object]] = {
 async def limit_kiosk(services: Services, actor: Actor, key: RequestKey | None) -> None:
     """A kiosk may issue (or check in) only so fast: a stuck key or a prankster. A retry
     of a request already answered is no new ticket: it goes on to get that answer."""
-    if actor.kind != "kiosk":
+    if actor.kind != DeviceKind.KIOSK:
         return
     refused = services.kiosk_limiter.refusal(actor.key)
     if refused is None:

@@ -1,5 +1,6 @@
 """The counter app's real widgets against a real server (offscreen)."""
 
+import gc
 import threading
 from datetime import timedelta
 
@@ -9,6 +10,7 @@ from PySide6.QtCore import Qt
 from counter.app import build_counter_window
 from counter.state import Action
 from kolejka.client import KolejkaClient
+from kolejka.gui_gc import collector
 from tests.support import KIOSK_TOKEN, PASSWORD
 
 pytestmark = pytest.mark.gui
@@ -23,6 +25,7 @@ def kiosk(sqlite_server):
 @pytest.fixture
 def open_app(qtbot, sqlite_server):
     shells = []
+    collector().pin()  # held until the windows are gone, as for the kiosk's (see there)
 
     def make(username="clerk1", counter=1, language="en", password=PASSWORD):
         shell = build_counter_window(
@@ -40,6 +43,11 @@ def open_app(qtbot, sqlite_server):
     yield make
     for shell in shells:
         shell.shutdown()
+    # The windows' reference cycles are freed here, in the GUI thread: a collection in the
+    # server's thread during the next test would destroy their widgets there and crash.
+    shells.clear()
+    gc.collect()
+    collector().release()
 
 
 def signed_in(qtbot, shell):
