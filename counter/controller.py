@@ -70,6 +70,8 @@ class CounterController(QObject):
         self.connected = False
         self.busy = False
         self._calls: set[ApiCall] = set()
+        # Bumped when an action's answer lands: a snapshot asked for before it is stale.
+        self._generation = 0
         self._stream: EventStreamThread | None = None
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
@@ -325,6 +327,7 @@ class CounterController(QObject):
             self._calls.discard(call)
             call.deleteLater()
             self.busy = False
+            self._generation += 1
             if ok:
                 done(value)
             else:
@@ -355,11 +358,15 @@ class CounterController(QObject):
         """Reload the queues and this counter from the server (off the GUI thread)."""
         call = ApiCall(self)
         self._calls.add(call)
+        asked = self._generation
 
         def loaded(snapshot: object) -> None:
             self._calls.discard(call)
             call.deleteLater()
             assert isinstance(snapshot, QueueSnapshot)
+            if asked != self._generation:  # an action answered meanwhile: ask again
+                self._refresh.start()
+                return
             self.snapshot = snapshot
             mine = next((c for c in snapshot.counters if c.number == self.number), None)
             if mine is not None and not self.busy:

@@ -216,7 +216,9 @@ class CounterWindow(QMainWindow):
         self.statusBar().addWidget(self.undo)
 
     def _button(self, action: Action) -> QPushButton:
-        label = f"{self._(ACTION_LABELS[action])}\t{SHORTCUTS[action]}"
+        # The key under the label: twelve buttons in three columns leave the queues room.
+        sep = "\t" if action is Action.UNDO else "\n"
+        label = f"{self._(ACTION_LABELS[action])}{sep}{SHORTCUTS[action]}"
         button = QPushButton(label)
         button.setMinimumHeight(52)
         if action is Action.CALL_NEXT:
@@ -318,6 +320,7 @@ class CounterWindow(QMainWindow):
             self.resize(560, 420)
         else:
             self.resize(*FULL_SIZE)
+        self.refresh_view()
         self.show()
 
     @Slot(str, str)
@@ -339,7 +342,7 @@ class CounterWindow(QMainWindow):
         state = c.counter.state.value if c.counter else None
         title = _("Counter {number}").format(number=c.number)
         self.setWindowTitle(f"Kolejka — {title} — {self.clerk_name}")
-        site = c.snapshot.site_name if c.snapshot else ""
+        site = c.snapshot.site_name if c.snapshot and not self.compact else ""
         self.header.setText("  ·  ".join(p for p in (title, self.clerk_name, site) if p))
         if state == "paused" and c.counter is not None:
             reason = c.counter.pause_reason.value if c.counter.pause_reason else "break"
