@@ -52,6 +52,10 @@ ACTION_GRID: tuple[tuple[tuple[Action, ...], ...], ...] = (
     ((Action.REACTIVATE,), (Action.PAUSE, Action.RESUME), (Action.CLOSE,)),
 )
 ACTION_ORDER = tuple(a for row in ACTION_GRID for cell in row for a in cell)
+# The compact view keeps the everyday buttons; the others still answer to their keys.
+COMPACT_HIDDEN = frozenset(
+    {Action.PARK, Action.CALL_BACK, Action.SERVE_WITHOUT_TICKET, Action.REACTIVATE, Action.CLOSE}
+)
 
 
 def site_time(at: datetime, timezone: str | None) -> str:
@@ -357,6 +361,7 @@ class CounterWindow(QMainWindow):
                 not (action is Action.RESUME and state != "paused")
                 and not (action is Action.PAUSE and state == "paused")
                 and not (action is Action.UNDO and c.pending_no_show is None)
+                and not (self.compact and action in COMPACT_HIDDEN)
             )
         ticket = c.current
         if ticket is None:
