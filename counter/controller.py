@@ -70,6 +70,10 @@ class CounterController(QObject):
         self.connected = False
         self.busy = False
         self._calls: set[ApiCall] = set()
+        # Bumped when an action's answer lands: a snapshot asked for before it is stale.
+        self._generation = 0
+        # After shutdown() answers still in flight change nothing: the window may be gone.
+        self.closed = False
         self._stream: EventStreamThread | None = None
         self._refresh = QTimer(self)
         self._refresh.setSingleShot(True)
@@ -168,6 +172,7 @@ class CounterController(QObject):
         self._stream.start()
 
     def shutdown(self) -> None:
+        self.closed = True
         self._refresh.stop()
         if self.pending_no_show is not None:  # closing the app sends what it was told
             self._no_show_timer.stop()
@@ -324,7 +329,10 @@ class CounterController(QObject):
         def finished(ok: bool, value: object) -> None:
             self._calls.discard(call)
             call.deleteLater()
+            if self.closed:
+                return
             self.busy = False
+            self._generation += 1
             if ok:
                 done(value)
             else:
@@ -353,13 +361,21 @@ class CounterController(QObject):
     @Slot()
     def refresh(self) -> None:
         """Reload the queues and this counter from the server (off the GUI thread)."""
+        if self.closed:
+            return
         call = ApiCall(self)
         self._calls.add(call)
+        asked = self._generation
 
         def loaded(snapshot: object) -> None:
             self._calls.discard(call)
             call.deleteLater()
             assert isinstance(snapshot, QueueSnapshot)
+            if self.closed:
+                return
+            if asked != self._generation:  # an action answered meanwhile: ask again
+                self._refresh.start()
+                return
             self.snapshot = snapshot
             mine = next((c for c in snapshot.counters if c.number == self.number), None)
             if mine is not None and not self.busy:
@@ -375,6 +391,8 @@ class CounterController(QObject):
         call.run(self.client.queue_snapshot)
 
     def _load_tally(self) -> None:
+        if self.closed:
+            return
         call = ApiCall(self)
         self._calls.add(call)
 
@@ -382,6 +400,8 @@ class CounterController(QObject):
             self._calls.discard(call)
             call.deleteLater()
             assert isinstance(stats, DailyStats)
+            if self.closed:
+                return
             self.tally = stats.counters.get(str(self.number), StatsRow())
             self.changed.emit()
 
@@ -391,6 +411,8 @@ class CounterController(QObject):
 
     @Slot(object)
     def _on_event(self, _event: object) -> None:
+        if self.closed:
+            return
         self._refresh.start()  # coalesces a burst of events into one reload
 
     @Slot(bool)

@@ -137,6 +137,11 @@ class TicketListDialog(QDialog):
             self.list.addItem(item)
         self.list.setCurrentRow(0)
         self.list.itemDoubleClicked.connect(lambda _item: self.accept())
+        # As wide as the longest line, as tall as the list (up to eight lines): no scrolling.
+        frame = 2 * self.list.frameWidth()
+        self.list.setMinimumWidth(self.list.sizeHintForColumn(0) + frame + 24)
+        rows = max(1, min(8, len(tickets)))
+        self.list.setFixedHeight(rows * max(1, self.list.sizeHintForRow(0)) + frame + 8)
         layout.addWidget(self.list)
         layout.addWidget(_buttons(self, ok, _("Cancel")))
 

@@ -183,6 +183,8 @@ class LoginWindow(QWidget):
 
         def listed(counters: object) -> None:
             assert isinstance(counters, CountersPublic)
+            if not self._pinned:  # shut down meanwhile
+                return
             _ = translator(language).gettext
             self.free.clear()
             for c in free_counters(counters, clerk_name):

@@ -52,6 +52,10 @@ ACTION_GRID: tuple[tuple[tuple[Action, ...], ...], ...] = (
     ((Action.REACTIVATE,), (Action.PAUSE, Action.RESUME), (Action.CLOSE,)),
 )
 ACTION_ORDER = tuple(a for row in ACTION_GRID for cell in row for a in cell)
+# The compact view keeps the everyday buttons; the others still answer to their keys.
+COMPACT_HIDDEN = frozenset(
+    {Action.PARK, Action.CALL_BACK, Action.SERVE_WITHOUT_TICKET, Action.REACTIVATE, Action.CLOSE}
+)
 
 
 def site_time(at: datetime, timezone: str | None) -> str:
@@ -216,7 +220,9 @@ class CounterWindow(QMainWindow):
         self.statusBar().addWidget(self.undo)
 
     def _button(self, action: Action) -> QPushButton:
-        label = f"{self._(ACTION_LABELS[action])}\t{SHORTCUTS[action]}"
+        # The key under the label: twelve buttons in three columns leave the queues room.
+        sep = "\t" if action is Action.UNDO else "\n"
+        label = f"{self._(ACTION_LABELS[action])}{sep}{SHORTCUTS[action]}"
         button = QPushButton(label)
         button.setMinimumHeight(52)
         if action is Action.CALL_NEXT:
@@ -318,6 +324,7 @@ class CounterWindow(QMainWindow):
             self.resize(560, 420)
         else:
             self.resize(*FULL_SIZE)
+        self.refresh_view()
         self.show()
 
     @Slot(str, str)
@@ -339,7 +346,7 @@ class CounterWindow(QMainWindow):
         state = c.counter.state.value if c.counter else None
         title = _("Counter {number}").format(number=c.number)
         self.setWindowTitle(f"Kolejka — {title} — {self.clerk_name}")
-        site = c.snapshot.site_name if c.snapshot else ""
+        site = c.snapshot.site_name if c.snapshot and not self.compact else ""
         self.header.setText("  ·  ".join(p for p in (title, self.clerk_name, site) if p))
         if state == "paused" and c.counter is not None:
             reason = c.counter.pause_reason.value if c.counter.pause_reason else "break"
@@ -354,6 +361,7 @@ class CounterWindow(QMainWindow):
                 not (action is Action.RESUME and state != "paused")
                 and not (action is Action.PAUSE and state == "paused")
                 and not (action is Action.UNDO and c.pending_no_show is None)
+                and not (self.compact and action in COMPACT_HIDDEN)
             )
         ticket = c.current
         if ticket is None:

@@ -2,9 +2,13 @@
 
     .venv/bin/python scripts/screenshots_counter.py [OUT_DIR]
 
-Writes docs/images/counter-main-<lang>.png (a client being served), counter-login.png
-and counter-transfer.png: what the X server shows in each window, at the size the app
-opens it, the script running itself on a private Xvfb with Qt's xcb platform.
+Writes docs/images/counter-main-<lang>.png (a client being served), counter-login.png,
+counter-login-held.png (a counter another clerk holds: refused, free ones offered),
+counter-transfer.png (each counter with its state, clerk and services),
+counter-no-show-undo.png (a no-show waiting for its Undo), counter-pause.png and
+counter-finish.png (a pause's reason, the visit's outcome): what the X server shows in
+each window, at the size the app opens it, the script running itself on a private Xvfb
+with Qt's xcb platform.
 """
 
 from __future__ import annotations
@@ -102,13 +106,55 @@ def main() -> None:
         window.raise_()
         shot(window, OUT / f"counter-main-{lang}.png")
         if lang == "pl":
-            dialog = window.open_transfer()
-            assert dialog is not None
-            dialog.note.setText("Potrzebny formularz dla członka rodziny")
-            pump(0.3)
-            shot(dialog, OUT / "counter-transfer.png")
-            dialog.reject()
             kiosk.report_printer_status("online")
+    # Anna's counter, every clerk signed in: the transfer lists the others with their state.
+    pl_window = windows[0].counter_window
+    assert pl_window is not None
+    c = pl_window.controller
+    c.refresh()
+    wait_for(
+        lambda: c.snapshot is not None and len([x for x in c.snapshot.counters if x.clerk]) == 4
+    )
+    pump(0.5)
+    dialog = pl_window.open_transfer()
+    assert dialog is not None
+    dialog.service.setCurrentIndex(dialog.service.findData("B"))
+    dialog.counter.setCurrentIndex(dialog.counter.findData(4))
+    dialog.note.setText("Potrzebny formularz dla członka rodziny")
+    pump(0.3)
+    shot(dialog, OUT / "counter-transfer.png")
+    dialog.reject()
+    finish = pl_window.open_dialog(Action.FINISH)
+    assert finish is not None
+    finish.outcome.setCurrentIndex(2)  # type: ignore[attr-defined]
+    pump(0.3)
+    shot(finish, OUT / "counter-finish.png")
+    finish.reject()
+    c.act(Action.FINISH, outcome="missing_document")
+    wait_for(lambda: Action.CALL_NEXT in c.enabled())
+    c.undo_ms = 60_000
+    c.act(Action.CALL_NEXT)
+    wait_for(lambda: Action.NO_SHOW in c.enabled())
+    c.act(Action.NO_SHOW)
+    pl_window.raise_()  # the other clerks' windows lie over it on the one screen
+    pl_window.activateWindow()
+    pump(1.2)
+    shot(pl_window, OUT / "counter-no-show-undo.png")
+    c.act(Action.UNDO)
+    wait_for(lambda: Action.PAUSE in c.enabled())
+    pause = pl_window.open_dialog(Action.PAUSE)
+    assert pause is not None
+    pause.reasons["back_office"].setChecked(True)  # type: ignore[attr-defined]
+    pump(0.3)
+    shot(pause, OUT / "counter-pause.png")
+    pause.reject()
+    held = build_counter_window(url, "demo", username="olena", password="demo1234", counter=1)
+    wait_for(lambda: held.free.isVisibleTo(held))
+    held.show()
+    pump(0.3)
+    shot(held, OUT / "counter-login-held.png")
+    held.shutdown()
+    held.close()
     for shell in windows:
         shell.shutdown()
     kiosk.close()

@@ -13,7 +13,7 @@ A scroll area whose content may scroll on purpose carries the dynamic property
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPoint, QRect, Qt
 from PySide6.QtGui import QFontMetrics, QTextDocument
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -191,8 +191,11 @@ def _elided_items(view: QAbstractItemView) -> list[str]:
     found = []
     metrics = QFontMetrics(view.font())
     viewport = view.viewport().rect()
-    for row in range(model.rowCount()):
-        for column in range(model.columnCount()):
+    root = QModelIndex()
+    # A list model's columnCount is private in PySide6: a list has one column.
+    columns = 1 if isinstance(model, QAbstractListModel) else model.columnCount(root)
+    for row in range(model.rowCount(root)):
+        for column in range(columns):
             index = model.index(row, column)
             rect = view.visualRect(index)
             if not rect.intersects(viewport):

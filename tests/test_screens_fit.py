@@ -352,8 +352,26 @@ def test_a_zone_board_fits(demo: Demo, called: list[tuple[KolejkaClient, Any]]) 
 
 
 def test_the_counter_app_fits_in_every_language(demo: Demo) -> None:
+    """The sign-in (and its refusal of a held counter), the main window idle, serving, with
+    a no-show waiting for its Undo, and every dialog: transfer, finish with an outcome,
+    pause with a reason, serve without a ticket, call back a parked client, reactivate."""
     from counter.app import build_counter_window
     from counter.state import Action
+
+    def finish(c: Any) -> None:
+        if Action.START in c.enabled():
+            c.act(Action.START)
+            settle(lambda c=c: Action.FINISH in c.enabled(), "serving")
+        c.act(Action.FINISH)
+        settle(lambda c=c: c.current is None, "finished")
+
+    def dialog_fits(window: Any, action: Action, where: str) -> None:
+        dialog = window.open_dialog(action)
+        assert dialog is not None, where
+        dialog.show()
+        settle(lambda: True, where)
+        check(problems, where, dialog)
+        dialog.reject()
 
     problems: dict[str, list[str]] = {}
     login = build_counter_window(demo.url, "demo", counter=3, language="pl")
@@ -365,7 +383,9 @@ def test_the_counter_app_fits_in_every_language(demo: Demo) -> None:
     clerks = {"pl": ("anna", 1), "en": ("piotr", 2), "ru": ("olena", 5), "uk": ("marek", 4)}
     with KolejkaClient(demo.url, "demo", OTHER_KIOSK) as kiosk:
         for lang, (user, number) in clerks.items():
-            kiosk.issue_ticket("B" if number in (2, 4) else "C" if number == 5 else "A", "uk")
+            code = "B" if number in (2, 4) else "C" if number == 5 else "A"
+            kiosk.issue_ticket(code, "uk")
+            kiosk.issue_ticket(code, "ru")
             shell = build_counter_window(
                 demo.url, "demo", username=user, password="demo1234", counter=number, language=lang
             )
@@ -374,31 +394,62 @@ def test_the_counter_app_fits_in_every_language(demo: Demo) -> None:
                 window = shell.counter_window
                 window.show()
                 c = window.controller
+                c.undo_ms = 20
                 settle(lambda c=c: c.snapshot is not None and c.tally is not None, "the queues")
                 if c.current is not None:  # left from the board's calls: finish it
-                    if Action.START in c.enabled():
-                        c.act(Action.START)
-                        settle(lambda c=c: Action.FINISH in c.enabled(), "serving")
-                    c.act(Action.FINISH)
-                    settle(lambda c=c: c.current is None, "finished")
+                    finish(c)
                 settle(lambda c=c: Action.CALL_NEXT in c.enabled(), "call next enabled")
                 check(problems, f"counter {lang} idle", window)
+                dialog_fits(window, Action.PAUSE, f"counter {lang} pause")
+                dialog_fits(window, Action.SERVE_WITHOUT_TICKET, f"counter {lang} walk-in")
                 c.act(Action.CALL_NEXT)
                 settle(lambda c=c: Action.START in c.enabled(), "the call")
                 c.act(Action.START)
                 settle(lambda c=c: Action.FINISH in c.enabled(), "serving")
                 check(problems, f"counter {lang} serving", window)
-                dialog = window.open_transfer()
-                assert dialog is not None
-                dialog.show()
-                settle(lambda: True, "the transfer dialog")
-                check(problems, f"counter {lang} transfer", dialog)
-                dialog.reject()
+                window.toggle_compact()
+                settle(lambda: True, "the compact view")
+                check(problems, f"counter {lang} compact", window)
+                window.toggle_compact()
+                settle(lambda: True, "the full view")
+                dialog_fits(window, Action.TRANSFER, f"counter {lang} transfer")
+                dialog_fits(window, Action.FINISH, f"counter {lang} finish")
+                c.act(Action.PARK)
+                settle(lambda c=c: Action.CALL_BACK in c.enabled(), "parked")
+                dialog_fits(window, Action.CALL_BACK, f"counter {lang} call back")
+                c.act(Action.CALL_BACK, ticket=c.parked_here()[0].id)
+                settle(lambda c=c: Action.START in c.enabled(), "called back")
+                finish(c)
+                c.undo_ms = 60_000  # the no-show waits for its Undo while we look
+                c.act(Action.CALL_NEXT)
+                settle(lambda c=c: Action.NO_SHOW in c.enabled(), "the second call")
+                c.act(Action.NO_SHOW)
+                settle(lambda: True, "the undo")
+                check(problems, f"counter {lang} no-show undo", window)
+                c.act(Action.PAUSE, reason="technical")  # sends the no-show first
+                settle(lambda c=c: Action.REACTIVATE in c.enabled(), "the no-show")
+                settle(lambda c=c: Action.RESUME in c.enabled(), "the pause")
+                check(problems, f"counter {lang} paused", window)
+                dialog_fits(window, Action.REACTIVATE, f"counter {lang} reactivate")
+                c.act(Action.RESUME)
+                settle(lambda c=c: Action.CALL_NEXT in c.enabled(), "resumed")
             finally:
                 shell.shutdown()
                 if shell.counter_window is not None:
                     shell.counter_window.close()
                 shell.close()
+    for lang in LANGS:  # anna holds counter 1: olena is refused there, free ones offered
+        shell = build_counter_window(
+            demo.url, "demo", username="olena", password="demo1234", counter=1, language=lang
+        )
+        try:
+            shell.show()
+            settle(lambda s=shell: s.free.isVisibleTo(s), "the refusal")
+            assert shell.counter_window is None
+            check(problems, f"counter {lang} sign-in refused", shell)
+        finally:
+            shell.shutdown()
+            shell.close()
     assert not problems, report(problems)
 
 

@@ -115,6 +115,7 @@ CAPTIONS = {
     "done": N_("Your visit is finished. Thank you!"),
     "no_show": N_("You were called but did not come. Please ask at the information desk."),
     "cancelled": N_("This ticket has been cancelled."),
+    "parked": N_("Please complete what the clerk asked for; you will be called back."),
     "missing": N_("This ticket does not exist or is no longer valid."),
     "offline": N_("No connection to the server. Reconnecting…"),
     "updated": N_("Updated at {time}"),

@@ -107,6 +107,19 @@ def test_the_counter_appears_once_called_and_stays_while_served(
     assert (done.status, done.counter) == ("done", None)
 
 
+def test_a_parked_visitor_sees_they_will_be_called_back(
+    sqlite_server: LiveServer, kiosk: KolejkaClient, clerk_client: Any
+) -> None:
+    ticket = kiosk.issue_ticket("A", "uk")
+    clerk = clerk_client(sqlite_server, "clerk4", counter=4)
+    clerk.call_next(4)
+    clerk.park_ticket(ticket.id)
+    parked = kiosk.ticket_status(ticket.public_id)
+    assert (parked.status, parked.counter) == ("parked", None)
+    page = httpx.get(f"{sqlite_server.url}/t/{ticket.public_id}").text
+    assert "Вас викличуть знову" in page  # the caption, in the ticket's language
+
+
 def frozen(limiter: RateLimiter) -> RateLimiter:
     """The same limits with a clock that stands still: nothing refills however slow the
     machine is."""
