@@ -32,6 +32,8 @@ from server.deps import Services, resolve_token
 from server.guard import OperationTable, RequestGuard, error_response
 from server.housekeeping import keep_house
 from server.limits import ANONYMOUS_BODY_MAX, BodyLimits
+from server.monitor import MonitorService
+from server.presence import Presence
 from server.printer_status import PrinterStatusService
 from server.provisioning import apply_config
 from server.ratelimit import RateLimiter
@@ -74,6 +76,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     writes = WriteRunner(db, clock, recent_durations=settings.recent_durations)
     queue = QueueService(db, clock, recent_durations=settings.recent_durations, writes=writes)
     booking = BookingService(writes, db, clock, settings.signing_key)
+    presence = Presence(clock.now())
     return Services(
         settings=settings,
         db=db,
@@ -90,6 +93,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         admin=SiteAdmin(db, clock),
         writer=Writer(db),
         signin=SignIn(db, clock, settings),
+        presence=presence,
+        monitor=MonitorService(db, clock, presence, recent_durations=settings.recent_durations),
     )
 
 

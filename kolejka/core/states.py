@@ -5,6 +5,9 @@ waiting ──call──▶ called ──start──▶ serving ──finish─�
    │                │  └─recall          └──transfer──▶ waiting (another queue)
    │                ├──no_show──▶ no_show
    └──cancel──▶ cancelled ◀──cancel──┘ (from called)
+
+A supervisor may also move a waiting ticket to another service or raise its priority (it
+stays waiting), and reactivate a ticket cancelled today (it waits again, in its place).
 """
 
 from __future__ import annotations
@@ -31,6 +34,9 @@ class TicketAction(StrEnum):
     NO_SHOW = "no_show"
     TRANSFER = "transfer"
     CANCEL = "cancel"
+    MOVE = "move"  # a supervisor: to another service, still waiting
+    PRIORITISE = "prioritise"  # a supervisor: raise a waiting ticket's priority
+    REACTIVATE = "reactivate"  # a supervisor: a cancelled ticket waits again
 
 
 TRANSITIONS: dict[tuple[TicketStatus, TicketAction], TicketStatus] = {
@@ -42,8 +48,12 @@ TRANSITIONS: dict[tuple[TicketStatus, TicketAction], TicketStatus] = {
     (TicketStatus.CALLED, TicketAction.CANCEL): TicketStatus.CANCELLED,
     (TicketStatus.SERVING, TicketAction.FINISH): TicketStatus.DONE,
     (TicketStatus.SERVING, TicketAction.TRANSFER): TicketStatus.WAITING,
+    (TicketStatus.WAITING, TicketAction.MOVE): TicketStatus.WAITING,
+    (TicketStatus.WAITING, TicketAction.PRIORITISE): TicketStatus.WAITING,
+    (TicketStatus.CANCELLED, TicketAction.REACTIVATE): TicketStatus.WAITING,
 }
 
+# Nothing happens to these any more, but a supervisor's undoing of a cancellation.
 FINAL_STATES = frozenset({TicketStatus.DONE, TicketStatus.NO_SHOW, TicketStatus.CANCELLED})
 # States in which a ticket occupies a counter.
 AT_COUNTER_STATES = frozenset({TicketStatus.CALLED, TicketStatus.SERVING})

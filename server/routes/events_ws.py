@@ -56,7 +56,13 @@ async def event_stream(
     if actor.site_id != site_id:
         await websocket.close(code=CLOSE_FORBIDDEN, reason="wrong_site")
         return
-    await stream_events(websocket, services, site, site_id, after, epoch, current_epoch, last_seq)
+    services.presence.connected(actor, services.clock.now())  # the console shows displays
+    try:
+        await stream_events(
+            websocket, services, site, site_id, after, epoch, current_epoch, last_seq
+        )
+    finally:
+        services.presence.disconnected(actor, services.clock.now())
 
 
 async def stream_events(

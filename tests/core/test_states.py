@@ -20,6 +20,9 @@ ALLOWED = [
     (S.CALLED, A.CANCEL, S.CANCELLED),
     (S.SERVING, A.FINISH, S.DONE),
     (S.SERVING, A.TRANSFER, S.WAITING),
+    (S.WAITING, A.MOVE, S.WAITING),
+    (S.WAITING, A.PRIORITISE, S.WAITING),
+    (S.CANCELLED, A.REACTIVATE, S.WAITING),
 ]
 
 
@@ -39,9 +42,10 @@ def test_every_other_transition_is_refused_with_both_names(state, action):
     assert info.value.status == 409
 
 
-def test_final_states_allow_nothing():
-    for state in (S.DONE, S.NO_SHOW, S.CANCELLED):
+def test_final_states_allow_nothing_but_a_supervisors_reactivation():
+    for state in (S.DONE, S.NO_SHOW):
         assert allowed_actions(state) == frozenset()
+    assert allowed_actions(S.CANCELLED) == frozenset({A.REACTIVATE})
 
 
 def test_table_is_exactly_the_documented_one():
