@@ -24,6 +24,7 @@ from kolejka.core.hours import availability
 from kolejka.core.routing import queue_key
 from kolejka.core.states import CounterState, TicketStatus
 from server import repository as repo
+from server.booking_codes import format_short_code
 from server.clock import Clock
 from server.db import Database
 from server.estimate_inputs import estimate_inputs
@@ -189,18 +190,18 @@ class MonitorService:
         now = self.clock.now()
         with self.db.read() as session:
             site = repo.site_by_code(session, site_code)
-            return self._hall(session, site, now)
+            return self.hall_in(session, site, now)
 
     def region(self) -> list[Hall]:
         """Every site of the server, for the region view."""
         now = self.clock.now()
         with self.db.read() as session:
             sites = list(session.exec(select(Site).order_by(Site.code)))
-            return [self._hall(session, site, now) for site in sites]
+            return [self.hall_in(session, site, now) for site in sites]
 
     # --- the parts ----------------------------------------------------------------------
 
-    def _hall(self, session: Session, site: Site, now: datetime) -> Hall:
+    def hall_in(self, session: Session, site: Site, now: datetime) -> Hall:
         assert site.id is not None
         zone = ZoneInfo(site.timezone)
         local_now = now.astimezone(zone)
@@ -533,12 +534,91 @@ class MonitorService:
                 appointment_id=a.id,  # type: ignore[arg-type]
                 start_at=a.start_at,
                 service=codes.get(a.service_id, "?"),
-                code=a.code,
+                code=format_short_code(a.code),
                 status=a.status,
                 language=a.language,
             )
             for a in rows
         ]
+
+
+@dataclass(frozen=True, slots=True)
+class Desk:
+    """What the reception desk works with: the services it issues for, the kiosks it can
+    print on, the tickets it issued today, and today's appointments."""
+
+    site: str
+    site_name: str
+    timezone: str
+    at: datetime
+    priority_enabled: bool
+    services: list[ServiceRow]
+    kiosks: list[KioskRow]
+    issued: list[TicketRow]
+    appointments: list[AppointmentRow]
+
+    def local(self, moment: datetime | None) -> str:
+        return moment.astimezone(ZoneInfo(self.timezone)).strftime("%H:%M") if moment else "—"
+
+
+DESK_TICKETS = 12
+DESK_APPOINTMENTS = 60
+
+
+def desk(service: MonitorService, site_code: str) -> Desk:
+    """The reception desk's page of `site_code`."""
+    now = service.clock.now()
+    with service.db.read() as session:
+        site = repo.site_by_code(session, site_code)
+        hall = service.hall_in(session, site, now)
+        zone = ZoneInfo(site.timezone)
+        local_now = now.astimezone(zone)
+        start = datetime.combine(local_now.date(), time(0), zone)
+        codes = {s.id: s.code for s in repo.services_of(session, site)}
+        issued = session.exec(
+            select(Ticket)
+            .where(
+                Ticket.site_id == site.id,
+                Ticket.day == local_now.date(),
+                col(Ticket.device_id).is_(None),
+            )
+            .order_by(col(Ticket.id).desc())
+            .limit(DESK_TICKETS)
+        )
+        appointments = session.exec(
+            select(Appointment)
+            .where(
+                Appointment.site_id == site.id,
+                col(Appointment.start_at) >= start,
+                col(Appointment.start_at) < start + timedelta(days=1),
+            )
+            .order_by(col(Appointment.start_at))
+            .limit(DESK_APPOINTMENTS)
+        )
+        return Desk(
+            site=site.code,
+            site_name=site.name,
+            timezone=site.timezone,
+            at=now,
+            priority_enabled=site.rules.priority_enabled,
+            services=hall.services,
+            kiosks=[k for k in hall.kiosks if k.active],
+            issued=[
+                TicketRow(t.id, t.number, codes.get(t.service_id, "?"), t.status, t.issued_at)  # type: ignore[arg-type]
+                for t in issued
+            ],
+            appointments=[
+                AppointmentRow(
+                    appointment_id=a.id,  # type: ignore[arg-type]
+                    start_at=a.start_at,
+                    service=codes.get(a.service_id, "?"),
+                    code=format_short_code(a.code),
+                    status=a.status,
+                    language=a.language,
+                )
+                for a in appointments
+            ],
+        )
 
 
 def service_name(names: dict[str, str], language: str, code: str) -> str:
