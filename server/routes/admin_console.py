@@ -287,7 +287,9 @@ async def login(request: Request) -> Response:
         params = exc.params
         return await to_thread.run_sync(lambda: again(code, status, **params))
     if answer.clerk.role not in STAFF_ROLES:
-        return refused_page(request)
+        refused = refused_page(request)  # and whoever was signed in here is no longer
+        delete_cookie(refused, SESSION_COOKIE, secure=_secure(request))
+        return refused
     response = RedirectResponse(next_path, status_code=303)
     max_age = services.settings.clerk_token_ttl_s
     secure = _secure(request)

@@ -81,6 +81,7 @@
     if (lastSeq !== null && epoch !== null) {
       params.set("after", String(lastSeq));
       params.set("epoch", epoch);
+      body.dataset.resumedFrom = String(lastSeq);
     }
     const socket = new WebSocket(scheme + window.location.host + streamUrl + "?" + params.toString());
     socket.addEventListener("open", () => {
@@ -103,6 +104,7 @@
         return;
       }
       setConnection("lost");
+      body.dataset.lost = String(Number(body.dataset.lost || "0") + 1);
       retry = Math.min(retry + 1, 5);
       setTimeout(connect, 500 * 2 ** (retry - 1));
     });
