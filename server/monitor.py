@@ -4,12 +4,14 @@ side by side (the region view). Read-only; what raises an alert is the core's
 
 One `MonitorService.hall(site)` is a handful of queries, whatever the hall's size; the
 monitor's page asks for it again when the site's event stream says something changed,
-at most once a second per open monitor (server/web/admin/console.js).
+at most every two seconds per open monitor (server/web/admin/console.js, which shows a
+call at once from the event itself), and monitors asking within CACHE_S share a reading.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+import time as monotonic_time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -21,8 +23,7 @@ from kolejka.core import alerts as rules
 from kolejka.core.alerts import Alert, AlertKind
 from kolejka.core.appointments import AppointmentStatus
 from kolejka.core.hours import availability
-from kolejka.core.routing import queue_key
-from kolejka.core.states import CounterState, TicketStatus
+from kolejka.core.states import CounterState, Priority, TicketStatus
 from server import repository as repo
 from server.booking_codes import format_short_code
 from server.clock import Clock
@@ -33,6 +34,9 @@ from server.presence import Presence
 from server.siteconfig import opening_hours_from_json
 
 NEXT_APPOINTMENTS = 8
+WAITING_SHOWN = 12  # the longest-waiting tickets listed (with the supervisor's actions)
+CACHE_S = 1.5  # monitors that ask within this of each other share one reading
+UNCHANGED_S = 5.0  # …and while nothing happened, for this long (the clocks move on)
 CANCELLED_SHOWN = 10
 
 
@@ -180,17 +184,37 @@ class MonitorService:
         self.clock = clock
         self.presence = presence
         self.recent_durations = recent_durations
+        self._lock = threading.Lock()
+        self._cache: dict[str, tuple[float, Hall]] = {}
 
     def sites(self) -> list[tuple[str, str]]:
         with self.db.read() as session:
             return [(s.code, s.name) for s in session.exec(select(Site).order_by(Site.code))]
 
     def hall(self, site_code: str) -> Hall:
-        """Everything the live monitor shows of `site_code` (NotFound for no such site)."""
-        now = self.clock.now()
+        """Everything the live monitor shows of `site_code` (NotFound for no such site).
+
+        Every open monitor asks after the same event: those asking within CACHE_S of a
+        reading share it, so twenty monitors cost the database what one or two do."""
+        with self._lock:
+            cached = self._cache.get(site_code)
+        if cached is not None and monotonic_time.monotonic() - cached[0] < CACHE_S:
+            return cached[1]  # no database at all
         with self.db.read() as session:
             site = repo.site_by_code(session, site_code)
-            return self.hall_in(session, site, now)
+            if cached is not None:
+                age = monotonic_time.monotonic() - cached[0]
+                if age < CACHE_S or (cached[1].seq == site.last_seq and age < UNCHANGED_S):
+                    return cached[1]
+            hall = self.hall_in(session, site, self.clock.now())
+        with self._lock:
+            self._cache[site_code] = (monotonic_time.monotonic(), hall)
+        return hall
+
+    def forget(self, site_code: str) -> None:
+        """After the console's own action: the next reading shows it."""
+        with self._lock:
+            self._cache.pop(site_code, None)
 
     def region(self) -> list[Hall]:
         """Every site of the server, for the region view."""
@@ -209,23 +233,28 @@ class MonitorService:
         thresholds = site.rules.alerts
         services = repo.services_of(session, site)
         codes = {s.id: s.code for s in services}
-        waiting_rows = list(
-            session.exec(
-                select(Ticket).where(
-                    Ticket.site_id == site.id, Ticket.status == TicketStatus.WAITING.value
-                )
-            )
-        )
-        per_service: dict[int, list[Ticket]] = defaultdict(list)
-        for ticket in waiting_rows:
-            per_service[ticket.service_id].append(ticket)
         alerts: list[Alert] = []
         service_rows: list[ServiceRow] = []
         waiting: list[WaitingRow] = []
         for service in services:
             assert service.id is not None
-            rows = per_service.get(service.id, [])
-            rows.sort(key=lambda t: queue_key(repo.candidate(t, service.code, None), now))
+            # The longest-waiting heads of each priority class, from the queue's index:
+            # a hall with thousands waiting costs the same few rows.
+            rows = [
+                t
+                for priority in Priority
+                for t in session.exec(
+                    select(Ticket)
+                    .where(
+                        Ticket.service_id == service.id,
+                        Ticket.status == TicketStatus.WAITING.value,
+                        Ticket.priority == priority.value,
+                    )
+                    .order_by(col(Ticket.arrival_at))
+                    .limit(WAITING_SHOWN)
+                )
+            ]
+            count = repo.waiting_count(session, service.id)
             issued = repo.issued_today(session, site, local_now.date(), service.code)
             reason = availability(
                 opening_hours_from_json(service.hours),
@@ -235,7 +264,7 @@ class MonitorService:
                 service.enabled,
             )
             inputs = estimate_inputs(session, service.id, now, self.recent_durations)
-            oldest = min((t.queued_at for t in rows), default=None)
+            oldest = min((t.arrival_at for t in rows), default=None)
             threshold = thresholds.wait_threshold_min(service.code)
             left = None if service.daily_limit is None else max(0, service.daily_limit - issued)
             service_rows.append(
@@ -244,9 +273,9 @@ class MonitorService:
                     names=service.names,
                     available=reason is None,
                     unavailable_reason=reason.value if reason else None,
-                    waiting=len(rows),
+                    waiting=count,
                     longest_wait_s=_seconds(now, oldest),
-                    estimated_wait_s=inputs.wait_for(len(rows)),
+                    estimated_wait_s=inputs.wait_for(count),
                     open_counters=inputs.open_counters,
                     daily_limit=service.daily_limit,
                     issued_today=issued,
@@ -280,6 +309,7 @@ class MonitorService:
                 if alert is not None:
                     alerts.append(alert)
         waiting.sort(key=lambda w: -w.waited_s)
+        del waiting[WAITING_SHOWN:]
         counters = self._counters(session, site, now, day_start, codes)
         for row in counters:
             if row.state == CounterState.PAUSED.value:

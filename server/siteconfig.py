@@ -8,6 +8,9 @@ TOML, or YAML with the same keys when the file name ends in .yaml or .yml:
     timezone = "Europe/Warsaw"
     [sites.rules]
     max_recalls = 2
+    oversees_region = false   # true: the main office, its admins see every site (/admin/region)
+    [sites.rules.alerts]      # the console monitor's alerts (AlertRules; all optional)
+    wait_min = 30
     [[sites.services]]
     code = "A"
     names = { pl = "…", en = "…", ru = "…", uk = "…" }

@@ -18,6 +18,7 @@ Errors of a console page are pages, not the API's JSON: `install(app)` registers
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
@@ -59,6 +60,7 @@ from server.params import OptionalAfterSeq
 from server.routes.assets import asset_response
 from server.routes.events_ws import CLOSE_AUTH, CLOSE_FORBIDDEN, stream_events
 from server.routes.pages import page_headers
+from server.security import read_clerk_token
 from server.templating import render
 
 log = logging.getLogger(__name__)
@@ -132,6 +134,35 @@ def staff_from_token(services: Services, token: str) -> Staff:
         )
 
 
+class StaffCache:
+    """Who a session cookie belongs to, for a few seconds (like server/deps.ActorCache:
+    the same window for a revoked account; a sign-out from the console empties both).
+    An open monitor asks every few seconds; this spares each ask its database read."""
+
+    def __init__(self, ttl_s: float = 10.0) -> None:
+        self.ttl_s = ttl_s
+        self._entries: dict[str, tuple[float, Staff]] = {}
+
+    def get(self, token: str, now: float) -> Staff | None:
+        entry = self._entries.get(token)
+        return entry[1] if entry is not None and entry[0] > now else None
+
+    def put(self, token: str, staff: Staff, now: float) -> None:
+        if len(self._entries) > 1000:
+            self._entries.clear()
+        self._entries[token] = (now + self.ttl_s, staff)
+
+    def forget_all(self) -> None:
+        self._entries.clear()
+
+
+def staff_cache(request: Request) -> StaffCache:
+    cache = getattr(request.app.state, "console_staff_cache", None)
+    if cache is None:
+        cache = request.app.state.console_staff_cache = StaffCache()
+    return cache
+
+
 async def console_staff(request: Request) -> Staff:
     """The signed-in supervisor or admin; also records them as the request's actor, so
     every event their actions write names them (server/eventlog.py)."""
@@ -140,7 +171,13 @@ async def console_staff(request: Request) -> Staff:
     token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise SignInNeeded()
-    staff = await to_thread.run_sync(staff_from_token, services, token)
+    cache, moment = staff_cache(request), time.monotonic()
+    staff = cache.get(token, moment)
+    if staff is None or not read_clerk_token(
+        token, secret=services.settings.signing_key, now=services.clock.now()
+    ):
+        staff = await to_thread.run_sync(staff_from_token, services, token)
+        cache.put(token, staff, moment)
     request.state.console_staff = staff
     acting_actor.set(staff.actor)
     return staff

@@ -27,7 +27,14 @@ from server.console import Staff
 from server.deps import Services
 from server.guard import error_response
 from server.monitor import Hall, service_name
-from server.routes.admin_console import ConsoleForm, StaffDep, console_page, request_language
+from server.routes.admin_console import (
+    CONSOLE_HEADERS,
+    ConsoleForm,
+    StaffDep,
+    console_page,
+    request_language,
+    staff_cache,
+)
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -72,18 +79,29 @@ async def monitor_page(request: Request, staff: StaffDep, site: SiteQuery = None
     )
 
 
+# The live part is the same HTML for every monitor of a site in one language (no session's
+# token in it: the script sends that from the page), so each reading is rendered once.
+_rendered: dict[tuple[str, int, str, str, bool], str] = {}
+
+
 @router.get("/monitor/live", response_class=HTMLResponse)
 async def monitor_live(request: Request, staff: StaffDep, site: SiteQuery = None) -> HTMLResponse:
     """The monitor's live part alone, for its script (no layout)."""
     code = watched_site(staff, site)
     hall = await to_thread.run_sync(_services(request).monitor.hall, code)
     language = request.state.console_language
-    return console_page(
-        request,
-        "admin/monitor_live.html",
-        own_site=code == staff.site_code,
-        **hall_context(hall, language),
-    )
+    own = code == staff.site_code
+    key = (hall.site, hall.seq, hall.at.isoformat(), language, own)
+    html = _rendered.get(key)
+    if html is None:
+        page = console_page(
+            request, "admin/monitor_live.html", own_site=own, **hall_context(hall, language)
+        )
+        html = bytes(page.body).decode()
+        if len(_rendered) > 64:
+            _rendered.clear()
+        _rendered[key] = html
+    return HTMLResponse(html, headers=CONSOLE_HEADERS)
 
 
 @router.get("/region", response_class=HTMLResponse)
@@ -213,5 +231,8 @@ async def monitor_action(
         text, params = await run_action(_services(request), staff, action, form)
     except DomainError as exc:
         return error_response(exc.status, exc.code, exc.params, accept_language=language)
+    _services(request).monitor.forget(staff.site_code)
+    if action == "sign_out_clerk":  # a console session of theirs ends as well
+        staff_cache(request).forget_all()
     message = translator(language).gettext(text).format(**params)
     return JSONResponse({"message": message, "action": action, **params})

@@ -54,6 +54,8 @@ async def reception_live(request: Request, staff: StaffDep) -> HTMLResponse:
 
 
 def _answer(request: Request, text: str, **params: object) -> JSONResponse:
+    staff = request.state.console_staff
+    _services(request).monitor.forget(staff.site_code)
     message = translator(request_language(request)).gettext(text).format(**params)
     return JSONResponse({"message": message, **params})
 

@@ -58,7 +58,7 @@ def test_the_monitor_shows_counters_services_and_devices(
     with console(server) as client:
         html = live(client)
     assert f"<strong>{first.number}</strong>" in html  # the client at counter 1
-    assert 'data-counter="1"' in html and "obsługuje" in html
+    assert 'data-counter="1"' in html and "wzywa" in html  # called, not yet served
     assert 'data-service="A"' in html
     assert 'data-kiosk="k1"' in html and 'data-display="d1"' in html
 

@@ -3,6 +3,8 @@
 // - Live pages (body[data-fragment]): the part inside #live is the server's own HTML,
 //   fetched again from data-fragment whenever the site's event stream (/admin/events)
 //   says something happened, at most once per second, and every 15 s for the clocks.
+//   A call is shown at once from the event itself (the counter's row gets the number),
+//   so the figures can be fetched seldom and shared between monitors.
 //   The stream resumes from the last seq it saw (?after=&epoch=), so a monitor that lost
 //   its connection says so (#connection) and misses nothing once it is back.
 // - Forms with data-confirm ask first in an accessible <dialog>; forms with data-action
@@ -11,7 +13,7 @@
 
 (function () {
   const body = document.body;
-  const MIN_INTERVAL_MS = 1000;
+  const MIN_INTERVAL_MS = 2000;
   const CLOCK_REFRESH_MS = 15000;
 
   // --- live fragment ----------------------------------------------------------------
@@ -62,6 +64,21 @@
     }
   }
 
+  // A call or recall: the counter's row shows the ticket before the figures come.
+  function showCall(event) {
+    if (event.type !== "ticket.called" && event.type !== "ticket.recalled") return;
+    const ticket = (event.payload || {}).ticket || {};
+    if (ticket.counter === undefined || ticket.counter === null || !live) return;
+    const cell = live.querySelector('tr[data-counter="' + Number(ticket.counter) + '"] td.client');
+    if (!cell) return;
+    const number = document.createElement("strong");
+    number.textContent = String(ticket.number || "");
+    const service = document.createElement("span");
+    service.className = "muted";
+    service.textContent = " " + String(ticket.service || "");
+    cell.replaceChildren(number, service);
+  }
+
   // --- the event stream ---------------------------------------------------------------
   const streamUrl = body.dataset.stream;
   const banner = document.getElementById("connection");
@@ -96,6 +113,7 @@
       lastSeq = event.seq;
       body.dataset.seq = String(event.seq);
       body.dataset.lastType = event.type;
+      showCall(event);
       refresh();
     });
     socket.addEventListener("close", (closed) => {
@@ -118,6 +136,8 @@
 
   // --- confirm dialog and background actions -------------------------------------------
   const dialog = document.getElementById("confirm");
+  const csrfMeta = document.querySelector("meta[name=csrf-token]");
+  const csrfToken = csrfMeta ? csrfMeta.getAttribute("content") : "";
   const status = document.getElementById("status");
   let confirmed = null;
 
@@ -134,7 +154,13 @@
       const answer = await fetch(form.action, {
         method: "POST",
         credentials: "same-origin",
-        headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" },
+        headers: {
+          Accept: "application/json",
+          "Content-Type": "application/x-www-form-urlencoded",
+          // The live parts are the same HTML for every session (so the server renders
+          // them once for all monitors); the session's token comes from the page.
+          "X-CSRF-Token": csrfToken,
+        },
         body: data.toString(),
       });
       let result = {};
