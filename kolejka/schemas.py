@@ -293,6 +293,14 @@ class DailyStats(Model):
 # --- printers -------------------------------------------------------------------------
 
 
+class DeviceSelf(Model):
+    """The calling device as the server knows it (a kiosk finds its own `kiosk.reprint`)."""
+
+    id: int
+    kind: str
+    name: str
+
+
 class PrinterStatusReport(Model):
     status: Literal["online", "paper_low", "paper_out", "cover_open", "offline", "unknown"]
     detail: str | None = Field(None, max_length=500)
