@@ -76,6 +76,8 @@ class TicketIssuer:
         self._reported: str | None = None  # the printer status the server last heard
         self._uncancelled: list[int] = []  # unprinted tickets still to take back
         self._unanswered: list[Unanswered] = []  # issued perhaps, answer lost on the way
+        self._device_id: int | None = None  # this kiosk, as the server knows it
+        self._events_seen: int | None = None  # the event log read up to here (reprints)
 
     # --- what the controller runs off the GUI thread -------------------------------------
 
@@ -95,6 +97,7 @@ class TicketIssuer:
                 log.warning("unknown time zone from the server: %r", listing.timezone)
         self._retry_cancellations()
         self._take_back_unanswered()
+        self.reprint_requested()
         return Refreshed(services, site_name, listing.priority_enabled, listing.timezone)
 
     def printer_status(self) -> str:
@@ -128,6 +131,34 @@ class TicketIssuer:
         ticket = self.client.check_in(code, language)
         return self._print(ticket)
 
+    def reprint_requested(self) -> list[str]:
+        """Print the tickets the console asked this kiosk to print again (`kiosk.reprint`
+        events since the last look; the first look only notes where the log stands).
+        Runs with every refresh; answers the numbers printed."""
+        printed: list[str] = []
+        try:
+            if self._device_id is None or self._events_seen is None:
+                self._device_id = self.client.who_am_i().id
+                self._events_seen = self.client.list_events(after=0, limit=1).last_seq
+                return printed
+            while True:
+                page = self.client.list_events(after=self._events_seen)
+                for event in page.data:
+                    self._events_seen = event.seq
+                    if event.type != "kiosk.reprint":
+                        continue
+                    if event.payload.get("device_id") != self._device_id:
+                        continue
+                    ticket = TicketPublic.model_validate(event.payload["ticket"])
+                    with self._printer_lock:
+                        self.printer.print_ticket(self._job(ticket))
+                    printed.append(ticket.number)
+                if not page.data or page.last_seq <= self._events_seen:
+                    return printed
+        except (ClientError, PrinterError, ValueError) as exc:
+            log.warning("reprint requests not handled now: %s", exc)
+            return printed
+
     # --- steps ---------------------------------------------------------------------------
 
     def _preflight(self) -> None:
@@ -135,8 +166,8 @@ class TicketIssuer:
         if status in FAULTS:
             raise PrinterUnavailable(status)
 
-    def _print(self, ticket: TicketPublic) -> TicketPublic:
-        job = TicketPrint(
+    def _job(self, ticket: TicketPublic) -> TicketPrint:
+        return TicketPrint(
             site_name=self.site_name(),
             number=ticket.number,
             service_name=self.service_name(ticket.service, ticket.language),
@@ -150,6 +181,9 @@ class TicketIssuer:
             ),
             priority=ticket.priority == "priority",
         )
+
+    def _print(self, ticket: TicketPublic) -> TicketPublic:
+        job = self._job(ticket)
         try:
             with self._printer_lock:
                 self.printer.print_ticket(job)

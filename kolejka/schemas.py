@@ -301,6 +301,26 @@ class TicketTransferredPayload(TicketEventPayload):
     from_counter: int
 
 
+class TicketMovedPayload(TicketEventPayload):
+    from_service: str | None
+
+
+class ClerkSignedOut(Model):
+    """What a supervisor's sign-out did (also the `clerk.signed_out` event's payload)."""
+
+    clerk: str
+    display_name: str
+    counters: list[int]
+
+
+class ReprintRequested(Model):
+    """The `kiosk.reprint` event's payload: which kiosk prints which ticket again."""
+
+    device: str
+    device_id: int
+    ticket: TicketPublic
+
+
 class CounterEventPayload(Model):
     counter: CounterPublic
 
@@ -328,6 +348,8 @@ EventPayload = (
     | CounterEventPayload
     | PrinterStatusPayload
     | SiteConfiguredPayload
+    | ClerkSignedOut
+    | ReprintRequested
 )
 
 EVENT_PAYLOADS: dict[EventType, type[EventPayload]] = {
@@ -343,6 +365,11 @@ EVENT_PAYLOADS: dict[EventType, type[EventPayload]] = {
     EventType.TICKET_PARKED: TicketEventPayload,
     EventType.TICKET_REACTIVATED: TicketEventPayload,
     EventType.TICKET_SERVED_WITHOUT_TICKET: TicketEventPayload,
+    EventType.TICKET_MOVED: TicketMovedPayload,
+    EventType.TICKET_PRIORITISED: TicketEventPayload,
+    EventType.TICKET_REINSTATED: TicketEventPayload,
+    EventType.CLERK_SIGNED_OUT: ClerkSignedOut,
+    EventType.KIOSK_REPRINT: ReprintRequested,
     EventType.COUNTER_OPENED: CounterEventPayload,
     EventType.COUNTER_PAUSED: CounterPausedPayload,
     EventType.COUNTER_CLOSED: CounterEventPayload,
@@ -416,6 +443,14 @@ class DailyStats(Model):
 
 
 PrinterState = Literal["online", "paper_low", "paper_out", "cover_open", "offline", "unknown"]
+
+
+class DeviceSelf(Model):
+    """The calling device as the server knows it (a kiosk finds its own `kiosk.reprint`)."""
+
+    id: int
+    kind: str
+    name: str
 
 
 class PrinterStatusReport(Model):

@@ -33,13 +33,18 @@ from server.deps import Services, resolve_token
 from server.guard import OperationTable, RequestGuard, error_response
 from server.housekeeping import keep_house
 from server.limits import ANONYMOUS_BODY_MAX, BodyLimits
+from server.monitor import MonitorService
 from server.open_feed import OpenFeed
+from server.presence import Presence
 from server.printer_status import PrinterStatusService
 from server.provisioning import apply_config
 from server.ratelimit import RateLimiter
 from server.readmodels import ReadModels
 from server.routes import (
     admin,
+    admin_console,
+    admin_monitor,
+    admin_reception,
     auth,
     counters,
     events_ws,
@@ -76,6 +81,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     writes = WriteRunner(db, clock, recent_durations=settings.recent_durations)
     queue = QueueService(db, clock, recent_durations=settings.recent_durations, writes=writes)
     booking = BookingService(writes, db, clock, settings.signing_key)
+    presence = Presence(clock.now())
     return Services(
         settings=settings,
         db=db,
@@ -102,6 +108,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             settings.open_feed_rate_per_minute,
             burst=max(20, settings.open_feed_rate_per_minute // 10),
         ),
+        presence=presence,
+        monitor=MonitorService(db, clock, presence, recent_durations=settings.recent_durations),
     )
 
 
@@ -176,6 +184,9 @@ def create_app(
     app.include_router(open_data.router)
     app.include_router(public_status.router)
     app.include_router(home.router)
+    admin_console.install(app)  # the /admin console's shell, sign-in and error pages
+    app.include_router(admin_monitor.router)
+    app.include_router(admin_reception.router)
     _install_error_handlers(app)
     _install_guard(app, services)
     app.add_middleware(open_data.FeedFastPath, services=services)  # outermost: first

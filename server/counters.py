@@ -6,14 +6,19 @@ from __future__ import annotations
 from sqlmodel import select
 
 from kolejka.core.counters import CounterAction, PauseReason, next_counter_state, pause_reason
-from kolejka.core.errors import Conflict, Forbidden
+from kolejka.core.errors import Conflict, Forbidden, NotFound
 from kolejka.core.events import EventType
 from kolejka.core.states import CounterState
-from kolejka.schemas import CounterEventPayload, CounterPausedPayload, CounterPublic
+from kolejka.schemas import (
+    ClerkSignedOut,
+    CounterEventPayload,
+    CounterPausedPayload,
+    CounterPublic,
+)
 from server import repository as repo
-from server.actors import Actor, require_clerk
+from server.actors import Actor, require_clerk, require_supervisor
 from server.eventlog import append_event
-from server.models import Counter
+from server.models import Clerk, Counter
 from server.presenters import counter_public
 from server.ticket_rows import client_at
 from server.transactions import Transaction, Write, WriteRunner
@@ -52,6 +57,55 @@ class CounterService:
     ) -> CounterPublic:
         """Sign the clerk out; refused while a client is at the counter."""
         return self._run(site_code, actor, number, CounterAction.CLOSE, idempotency_key)
+
+    def sign_out_clerk(
+        self, site_code: str, actor: Actor, clerk_id: int, idempotency_key: str | None = None
+    ) -> ClerkSignedOut:
+        """A supervisor signs a clerk out: their counter closes (refused while a client is
+        at it: serve, move or cancel that ticket first) and every session they hold stops
+        working (the console's monitor; the clerk signs in again to go on)."""
+        write = Write(site_code, actor, idempotency_key)
+        return self.writes.run(write, ClerkSignedOut, self._sign_out, clerk_id)
+
+    @staticmethod
+    def _sign_out(tx: Transaction, clerk_id: int) -> ClerkSignedOut:
+        require_supervisor(tx.actor, "sign_out_clerk")
+        session = tx.session
+        clerk = session.get(Clerk, clerk_id)
+        if clerk is None or clerk.site_id != tx.site.id:
+            raise NotFound("clerk_not_found", clerk=clerk_id)
+        closed: list[int] = []
+        for counter in session.exec(
+            select(Counter).where(Counter.site_id == tx.site.id, Counter.clerk_id == clerk_id)
+        ):
+            state = CounterState(counter.state)
+            next_counter_state(
+                state,
+                CounterAction.CLOSE,
+                counter=counter.number,
+                client=client_at(session, counter),
+            )
+            counter.state = CounterState.CLOSED
+            counter.clerk_id = None
+            counter.current_ticket_id = None
+            session.add(counter)
+            session.flush()
+            view = counter_public(session, tx.site, counter, tx.now)
+            append_event(
+                session,
+                tx.site,
+                EventType.COUNTER_CLOSED,
+                CounterEventPayload(counter=view),
+                tx.now,
+            )
+            closed.append(counter.number)
+        clerk.signed_out_at = tx.now
+        session.add(clerk)
+        answer = ClerkSignedOut(
+            clerk=clerk.username, display_name=clerk.display_name, counters=closed
+        )
+        append_event(session, tx.site, EventType.CLERK_SIGNED_OUT, answer, tx.now)
+        return answer
 
     def _run(
         self,

@@ -25,7 +25,9 @@ from server.db import Database
 from server.errors import NotAuthenticated
 from server.idempotency import RequestKey
 from server.models import Clerk, Device
+from server.monitor import MonitorService
 from server.open_feed import OpenFeed
+from server.presence import Presence
 from server.printer_status import PrinterStatusService
 from server.ratelimit import RateLimiter
 from server.readmodels import ReadModels
@@ -54,6 +56,10 @@ class ActorCache:
             return None
         return entry[1]
 
+    def forget_all(self) -> None:
+        """After a sign-out: every token is looked up again."""
+        self._entries.clear()
+
     def put(self, key: str, actor: Actor) -> None:
         if len(self._entries) > 10_000:
             self._entries.clear()
@@ -79,6 +85,8 @@ class Services:
     signin: SignIn
     open_feed: OpenFeed
     open_feed_limiter: RateLimiter
+    presence: Presence
+    monitor: MonitorService
     actors: ActorCache = field(default_factory=lambda: ActorCache())
     # A ticket's public page polls every 3 s or slower; 60 a minute leaves room for tabs.
     status_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, burst=20))
@@ -132,7 +140,7 @@ def _lookup_token(services: Services, token: str) -> Actor:
             raise NotAuthenticated("invalid_token")
         with services.db.read() as session:
             clerk = session.get(Clerk, claims.clerk_id)
-            if clerk is None or not clerk.active:
+            if clerk is None or not clerk.active or signed_out(clerk, claims.issued_at):
                 raise NotAuthenticated("invalid_token")
             return Actor(CLERK, clerk.site_id, claims.clerk_id, clerk.display_name, clerk.role)
     with services.db.read() as session:
@@ -140,6 +148,13 @@ def _lookup_token(services: Services, token: str) -> Actor:
         if device is None or not device.active:
             raise NotAuthenticated("invalid_token")
         return Actor(device.kind, device.site_id, device.id, device.name)  # type: ignore[arg-type]
+
+
+def signed_out(clerk: Clerk, issued_at: int) -> bool:
+    """The token was issued before a supervisor signed the clerk out (whole seconds: a
+    sign-in in the same second as the sign-out is refused too)."""
+    out = clerk.signed_out_at
+    return out is not None and issued_at <= int(out.timestamp())
 
 
 async def current_actor(
@@ -153,6 +168,8 @@ async def current_actor(
     if actor is None:
         actor = await run_in_threadpool(resolve_token, services, token)
     acting_actor.set(actor)  # the event log records who acted (server/eventlog.py)
+    if actor.kind != "clerk":
+        services.presence.seen(actor, services.clock.now())  # the console's "last seen"
     return actor
 
 

@@ -50,6 +50,19 @@ MESSAGES: dict[str, str] = {
     "clerk_required": N_("A clerk must be signed in for this."),
     "supervisor_required": N_("Only a supervisor may do this."),
     "admin_required": N_("Only an administrator may do this."),
+    # the /admin console (server/console.py)
+    "console_staff_only": N_(
+        "The console is for supervisors and administrators. Please sign in at your counter."
+    ),
+    "csrf_failed": N_("The form has expired or did not come from this console. Please try again."),
+    "console_bad_input": N_("Please check the field: {field}."),
+    "ticket_already_there": N_("Ticket {ticket} already waits for that service."),
+    "ticket_already_priority": N_("Ticket {ticket} already has that priority."),
+    "ticket_from_another_day": N_("Ticket {ticket} is from another day."),
+    "clerk_not_found": N_("There is no clerk {clerk}."),
+    "device_not_found": N_("There is no device {device}."),
+    "device_revoked": N_("Device {device} has been revoked."),
+    "nothing_to_reprint": N_("Kiosk {device} has issued no ticket today."),
     "rate_limited": N_("Too many tickets from this kiosk; please wait a moment."),
     "signin_throttled": N_(
         "Too many unsuccessful sign-in attempts. Please try again in {retry_after} s."

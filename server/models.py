@@ -119,6 +119,8 @@ class Clerk(SQLModel, table=True):
     password_hash: str = Field(max_length=300)
     role: str = Field(default="clerk", max_length=20)
     active: bool = True
+    # A supervisor signed the clerk out (the console): sessions issued before are refused.
+    signed_out_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class Counter(SQLModel, table=True):

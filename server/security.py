@@ -49,6 +49,7 @@ class ClerkClaims:
     site_id: int
     role: str
     expires_at: datetime
+    issued_at: int = 0  # the token's `iat`, whole seconds (a sign-out refuses older ones)
 
 
 def _key(secret: str | SecretStr) -> str:
@@ -95,4 +96,5 @@ def read_clerk_token(token: str, *, secret: str | SecretStr, now: datetime) -> C
         site_id=int(data["site"]),
         role=str(data["role"]),
         expires_at=datetime.fromtimestamp(int(data["exp"]), tz=now.tzinfo),
+        issued_at=int(data.get("iat", 0)),
     )

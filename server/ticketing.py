@@ -23,7 +23,7 @@ from kolejka.core.events import EventType
 from kolejka.core.hours import Unavailable, availability, passes_closing
 from kolejka.core.numbering import format_number
 from kolejka.core.routing import choose_next
-from kolejka.core.states import CounterState, TicketAction, TicketStatus
+from kolejka.core.states import CounterState, Priority, TicketAction, TicketStatus
 from kolejka.core.tickets import TicketProgress
 from kolejka.schemas import (
     EVENT_PAYLOADS,
@@ -35,7 +35,14 @@ from kolejka.schemas import (
     TransferRequest,
 )
 from server import repository as repo
-from server.actors import CLERK, Actor, require_clerk, require_issuer, require_site
+from server.actors import (
+    CLERK,
+    Actor,
+    require_clerk,
+    require_issuer,
+    require_site,
+    require_supervisor,
+)
 from server.catalog import SiteLike
 from server.clock import Clock
 from server.db import Database
@@ -447,6 +454,73 @@ class QueueService:
             from_service=from_service.code,
             from_counter=counter.number,
         )
+
+    # --- a supervisor's corrections (the console) ---------------------------------------------
+
+    def move_ticket(
+        self,
+        site_code: str,
+        actor: Actor,
+        ticket_id: int,
+        service: str,
+        idempotency_key: str | None = None,
+    ) -> TicketPublic:
+        """A waiting ticket to another service's queue, keeping its place in time."""
+        write = Write(site_code, actor, idempotency_key)
+        return self.writes.run(write, TicketPublic, self._move, ticket_id, service)
+
+    def _move(self, tx: Transaction, ticket_id: int, service_code: str) -> TicketPublic:
+        require_supervisor(tx.actor, "move_ticket")
+        ticket = repo.ticket_by_id(tx.session, tx.site, ticket_id, lock=True)
+        before = progress_of(ticket)
+        tickets.check(before, TicketAction.MOVE)
+        from_service = tx.session.get(Service, ticket.service_id)
+        target = tx.site.service(service_code)
+        after = tickets.move(before, service_id=target.id)
+        return self._change(
+            tx,
+            ticket,
+            after,
+            EventType.TICKET_MOVED,
+            from_service=from_service.code if from_service else None,
+        )
+
+    def prioritise_ticket(
+        self,
+        site_code: str,
+        actor: Actor,
+        ticket_id: int,
+        priority: Priority = Priority.PRIORITY,
+        idempotency_key: str | None = None,
+    ) -> TicketPublic:
+        """Raise a waiting ticket's priority (the office's priority rule must be on)."""
+        write = Write(site_code, actor, idempotency_key)
+        return self.writes.run(write, TicketPublic, self._prioritise, ticket_id, priority)
+
+    def _prioritise(self, tx: Transaction, ticket_id: int, priority: Priority) -> TicketPublic:
+        require_supervisor(tx.actor, "prioritise_ticket")
+        if priority is not Priority.NORMAL and not tx.site.rules.priority_enabled:
+            raise Conflict("priority_disabled")
+        ticket = repo.ticket_by_id(tx.session, tx.site, ticket_id, lock=True)
+        new = tickets.prioritise(
+            progress_of(ticket), priority=priority, current=Priority(ticket.priority)
+        )
+        ticket.priority = new
+        return self._change(tx, ticket, progress_of(ticket), EventType.TICKET_PRIORITISED)
+
+    def reinstate_ticket(
+        self, site_code: str, actor: Actor, ticket_id: int, idempotency_key: str | None = None
+    ) -> TicketPublic:
+        """A ticket cancelled today by mistake waits again, in its place."""
+        write = Write(site_code, actor, idempotency_key)
+        return self.writes.run(write, TicketPublic, self._reinstate, ticket_id)
+
+    def _reinstate(self, tx: Transaction, ticket_id: int) -> TicketPublic:
+        require_supervisor(tx.actor, "reinstate_ticket")
+        ticket = repo.ticket_by_id(tx.session, tx.site, ticket_id, lock=True)
+        today = ticket.day == tx.now.astimezone(tx.site.zone).date()
+        after = tickets.reinstate(progress_of(ticket), today=today)
+        return self._change(tx, ticket, after, EventType.TICKET_REINSTATED)
 
     # --- shared steps ----------------------------------------------------------------------
 

@@ -22,6 +22,7 @@ from kolejka.schemas import (
     CounterPublic,
     CountersPublic,
     DailyStats,
+    DeviceSelf,
     EventsPublic,
     LoginResponse,
     QueueSnapshot,
@@ -228,6 +229,10 @@ class KolejkaClient:
     def daily_stats(self, day: date | None = None) -> DailyStats:
         params = {"day": day.isoformat()} if day else None
         return self._get(f"{self._site}/stats/daily", DailyStats, params)
+
+    def who_am_i(self) -> DeviceSelf:
+        """The calling device's id, kind and name."""
+        return self._get(f"{self._site}/devices/me", DeviceSelf)
 
     def report_printer_status(self, status: str, detail: str | None = None) -> None:
         self.request(

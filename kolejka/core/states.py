@@ -10,6 +10,9 @@ waiting ──call──▶ called ──start──▶ serving ──finish─�
 
 A ticket comes into being in one of two ways (CREATIONS): issued at a kiosk (waiting), or
 served without a ticket at a counter (serving at once: issued and started in one step).
+
+A supervisor may also move a waiting ticket to another service or raise its priority (it
+stays waiting), and reinstate a ticket cancelled today (it waits again, in its place).
 """
 
 from __future__ import annotations
@@ -42,6 +45,9 @@ class TicketAction(StrEnum):
     REACTIVATE = "reactivate"
     ISSUE = "issue"  # creations: no state before
     SERVE_WITHOUT_TICKET = "serve_without_ticket"
+    MOVE = "move"  # a supervisor: to another service, still waiting
+    PRIORITISE = "prioritise"  # a supervisor: raise a waiting ticket's priority
+    REINSTATE = "reinstate"  # a supervisor: a ticket cancelled today waits again
 
 
 TRANSITIONS: dict[tuple[TicketStatus, TicketAction], TicketStatus] = {
@@ -58,6 +64,9 @@ TRANSITIONS: dict[tuple[TicketStatus, TicketAction], TicketStatus] = {
     (TicketStatus.PARKED, TicketAction.CALL_BACK): TicketStatus.CALLED,
     (TicketStatus.PARKED, TicketAction.CANCEL): TicketStatus.CANCELLED,
     (TicketStatus.NO_SHOW, TicketAction.REACTIVATE): TicketStatus.WAITING,
+    (TicketStatus.WAITING, TicketAction.MOVE): TicketStatus.WAITING,
+    (TicketStatus.WAITING, TicketAction.PRIORITISE): TicketStatus.WAITING,
+    (TicketStatus.CANCELLED, TicketAction.REINSTATE): TicketStatus.WAITING,
 }
 
 # The actions that make a ticket, and the state it starts in.
@@ -66,6 +75,7 @@ CREATIONS: dict[TicketAction, TicketStatus] = {
     TicketAction.SERVE_WITHOUT_TICKET: TicketStatus.SERVING,
 }
 
+# Nothing happens to these any more, but a supervisor's undoing of a cancellation.
 FINAL_STATES = frozenset({TicketStatus.DONE, TicketStatus.NO_SHOW, TicketStatus.CANCELLED})
 # No-show is final for the day's count, though the office may let it be reactivated
 # within a time it sets (RulesConfig.reactivate_within_min).

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from kolejka.core.errors import Conflict, Invalid
 from kolejka.core.states import (
     AT_COUNTER_STATES,
+    Priority,
     TicketAction,
     TicketStatus,
     created_status,
@@ -189,3 +190,41 @@ def cancel(ticket: TicketProgress, *, now: datetime, by_kiosk: bool = False) -> 
     if by_kiosk and ticket.at_counter:
         raise Conflict("ticket_at_counter", ticket=ticket.number)
     return replace(ticket, status=next_status(ticket.status, TicketAction.CANCEL), finished_at=now)
+
+
+# --- a supervisor's corrections (the console's monitor) ------------------------------------
+
+
+def move(ticket: TicketProgress, *, service_id: int) -> TicketProgress:
+    """A waiting ticket goes to another service's queue, keeping its place in time (the
+    visitor took the wrong service at the kiosk: they have waited already)."""
+    status = next_status(ticket.status, TicketAction.MOVE)
+    if service_id == ticket.service_id:
+        raise Conflict("ticket_already_there", ticket=ticket.number)
+    return replace(ticket, status=status, service_id=service_id, target_counter_id=None)
+
+
+def prioritise(ticket: TicketProgress, *, priority: Priority, current: Priority) -> Priority:
+    """The waiting ticket's new priority class; refused when it already has it."""
+    next_status(ticket.status, TicketAction.PRIORITISE)
+    if priority == current:
+        raise Conflict("ticket_already_priority", ticket=ticket.number)
+    return priority
+
+
+def reinstate(ticket: TicketProgress, *, today: bool) -> TicketProgress:
+    """A ticket cancelled by mistake waits again, in the place it had (only the same
+    day: yesterday's queue is gone)."""
+    status = next_status(ticket.status, TicketAction.REINSTATE)
+    if not today:
+        raise Conflict("ticket_from_another_day", ticket=ticket.number)
+    return replace(
+        ticket,
+        status=status,
+        counter_id=None,
+        target_counter_id=None,
+        called_at=None,
+        started_at=None,
+        finished_at=None,
+        recalls=0,
+    )

@@ -6,13 +6,17 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from kolejka.core.errors import Forbidden
 from kolejka.schemas import (
     DailyStats,
+    DeviceSelf,
     EventsPublic,
     PrinterStatusReport,
     QueueSnapshot,
     ServicesPublic,
 )
+from server import repository as repo
+from server.actors import require_site
 from server.deps import ActorDep, ServicesDep
 from server.params import AfterSeq, DayQuery
 from server.routes.tickets import ERRORS
@@ -52,6 +56,18 @@ def daily_stats(
 ) -> DailyStats:
     """Per service and per counter: issued, served, no-show, cancelled; median and p90 times."""
     return services.reads.daily_stats(site, actor, day)
+
+
+@router.get("/devices/me", operation_id="who_am_i", response_model=DeviceSelf, responses=ERRORS)
+def who_am_i(site: str, actor: ActorDep, services: ServicesDep) -> DeviceSelf:
+    """The calling device: its id, kind and name (a kiosk matches `kiosk.reprint` events
+    to itself by the id). A clerk's token is refused (not_allowed)."""
+    with services.db.read() as session:
+        position = repo.site_by_code(session, site)
+    require_site(actor, position.id)  # type: ignore[arg-type]
+    if actor.kind == "clerk":
+        raise Forbidden("not_allowed", action="who_am_i")
+    return DeviceSelf(id=actor.id, kind=actor.kind, name=actor.name)
 
 
 @router.post(

@@ -27,6 +27,9 @@ ALLOWED = [
     (S.PARKED, A.CALL_BACK, S.CALLED),
     (S.PARKED, A.CANCEL, S.CANCELLED),
     (S.NO_SHOW, A.REACTIVATE, S.WAITING),
+    (S.WAITING, A.MOVE, S.WAITING),
+    (S.WAITING, A.PRIORITISE, S.WAITING),
+    (S.CANCELLED, A.REINSTATE, S.WAITING),
 ]
 
 
@@ -46,10 +49,10 @@ def test_every_other_transition_is_refused_with_both_names(state, action):
     assert info.value.status == 409
 
 
-def test_final_states_allow_nothing_but_a_no_show_coming_back():
-    for state in (S.DONE, S.CANCELLED):
-        assert allowed_actions(state) == frozenset()
-    assert allowed_actions(S.NO_SHOW) == {A.REACTIVATE}
+def test_final_states_allow_nothing_but_coming_back():
+    assert allowed_actions(S.DONE) == frozenset()
+    assert allowed_actions(S.NO_SHOW) == {A.REACTIVATE}  # the visitor came back
+    assert allowed_actions(S.CANCELLED) == {A.REINSTATE}  # a supervisor undoes a mistake
 
 
 def test_a_ticket_is_made_waiting_at_a_kiosk_or_serving_at_a_counter():

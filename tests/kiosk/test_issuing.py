@@ -136,3 +136,27 @@ def test_a_refused_connection_issued_nothing_and_leaves_nothing_to_take_back(
         client.close()
         printer.close()
         relay.close()
+
+
+def test_the_kiosk_prints_again_what_the_console_asks_it_to(
+    issuer: TicketIssuer, sqlite_server: LiveServer, thermal_printer: RollRunsOut
+) -> None:
+    from tests.console.helpers import console, page_csrf
+    from tests.support import KIOSK2_TOKEN, kiosk_actor
+
+    issuer.refresh()  # the first look notes where the event log stands
+    ticket = issuer.issue("A", "pl", priority=False)
+    with KolejkaClient(sqlite_server.url, "test", KIOSK2_TOKEN) as other:
+        theirs = other.issue_ticket("B", "en", "normal")
+    with console(sqlite_server) as desk:
+        token = page_csrf(desk)
+        for ticket_id, device in ((ticket.id, kiosk_actor(sqlite_server.services.db).id),):
+            answer = desk.post(
+                "/admin/monitor/actions/reprint",
+                data={"csrf": token, "ticket": str(ticket_id), "device": str(device)},
+            )
+            assert answer.status_code == 200, answer.text
+    assert issuer.reprint_requested() == [ticket.number]
+    assert printed_numbers(thermal_printer) == [ticket.number, ticket.number]
+    assert issuer.reprint_requested() == []  # once
+    assert theirs.number not in printed_numbers(thermal_printer)

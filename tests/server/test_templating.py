@@ -15,3 +15,9 @@ def test_templates_translate_in_the_page_language():
 def test_values_are_escaped():
     page = environment("en").from_string("<p>{{ name }}</p>").render(name="<script>")
     assert page == "<p>&lt;script&gt;</p>"
+
+
+def test_placeholders_are_filled_like_the_python_messages_and_values_escaped():
+    source = '{{ _("There is no ticket {ticket}.", ticket=t) }}'
+    page = environment("pl").from_string(source).render(t="<b>A001</b>")
+    assert page == "Nie ma biletu &lt;b&gt;A001&lt;/b&gt;."

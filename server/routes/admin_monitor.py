@@ -1,0 +1,238 @@
+"""The console's live monitor and the supervisor's actions from it.
+
+- `GET /admin/monitor` — the page; its script keeps `#live` current from
+  `GET /admin/monitor/live` whenever the site's event stream (`/admin/events`) moves.
+- `POST /admin/monitor/actions/{action}` — one supervisor action (a form with the CSRF
+  token, confirmed in the page first), run by its use case as the signed-in supervisor,
+  so its event names them in the audit. JSON answer: `{"message": …}` or the API's error
+  shape, in the console's language.
+- `GET /admin/region` — every site side by side (a regional admin; others see their own).
+
+The figures come from server/monitor.py; routes only wire.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from anyio import to_thread
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse
+
+from kolejka.core.errors import DomainError, Forbidden
+from kolejka.core.states import Priority
+from kolejka.i18n import N_, translator
+from server.console import Staff
+from server.deps import Services
+from server.guard import error_response
+from server.monitor import Hall, service_name
+from server.routes.admin_console import (
+    CONSOLE_HEADERS,
+    ConsoleForm,
+    StaffDep,
+    console_page,
+    request_language,
+    staff_cache,
+)
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+
+SITE_CODE = r"^[a-z0-9][a-z0-9-]{0,39}$"
+SiteQuery = Annotated[str | None, Query(pattern=SITE_CODE)]
+
+
+class BadInput(DomainError):
+    status = 422
+    default_code = "console_bad_input"
+
+
+def _services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
+
+
+def watched_site(staff: Staff, site: str | None) -> str:
+    """The site a page shows: the staff member's own; another only for a regional admin."""
+    if site is None or site == staff.site_code:
+        return staff.site_code
+    if not staff.regional:
+        raise Forbidden("wrong_site")
+    return site
+
+
+def hall_context(hall: Hall, language: str) -> dict[str, Any]:
+    return {"hall": hall, "service_name": lambda row: service_name(row.names, language, row.code)}
+
+
+@router.get("/monitor", response_class=HTMLResponse)
+async def monitor_page(request: Request, staff: StaffDep, site: SiteQuery = None) -> HTMLResponse:
+    code = watched_site(staff, site)
+    hall = await to_thread.run_sync(_services(request).monitor.hall, code)
+    language = request.state.console_language
+    return console_page(
+        request,
+        "admin/monitor.html",
+        section="monitor",
+        own_site=code == staff.site_code,
+        **hall_context(hall, language),
+    )
+
+
+# The live part is the same HTML for every monitor of a site in one language (no session's
+# token in it: the script sends that from the page), so each reading is rendered once.
+_rendered: dict[tuple[str, int, str, str, bool], str] = {}
+
+
+@router.get("/monitor/live", response_class=HTMLResponse)
+async def monitor_live(request: Request, staff: StaffDep, site: SiteQuery = None) -> HTMLResponse:
+    """The monitor's live part alone, for its script (no layout)."""
+    code = watched_site(staff, site)
+    hall = await to_thread.run_sync(_services(request).monitor.hall, code)
+    language = request.state.console_language
+    own = code == staff.site_code
+    key = (hall.site, hall.seq, hall.at.isoformat(), language, own)
+    html = _rendered.get(key)
+    if html is None:
+        page = console_page(
+            request, "admin/monitor_live.html", own_site=own, **hall_context(hall, language)
+        )
+        html = bytes(page.body).decode()
+        if len(_rendered) > 64:
+            _rendered.clear()
+        _rendered[key] = html
+    return HTMLResponse(html, headers=CONSOLE_HEADERS)
+
+
+@router.get("/region", response_class=HTMLResponse)
+async def region_page(request: Request, staff: StaffDep) -> HTMLResponse:
+    services = _services(request)
+    if staff.regional:
+        halls = await to_thread.run_sync(services.monitor.region)
+    else:
+        halls = [await to_thread.run_sync(services.monitor.hall, staff.site_code)]
+    return console_page(request, "admin/region.html", section="region", halls=halls)
+
+
+@router.get("/region/live", response_class=HTMLResponse)
+async def region_live(request: Request, staff: StaffDep) -> HTMLResponse:
+    services = _services(request)
+    if staff.regional:
+        halls = await to_thread.run_sync(services.monitor.region)
+    else:
+        halls = [await to_thread.run_sync(services.monitor.hall, staff.site_code)]
+    return console_page(request, "admin/region_live.html", halls=halls)
+
+
+# --- actions -------------------------------------------------------------------------------
+
+
+def int_field(form: dict[str, str], name: str, low: int = 1, high: int = 2**31 - 1) -> int:
+    value = form.get(name, "").strip()
+    if not value.isdigit() or not low <= int(value) <= high:
+        raise BadInput(field=name)
+    return int(value)
+
+
+def text_field(form: dict[str, str], name: str, pattern: Callable[[str], bool]) -> str:
+    value = form.get(name, "").strip()
+    if not value or len(value) > 40 or not pattern(value):
+        raise BadInput(field=name)
+    return value
+
+
+def _service_code(value: str) -> bool:
+    return value.isascii() and value.isalnum() and len(value) <= 3
+
+
+async def run_action(
+    services: Services, staff: Staff, action: str, form: dict[str, str]
+) -> tuple[str, dict[str, Any]]:
+    """Run `action` as `staff`; answers the message's text (to translate) and its values."""
+    site, actor, run = staff.site_code, staff.actor, services.writer.run
+    if action == "pause_counter":
+        number = int_field(form, "counter", high=10_000)
+        await run(services.counters.pause_counter, site, actor, number)
+        return N_("Counter {counter} is paused."), {"counter": number}
+    if action == "close_counter":
+        number = int_field(form, "counter", high=10_000)
+        await run(services.counters.close_counter, site, actor, number)
+        return N_("Counter {counter} is closed."), {"counter": number}
+    if action == "sign_out_clerk":
+        signed_out = await run(
+            services.counters.sign_out_clerk, site, actor, int_field(form, "clerk")
+        )
+        services.actors.forget_all()  # their token is refused from the next request on
+        return N_("{name} is signed out."), {"name": signed_out.display_name}
+    if action == "cancel_ticket":
+        ticket = await run(services.queue.cancel_ticket, site, actor, int_field(form, "ticket"))
+        return N_("Ticket {ticket} is cancelled."), {"ticket": ticket.number}
+    if action == "reinstate_ticket":
+        ticket = await run(services.queue.reinstate_ticket, site, actor, int_field(form, "ticket"))
+        return N_("Ticket {ticket} is waiting again."), {"ticket": ticket.number}
+    if action == "move_ticket":
+        ticket_id = int_field(form, "ticket")
+        target = text_field(form, "service", _service_code)
+        ticket = await run(services.queue.move_ticket, site, actor, ticket_id, target)
+        return N_("Ticket {ticket} now waits for {service}."), {
+            "ticket": ticket.number,
+            "service": ticket.service,
+        }
+    if action == "prioritise_ticket":
+        ticket = await run(
+            services.queue.prioritise_ticket,
+            site,
+            actor,
+            int_field(form, "ticket"),
+            Priority.PRIORITY,
+        )
+        return N_("Ticket {ticket} now has priority."), {"ticket": ticket.number}
+    if action == "reprint":
+        reprinted: int | None = int_field(form, "ticket") if form.get("ticket") else None
+        reprint = await run(
+            services.printer_status.request_reprint,
+            site,
+            actor,
+            int_field(form, "device"),
+            reprinted,
+        )
+        return N_("Kiosk {device} prints ticket {ticket} again."), {
+            "device": reprint.device,
+            "ticket": reprint.ticket.number,
+        }
+    raise BadInput(field="action")
+
+
+ACTIONS = (
+    "pause_counter",
+    "close_counter",
+    "sign_out_clerk",
+    "cancel_ticket",
+    "reinstate_ticket",
+    "move_ticket",
+    "prioritise_ticket",
+    "reprint",
+)
+ACTION_PATH = r"^[a-z_]{1,40}$"
+
+
+@router.post("/monitor/actions/{action}")
+async def monitor_action(
+    request: Request,
+    action: Annotated[str, Path(pattern=ACTION_PATH)],
+    staff: StaffDep,
+    form: ConsoleForm,
+) -> JSONResponse:
+    """One supervisor action; 4xx with the reason (in the console's language) when refused."""
+    if action not in ACTIONS:
+        raise BadInput(field="action")
+    language = request_language(request)
+    try:
+        text, params = await run_action(_services(request), staff, action, form)
+    except DomainError as exc:
+        return error_response(exc.status, exc.code, exc.params, accept_language=language)
+    _services(request).monitor.forget(staff.site_code)
+    if action == "sign_out_clerk":  # a console session of theirs ends as well
+        staff_cache(request).forget_all()
+    message = translator(language).gettext(text).format(**params)
+    return JSONResponse({"message": message, "action": action, **params})
