@@ -21,9 +21,7 @@ from server.actors import Actor, require_admin, require_site
 from server.appointments import checkin_window
 from server.clock import Clock
 from server.db import Database
-from server.eventlog import append_event
 from server.models import Appointment, Clerk, Device, Site
-from server.provisioning import apply_site
 from server.siteconfig import SiteConfig, opening_hours_from_json
 
 
@@ -71,6 +69,7 @@ def export_site(session: Session, site: Site) -> SiteConfig:
                     "bring_text": s.bring_text,
                     "slot_minutes": s.slot_minutes,
                     "slot_capacity": s.slot_capacity,
+                    "wait_threshold_min": s.wait_threshold_min,
                 }
                 for s in services
             ],
@@ -109,27 +108,14 @@ class SiteAdmin:
             require_site(actor, site.id)  # type: ignore[arg-type]
             return export_site(session, site)
 
-    def put_config(self, site_code: str, actor: Actor, config: SiteConfig) -> SiteConfig:
-        require_admin(actor, "put_site_config")
-        if config.code != site_code:
-            raise Conflict("site_code_mismatch", site=site_code)
-        with self.db.write() as session:
-            site = repo.site_by_code(session, site_code)
-            require_site(actor, site.id)  # type: ignore[arg-type]
-            if not any(
-                c.username == _username(session, actor) and c.role == "admin" for c in config.clerks
-            ):
-                raise Conflict("admin_would_lock_out")
-            before = export_site(session, site)
-            _refuse_taken_tokens(session, site, config)
-            _refuse_stranding(session, site, before, config, self.clock.now())
-            apply_site(session, config)
-            session.flush()
-            after = export_site(session, site)
-            if after != before:  # the same document put back is not a change
-                append_event(session, site, "site.configured", {"by": actor.name}, self.clock.now())
-                session.flush()
-            return after
+    def put_config(
+        self, site_code: str, actor: Actor, config: SiteConfig, revision: int | None = None
+    ) -> SiteConfig:
+        """Replace the whole configuration (server/config_admin.py does the work: the
+        same checks, event and revision as every smaller change)."""
+        from server.config_admin import ConfigAdmin
+
+        return ConfigAdmin(self.db, self.clock).put_whole(site_code, actor, config, revision)
 
 
 def _username(session: Session, actor: Actor) -> str | None:

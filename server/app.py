@@ -26,9 +26,10 @@ from server.booking import BookingService
 from server.broadcast import Broadcaster
 from server.checkin import CheckInService
 from server.clock import Clock, SystemClock
+from server.config_admin import ConfigAdmin
 from server.counters import CounterService
 from server.db import Database
-from server.deps import Services, resolve_token
+from server.deps import ActorCache, Services, resolve_token
 from server.guard import OperationTable, RequestGuard, error_response
 from server.housekeeping import keep_house
 from server.limits import ANONYMOUS_BODY_MAX, BodyLimits
@@ -39,6 +40,7 @@ from server.readmodels import ReadModels
 from server.routes import (
     admin,
     auth,
+    config_admin,
     counters,
     events_ws,
     health,
@@ -72,6 +74,10 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     writes = WriteRunner(db, clock, recent_durations=settings.recent_durations)
     queue = QueueService(db, clock, recent_durations=settings.recent_durations, writes=writes)
     booking = BookingService(writes, db, clock, settings.signing_key)
+    actors = ActorCache()
+    # A revoked device or disabled clerk: forgotten by this process at once, by the
+    # others when their event pump reads the `site.configured` that says so.
+    broadcaster.on_signed_out = actors.forget
     return Services(
         settings=settings,
         db=db,
@@ -88,6 +94,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         admin=SiteAdmin(db, clock),
         writer=Writer(db),
         signin=SignIn(db, clock, settings),
+        config=ConfigAdmin(db, clock, actors.forget),
+        actors=actors,
     )
 
 
@@ -152,7 +160,7 @@ def create_app(
     )
     app.state.services = services
     app.include_router(health.router)
-    for module in (auth, tickets, counters, queue, admin):
+    for module in (auth, tickets, counters, queue, admin, config_admin):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(events_ws.router, prefix=API_PREFIX)
     app.include_router(web_display.router)
@@ -196,6 +204,7 @@ BODY_LIMITS = BodyLimits(
     by_operation={
         "login": ANONYMOUS_BODY_MAX,
         "put_site_config": 1024 * 1024,
+        "import_site_config": 2 * 1024 * 1024,  # the file as JSON text: escapes add up
         "import_appointments": appointment_routes.IMPORT_MAX_BYTES,
     }
 )

@@ -78,6 +78,7 @@ class Service(SQLModel, table=True):
     bring_text: dict[str, str] = Field(default_factory=dict, sa_column=json_column())
     slot_minutes: int = Field(default=15, sa_column_kwargs={"server_default": "15"})
     slot_capacity: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    wait_threshold_min: int | None = None
 
 
 class Clerk(SQLModel, table=True):

@@ -118,6 +118,12 @@ class ServiceConfig(Strict):
     slot_capacity: int = Field(
         1, ge=0, le=100, description="Appointments per slot; 0 = no appointments for this service."
     )
+    wait_threshold_min: int | None = Field(
+        None,
+        ge=1,
+        le=24 * 60,
+        description="A wait longer than this many minutes is an alert on the manager's monitor.",
+    )
 
     @field_validator("code")
     @classmethod

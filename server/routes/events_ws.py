@@ -58,7 +58,7 @@ async def event_stream(
         return
 
     broadcaster = services.broadcaster
-    sub = await broadcaster.subscribe(site_id)
+    sub = await broadcaster.subscribe(site_id, actor.key)
     reader = asyncio.create_task(_drain_client(websocket))
     try:
         sent = await _catch_up(
@@ -67,13 +67,18 @@ async def event_stream(
         while True:
             getter = asyncio.create_task(sub.queue.get())
             overflow = asyncio.create_task(sub.overflowed.wait())
+            revoked = asyncio.create_task(sub.signed_out.wait())
             done, _ = await asyncio.wait(
-                {getter, reader, overflow}, return_when=asyncio.FIRST_COMPLETED
+                {getter, reader, overflow, revoked}, return_when=asyncio.FIRST_COMPLETED
             )
             if getter not in done:
                 getter.cancel()
             overflow.cancel()
+            revoked.cancel()
             if reader in done:
+                return
+            if sub.signed_out.is_set():  # the token was revoked: not one event more
+                await websocket.close(code=CLOSE_AUTH, reason="invalid_token")
                 return
             if sub.overflowed.is_set():
                 await websocket.close(code=CLOSE_TOO_SLOW, reason="too_slow_resume_with_after")
