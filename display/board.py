@@ -180,6 +180,8 @@ class Board:
                 announce = (self._push_call(ticket, event.at, event.type == "ticket.recalled"),)
         elif event.type.startswith("counter."):
             self._track_counter(_parse(CounterPublic, event, "counter"))
+        elif event.type == "site.configured" and isinstance(event.payload.get("board"), dict):
+            self._configure(event.payload["board"])
         self.epoch = event.epoch
         self.seq = event.seq
         return BoardUpdate(announce=announce)
@@ -230,6 +232,30 @@ class Board:
         self.calls = [call, *(c for c in self.calls if c.ticket_id != ticket.id)]
         del self.calls[self.history + 1 :]
         return call
+
+    def _configure(self, board: dict[str, Any]) -> None:
+        """An administrator changed the site (docs/events.md): names, ticker and the
+        counters' services follow at once, without a reload. Tolerant: a part that is
+        missing or not what it should be stays as it was."""
+        if isinstance(board.get("site_name"), str):
+            self.site_name = board["site_name"]
+        ticker = board.get("ticker")
+        if isinstance(ticker, dict):
+            self.ticker = {str(k): str(v) for k, v in ticker.items()}
+        services = board.get("services")
+        if isinstance(services, list):
+            self._service_names = {
+                str(s["code"]): {str(k): str(v) for k, v in (s.get("names") or {}).items()}
+                for s in services
+                if isinstance(s, dict) and "code" in s
+            }
+        counters = board.get("counters")
+        if isinstance(counters, list):
+            self._counter_services = {
+                int(c["number"]): frozenset(str(code) for code in c.get("services") or [])
+                for c in counters
+                if isinstance(c, dict) and isinstance(c.get("number"), int)
+            }
 
     def _track_waiting(self, ticket: TicketPublic) -> None:
         if ticket.status == TicketStatus.WAITING:

@@ -139,6 +139,12 @@ def _cached_actor(services: Services, token: str) -> Actor | None:
     return cached
 
 
+def lookup_token(services: Services, token: str) -> Actor:
+    """The token's actor from the database, past the cache (an event stream checks
+    again once subscribed, so a revocation it did not hear of yet cannot slip by)."""
+    return _lookup_token(services, token)
+
+
 def _lookup_token(services: Services, token: str) -> Actor:
     if token.count(".") == 2:
         claims = read_clerk_token(

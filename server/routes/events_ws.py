@@ -17,7 +17,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
 from kolejka.core.errors import DomainError
 from kolejka.schemas import EventPublic
-from server.deps import Services, resolve_token
+from server.deps import Services, lookup_token, resolve_token
 from server.display_reads import site_position
 from server.params import OptionalAfterSeq
 
@@ -59,6 +59,12 @@ async def event_stream(
 
     broadcaster = services.broadcaster
     sub = await broadcaster.subscribe(site_id, actor.key)
+    try:  # revoked between the first look and the subscription: the pump did not see it
+        await to_thread.run_sync(lookup_token, services, token)
+    except DomainError as exc:
+        broadcaster.unsubscribe(sub)
+        await websocket.close(code=CLOSE_AUTH, reason=exc.code)
+        return
     reader = asyncio.create_task(_drain_client(websocket))
     try:
         sent = await _catch_up(
