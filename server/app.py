@@ -39,6 +39,8 @@ from server.ratelimit import RateLimiter
 from server.readmodels import ReadModels
 from server.routes import (
     admin,
+    admin_console,
+    admin_monitor,
     auth,
     config_admin,
     counters,
@@ -168,6 +170,8 @@ def create_app(
     app.include_router(public_routes.api_router, prefix=API_PREFIX)
     app.include_router(public_routes.router)
     app.include_router(home.router)
+    admin_console.install(app)  # the /admin console's shell, sign-in and error pages
+    app.include_router(admin_monitor.router)
     _install_error_handlers(app)
     _install_guard(app, services)
     _document_errors(app)
