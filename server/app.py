@@ -39,6 +39,7 @@ from server.ratelimit import RateLimiter
 from server.readmodels import ReadModels
 from server.routes import (
     admin,
+    admin_config,
     admin_console,
     admin_monitor,
     auth,
@@ -172,6 +173,7 @@ def create_app(
     app.include_router(home.router)
     admin_console.install(app)  # the /admin console's shell, sign-in and error pages
     app.include_router(admin_monitor.router)
+    app.include_router(admin_config.router)
     _install_error_handlers(app)
     _install_guard(app, services)
     _document_errors(app)

@@ -56,7 +56,18 @@ async def event_stream(
     if actor.site_id != site_id:
         await websocket.close(code=CLOSE_FORBIDDEN, reason="wrong_site")
         return
-    await stream_events(websocket, services, site, site_id, after, epoch, current_epoch, last_seq)
+    await stream_events(
+        websocket,
+        services,
+        site,
+        site_id,
+        after,
+        epoch,
+        current_epoch,
+        last_seq,
+        token=token,
+        actor_key=actor.key,
+    )
 
 
 async def stream_events(
@@ -68,18 +79,24 @@ async def stream_events(
     epoch: str | None,
     current_epoch: str,
     last_seq: int,
+    *,
+    token: str | None = None,
+    actor_key: str | None = None,
 ) -> None:
     """The stream itself, on an accepted socket whose caller may read `site`: the catch-up
     (or reset) and then the live events, until either side goes. The console's stream
-    (server/routes/admin_console.py) comes here after its own sign-in check."""
+    (server/routes/admin_console.py) comes here after its own sign-in check. With the
+    caller's `token` and `actor_key`, the stream closes (4401) the moment a
+    `site.configured` event revokes that token."""
     broadcaster = services.broadcaster
-    sub = await broadcaster.subscribe(site_id, actor.key)
-    try:  # revoked between the first look and the subscription: the pump did not see it
-        await to_thread.run_sync(lookup_token, services, token)
-    except DomainError as exc:
-        broadcaster.unsubscribe(sub)
-        await websocket.close(code=CLOSE_AUTH, reason=exc.code)
-        return
+    sub = await broadcaster.subscribe(site_id, actor_key)
+    if token is not None:
+        try:  # revoked between the first look and the subscription: the pump missed it
+            await to_thread.run_sync(lookup_token, services, token)
+        except DomainError as exc:
+            broadcaster.unsubscribe(sub)
+            await websocket.close(code=CLOSE_AUTH, reason=exc.code)
+            return
     reader = asyncio.create_task(_drain_client(websocket))
     try:
         sent = await _catch_up(
