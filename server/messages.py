@@ -97,6 +97,15 @@ MESSAGES: dict[str, str] = {
     "device_zone_kind": N_("Only a display shows a zone."),
     "config_not_toml": N_("The file is not valid TOML: {reason}"),
     "config_one_site": N_("The file must hold exactly one [[sites]] table."),
+    # directory sign-in (server/directory.py)
+    "directory_unavailable": N_(
+        "The office directory cannot be reached, so nobody can sign in with its password "
+        "now. Please try again in a moment or tell the administrator."
+    ),
+    "directory_no_role": N_(
+        "Your directory account is not in a group that may use Kolejka. "
+        "Please ask the administrator."
+    ),
     # appointments (server/appointments.py)
     "appointment_forged": N_("This code is not a valid booking confirmation."),
     "appointment_unknown": N_("We cannot find this booking code. Please check it and try again."),
