@@ -19,7 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context, select_autoescape
+from markupsafe import Markup
 
 from kolejka.i18n import LANGUAGES, NATIVE_NAMES, normalize_language, translator
 
@@ -39,8 +40,26 @@ def environment(language: str) -> Environment:
         auto_reload=False,
     )
     env.install_gettext_translations(translator(language), newstyle=True)  # type: ignore[attr-defined]
+    # The catalogues' placeholders are str.format's ("{n} waiting"), not %-style: `_`
+    # fills them (escaping the values), and still takes what {% trans %} compiles to.
+    env.globals["_"] = env.globals["gettext"] = _format_gettext(translator(language))
     env.globals.update(language=language, languages=LANGUAGES, native_names=NATIVE_NAMES)
     return env
+
+
+def _format_gettext(translations: Any) -> Any:
+    @pass_context
+    def gettext(context: Any, message: str, /, **variables: Any) -> str:
+        text = translations.gettext(message)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        if not variables:
+            return str(text) if not isinstance(text, Markup) else text
+        if "%(" in text:
+            return text % variables
+        return text.format(**variables)
+
+    return gettext
 
 
 def render(template: str, language: str | None, **context: Any) -> str:

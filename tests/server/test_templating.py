@@ -15,3 +15,10 @@ def test_templates_translate_in_the_page_language():
 def test_values_are_escaped():
     page = environment("en").from_string("<p>{{ name }}</p>").render(name="<script>")
     assert page == "<p>&lt;script&gt;</p>"
+
+
+def test_placeholders_are_filled_and_their_values_escaped():
+    source = '{{ _("Counter {n}", n=value) }}'
+    assert environment("pl").from_string(source).render(value=3) == "Stanowisko 3"
+    escaped = environment("en").from_string(source).render(value="<b>")
+    assert escaped == "Counter &lt;b&gt;"

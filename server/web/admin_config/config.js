@@ -94,12 +94,13 @@
       return;
     }
     say(result.detail || String(answer.status), answer.status === 409 ? "conflict" : "error");
-    let first = null;
+    let shown = null;
     (result.errors || []).forEach((error) => {
-      const el = showError(form, error.field || "", error.message || "");
-      if (!first && el) first = el;
+      shown = showError(form, error.field || "", error.message || "") || shown;
     });
-    if (first && first.focus) first.focus();
+    // the first marked field in the form's order, else the message
+    const first = form.querySelector("[aria-invalid=true]") || shown;
+    if (first && first.focus && first.matches("input, select, textarea")) first.focus();
     else if (status) status.focus();
   }
 
