@@ -37,7 +37,8 @@ def shoot(browser: Browser, path: Path, *, full: bool = True, height: int = 900)
 
 def submit(browser: Browser, form: str) -> None:
     browser.evaluate(
-        f"document.body.dataset.lastAnswer = ''; document.getElementById('{form}').requestSubmit(); 1"
+        "document.body.dataset.lastAnswer = '';"
+        f"document.getElementById('{form}').requestSubmit(); 1"
     )
     browser.wait_for("document.body.dataset.lastAnswer !== ''")
 
@@ -102,7 +103,8 @@ def main() -> None:
                 browser.open(f"{base}/admin/config/devices")
                 browser.evaluate(
                     "document.querySelector('#new-device [name=kind]').value = 'display';"
-                    f"document.querySelector('#new-device [name=name]').value = {json.dumps('Telewizor — poczekalnia B')};"
+                    "document.querySelector('#new-device [name=name]').value = "
+                    f"{json.dumps('Telewizor — poczekalnia B')};"
                     "document.querySelector('#new-device [name=zone]').value = '5-8'; 1"
                 )
                 submit(browser, "new-device")

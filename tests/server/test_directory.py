@@ -251,13 +251,14 @@ def test_a_new_group_in_the_directory_changes_the_role_at_the_next_sign_in(slapd
     server = server_with(**directory_settings(slapd))
     assert login(server, "anna", "anna-directory-pass").json()["clerk"]["role"] == "clerk"
     dn = f"uid=anna,ou=people,{BASE}"
-    with Connection(Server(slapd), ADMIN_DN, ADMIN_PASSWORD, auto_bind=True) as admin:
-        assert admin.modify(GROUPS["admin"], {"member": [(MODIFY_ADD, [dn])]})
+    # (ldap3's `with` leaves an auto-bound connection open: unbound by hand)
+    admin = Connection(Server(slapd), ADMIN_DN, ADMIN_PASSWORD, auto_bind=True)
     try:
+        assert admin.modify(GROUPS["admin"], {"member": [(MODIFY_ADD, [dn])]})
         assert login(server, "anna", "anna-directory-pass").json()["clerk"]["role"] == "admin"
     finally:
-        with Connection(Server(slapd), ADMIN_DN, ADMIN_PASSWORD, auto_bind=True) as admin:
-            admin.modify(GROUPS["admin"], {"member": [(MODIFY_DELETE, [dn])]})
+        admin.modify(GROUPS["admin"], {"member": [(MODIFY_DELETE, [dn])]})
+        admin.unbind()
     events = httpx.get(
         f"{server.url}/api/v1/sites/test/events",
         params={"after": 0},
