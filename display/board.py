@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 
@@ -197,6 +197,10 @@ class Board:
                 announce = (self._push_call(ticket, event.at, recall),)
         elif event.type.startswith(COUNTER_PREFIX):
             self._track_counter(_parse(CounterEventPayload, event, "counter").counter)
+        elif event.type == EventType.SITE_CONFIGURED and isinstance(
+            event.payload.get("board"), dict
+        ):
+            self._configure(event.payload["board"])
         self.epoch = event.epoch
         self.seq = event.seq
         return BoardUpdate(announce=announce)
@@ -247,6 +251,30 @@ class Board:
         self.calls = [call, *(c for c in self.calls if c.ticket_id != ticket.id)]
         del self.calls[self.history + 1 :]
         return call
+
+    def _configure(self, board: dict[str, Any]) -> None:
+        """An administrator changed the site (docs/events.md): names, ticker and the
+        counters' services follow at once, without a reload. Tolerant: a part that is
+        missing or not what it should be stays as it was."""
+        if isinstance(board.get("site_name"), str):
+            self.site_name = board["site_name"]
+        ticker = board.get("ticker")
+        if isinstance(ticker, dict):
+            self.ticker = {str(k): str(v) for k, v in ticker.items()}
+        services = board.get("services")
+        if isinstance(services, list):
+            self._service_names = {
+                str(s["code"]): {str(k): str(v) for k, v in (s.get("names") or {}).items()}
+                for s in services
+                if isinstance(s, dict) and "code" in s
+            }
+        counters = board.get("counters")
+        if isinstance(counters, list):
+            self._counter_services = {
+                int(c["number"]): frozenset(str(code) for code in c.get("services") or [])
+                for c in counters
+                if isinstance(c, dict) and isinstance(c.get("number"), int)
+            }
 
     def _track_waiting(self, ticket: TicketPublic) -> None:
         if ticket.status == TicketStatus.WAITING:

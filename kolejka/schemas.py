@@ -339,6 +339,22 @@ class PrinterStatusPayload(Model):
 
 class SiteConfiguredPayload(Model):
     by: str = Field(description="Who put the configuration (the actor's name).")
+    change: str | None = Field(None, description="The console's operation, e.g. update_service.")
+    target: str | None = Field(None, description="What it changed, e.g. a service's code.")
+    revision: int | None = Field(None, description="The site's configuration revision after it.")
+    signed_out: list[str] = Field(
+        default_factory=list, description="Actor keys (kind:id) whose tokens stop working."
+    )
+    board: dict[str, Any] | None = Field(
+        None, description="What a hall display shows: site_name, ticker, services, counters."
+    )
+
+
+class ClerkFromDirectory(Model):
+    """A directory account signed in first, or the directory changed its role or name."""
+
+    username: str
+    role: str
 
 
 EventPayload = (
@@ -350,6 +366,7 @@ EventPayload = (
     | SiteConfiguredPayload
     | ClerkSignedOut
     | ReprintRequested
+    | ClerkFromDirectory
 )
 
 EVENT_PAYLOADS: dict[EventType, type[EventPayload]] = {
@@ -370,6 +387,7 @@ EVENT_PAYLOADS: dict[EventType, type[EventPayload]] = {
     EventType.TICKET_REINSTATED: TicketEventPayload,
     EventType.CLERK_SIGNED_OUT: ClerkSignedOut,
     EventType.KIOSK_REPRINT: ReprintRequested,
+    EventType.CLERK_FROM_DIRECTORY: ClerkFromDirectory,
     EventType.COUNTER_OPENED: CounterEventPayload,
     EventType.COUNTER_PAUSED: CounterPausedPayload,
     EventType.COUNTER_CLOSED: CounterEventPayload,

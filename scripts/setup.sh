@@ -9,6 +9,7 @@ DEBIAN_PACKAGES=(
   espeak-ng libespeak-ng1 sox alsa-utils            # speech (pyttsx3 → espeak-ng) and audio tools
   zbar-tools libzbar0                               # independent QR decoding in tests
   ghostscript                                       # printed-PDF confirmation test
+  slapd ldap-utils                                  # a private OpenLDAP for the directory sign-in tests
   chromium                                          # web board and status page tests
   fonts-dejavu-core                                 # Polish and Cyrillic on tickets and screens
   # Qt 6: every library its xcb platform plugin links (`ldd .venv/lib/python3*/site-packages/
@@ -30,6 +31,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   echo "Installing Debian packages: ${missing[*]}"
   $SUDO apt-get update -qq
+  # slapd: no system directory of its own (the tests start a private one)
+  echo "slapd slapd/no_configuration boolean true" | $SUDO debconf-set-selections 2>/dev/null || true
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 

@@ -16,16 +16,12 @@ from sqlmodel import Session, col, select
 
 from kolejka.core.appointments import AppointmentStatus, slot_starts
 from kolejka.core.errors import Conflict
-from kolejka.core.events import EventType
-from kolejka.schemas import SiteConfiguredPayload
 from server import repository as repo
 from server.actors import Actor, require_admin, require_site
 from server.appointments import checkin_window
 from server.clock import Clock
 from server.db import Database
-from server.eventlog import append_event
 from server.models import Appointment, Clerk, Device, Site
-from server.provisioning import apply_site
 from server.siteconfig import SiteConfig, opening_hours_from_json
 
 
@@ -76,6 +72,7 @@ def export_site(session: Session, site: Site) -> SiteConfig:
                     "outcomes": s.outcomes,
                     "outcome_required": s.outcome_required,
                     "stop_when_wait_passes_closing": s.stop_at_closing,
+                    "wait_threshold_min": s.wait_threshold_min,
                 }
                 for s in services
             ],
@@ -114,28 +111,14 @@ class SiteAdmin:
             require_site(actor, site.id)  # type: ignore[arg-type]
             return export_site(session, site)
 
-    def put_config(self, site_code: str, actor: Actor, config: SiteConfig) -> SiteConfig:
-        require_admin(actor, "put_site_config")
-        if config.code != site_code:
-            raise Conflict("site_code_mismatch", site=site_code)
-        with self.db.write() as session:
-            site = repo.site_by_code(session, site_code)
-            require_site(actor, site.id)  # type: ignore[arg-type]
-            if not any(
-                c.username == _username(session, actor) and c.role == "admin" for c in config.clerks
-            ):
-                raise Conflict("admin_would_lock_out")
-            before = export_site(session, site)
-            _refuse_taken_tokens(session, site, config)
-            _refuse_stranding(session, site, before, config, self.clock.now())
-            apply_site(session, config)
-            session.flush()
-            after = export_site(session, site)
-            if after != before:  # the same document put back is not a change
-                payload = SiteConfiguredPayload(by=actor.name)
-                append_event(session, site, EventType.SITE_CONFIGURED, payload, self.clock.now())
-                session.flush()
-            return after
+    def put_config(
+        self, site_code: str, actor: Actor, config: SiteConfig, revision: int | None = None
+    ) -> SiteConfig:
+        """Replace the whole configuration (server/config_admin.py does the work: the
+        same checks, event and revision as every smaller change)."""
+        from server.config_admin import ConfigAdmin
+
+        return ConfigAdmin(self.db, self.clock).put_whole(site_code, actor, config, revision)
 
 
 def _username(session: Session, actor: Actor) -> str | None:

@@ -27,9 +27,10 @@ from server.booking import BookingService
 from server.broadcast import Broadcaster
 from server.checkin import CheckInService
 from server.clock import Clock, SystemClock
+from server.config_admin import ConfigAdmin
 from server.counters import CounterService
 from server.db import Database
-from server.deps import Services, resolve_token
+from server.deps import ActorCache, Services, resolve_token
 from server.guard import OperationTable, RequestGuard, error_response
 from server.housekeeping import keep_house
 from server.limits import ANONYMOUS_BODY_MAX, BodyLimits
@@ -42,10 +43,12 @@ from server.ratelimit import RateLimiter
 from server.readmodels import ReadModels
 from server.routes import (
     admin,
+    admin_config,
     admin_console,
     admin_monitor,
     admin_reception,
     auth,
+    config_admin,
     counters,
     events_ws,
     health,
@@ -82,6 +85,10 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     queue = QueueService(db, clock, recent_durations=settings.recent_durations, writes=writes)
     booking = BookingService(writes, db, clock, settings.signing_key)
     presence = Presence(clock.now())
+    actors = ActorCache()
+    # A revoked device or disabled clerk: forgotten by this process at once, by the
+    # others when their event pump reads the `site.configured` that says so.
+    broadcaster.on_signed_out = actors.forget
     return Services(
         settings=settings,
         db=db,
@@ -110,6 +117,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         ),
         presence=presence,
         monitor=MonitorService(db, clock, presence, recent_durations=settings.recent_durations),
+        config=ConfigAdmin(db, clock, actors.forget),
+        actors=actors,
     )
 
 
@@ -174,7 +183,7 @@ def create_app(
     )
     app.state.services = services
     app.include_router(health.router)
-    for module in (auth, tickets, counters, queue, admin):
+    for module in (auth, tickets, counters, queue, admin, config_admin):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(events_ws.router, prefix=API_PREFIX)
     app.include_router(web_display.router)
@@ -187,6 +196,7 @@ def create_app(
     admin_console.install(app)  # the /admin console's shell, sign-in and error pages
     app.include_router(admin_monitor.router)
     app.include_router(admin_reception.router)
+    app.include_router(admin_config.router)
     _install_error_handlers(app)
     _install_guard(app, services)
     app.add_middleware(open_data.FeedFastPath, services=services)  # outermost: first
@@ -224,6 +234,7 @@ BODY_LIMITS = BodyLimits(
     by_operation={
         "login": ANONYMOUS_BODY_MAX,
         "put_site_config": 1024 * 1024,
+        "import_site_config": 2 * 1024 * 1024,  # the file as JSON text: escapes add up
         "import_appointments": appointment_routes.IMPORT_MAX_BYTES,
     }
 )

@@ -120,7 +120,9 @@ def _target(
         detail = f"{status}: {payload['detail']}" if payload.get("detail") else status
         return "device", str(payload["device"]), None, None, None, detail
     if event.type == EventType.SITE_CONFIGURED:
-        return "site", site, None, None, None, None
+        # The configuration console's change (server/config_admin.py): what and which.
+        change = " ".join(str(payload[k]) for k in ("change", "target") if payload.get(k))
+        return "site", site, None, None, None, change or None
     return None, None, None, None, None, None
 
 

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from anyio import to_thread
@@ -28,6 +28,9 @@ class Subscriber:
     site_id: int
     queue: asyncio.Queue[tuple[int, str]]
     overflowed: asyncio.Event = field(default_factory=asyncio.Event)
+    actor_key: str | None = None  # whose token opened the stream (`kind:id`)
+    # Set when a `site.configured` event revokes that token: the stream closes (4401).
+    signed_out: asyncio.Event = field(default_factory=asyncio.Event)
 
     def offer(self, seq: int, text: str) -> None:
         try:
@@ -47,6 +50,8 @@ class Broadcaster:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._pending: set[int] = set()
         self._pending_lock = threading.Lock()
+        # Told the actor keys a `site.configured` event revokes (the token cache's forget).
+        self.on_signed_out: Callable[[list[str]], None] | None = None
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -92,7 +97,7 @@ class Broadcaster:
             if event is not None:
                 event.set()
 
-    async def subscribe(self, site_id: int) -> Subscriber:
+    async def subscribe(self, site_id: int, actor_key: str | None = None) -> Subscriber:
         """Add a subscriber; it gets every event after the site's `last_seq` of the moment
         its site's pump started (at the latest, now).
 
@@ -100,7 +105,7 @@ class Broadcaster:
         reconnects within the same second after a restart, and each of them starting its
         own pump made every event cost a read per subscriber. Whoever comes while the pump
         reads its starting point waits for that one read."""
-        sub = Subscriber(site_id, asyncio.Queue(self.queue_size))
+        sub = Subscriber(site_id, asyncio.Queue(self.queue_size), actor_key=actor_key)
         self._subscribers.setdefault(site_id, set()).add(sub)
         started = self._started.get(site_id)
         if started is None:
@@ -127,6 +132,16 @@ class Broadcaster:
     def pump_count(self) -> int:
         return len(self._pumps)
 
+    def _sign_out(self, subs: list[Subscriber], keys: object) -> None:
+        if not isinstance(keys, list) or not keys:
+            return
+        gone = [str(k) for k in keys]
+        if self.on_signed_out is not None:
+            self.on_signed_out(gone)
+        for sub in subs:
+            if sub.actor_key in gone:
+                sub.signed_out.set()
+
     async def _pump(self, site_id: int, started: asyncio.Event, wake: asyncio.Event) -> None:
         while True:  # the starting point: everything after it goes to the subscribers
             try:
@@ -150,6 +165,8 @@ class Broadcaster:
                         text = event.model_dump_json()
                         for sub in subs:
                             sub.offer(event.seq, text)
+                        if event.type == "site.configured":
+                            self._sign_out(subs, event.payload.get("signed_out"))
                     last = events[-1].seq
             except Exception:  # a database hiccup must not kill the pump
                 log.exception("event pump for site %s failed; retrying", site_id)

@@ -73,7 +73,7 @@ class CounterService:
         session = tx.session
         clerk = session.get(Clerk, clerk_id)
         if clerk is None or clerk.site_id != tx.site.id:
-            raise NotFound("clerk_not_found", clerk=clerk_id)
+            raise NotFound("clerk_id_not_found", clerk=clerk_id)
         closed: list[int] = []
         for counter in session.exec(
             select(Counter).where(Counter.site_id == tx.site.id, Counter.clerk_id == clerk_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Annotated
 
@@ -20,6 +20,7 @@ from server.booking import BookingService
 from server.broadcast import Broadcaster
 from server.checkin import CheckInService
 from server.clock import Clock
+from server.config_admin import ConfigAdmin
 from server.counters import CounterService
 from server.db import Database
 from server.errors import NotAuthenticated
@@ -60,6 +61,16 @@ class ActorCache:
         """After a sign-out: every token is looked up again."""
         self._entries.clear()
 
+    def forget(self, actor_keys: Iterable[str]) -> None:
+        """Drop every token of these actors (`kind:id`): a revoked device, a disabled
+        clerk is refused from the next request on, not `ttl_s` later."""
+        gone = set(actor_keys)
+        if not gone:
+            return
+        for token, (_expires, actor) in list(self._entries.items()):
+            if actor.key in gone:
+                self._entries.pop(token, None)
+
     def put(self, key: str, actor: Actor) -> None:
         if len(self._entries) > 10_000:
             self._entries.clear()
@@ -87,6 +98,7 @@ class Services:
     open_feed_limiter: RateLimiter
     presence: Presence
     monitor: MonitorService
+    config: ConfigAdmin
     actors: ActorCache = field(default_factory=lambda: ActorCache())
     # A ticket's public page polls every 3 s or slower; 60 a minute leaves room for tabs.
     status_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, burst=20))
@@ -129,6 +141,12 @@ def _cached_actor(services: Services, token: str) -> Actor | None:
         if not read_clerk_token(token, secret=services.settings.signing_key, now=now):
             return None
     return cached
+
+
+def lookup_token(services: Services, token: str) -> Actor:
+    """The token's actor from the database, past the cache (an event stream checks
+    again once subscribed, so a revocation it did not hear of yet cannot slip by)."""
+    return _lookup_token(services, token)
 
 
 def _lookup_token(services: Services, token: str) -> Actor:

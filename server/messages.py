@@ -59,7 +59,7 @@ MESSAGES: dict[str, str] = {
     "ticket_already_there": N_("Ticket {ticket} already waits for that service."),
     "ticket_already_priority": N_("Ticket {ticket} already has that priority."),
     "ticket_from_another_day": N_("Ticket {ticket} is from another day."),
-    "clerk_not_found": N_("There is no clerk {clerk}."),
+    "clerk_id_not_found": N_("There is no clerk {clerk}."),
     "device_not_found": N_("There is no device {device}."),
     "device_revoked": N_("Device {device} has been revoked."),
     "nothing_to_reprint": N_("Kiosk {device} has issued no ticket today."),
@@ -84,6 +84,41 @@ MESSAGES: dict[str, str] = {
     "config_strands_appointments": N_(
         "This change would leave {count} booked appointments without a place: {slots}. "
         "Move or cancel them first."
+    ),
+    # configuration console (server/config_admin.py)
+    "config_changed": N_(
+        "The configuration was changed since you opened it (by someone else, or in "
+        "another window). Please reload the page and make your change again."
+    ),
+    "invalid_config": N_("The configuration is not valid: {field}."),
+    "invalid_revision": N_("The revision in If-Match is not a number."),
+    "service_exists": N_("There is already a service with the prefix {service}."),
+    "service_code_fixed": N_(
+        "The prefix of service {service} cannot change; create a new service instead."
+    ),
+    "service_order_incomplete": N_("Give every service once: {services}."),
+    "counter_exists": N_("Counter {counter} already exists."),
+    "counter_number_fixed": N_("The number of counter {counter} cannot change."),
+    "counter_in_use": N_("Counter {counter} is open; it must be closed first."),
+    "clerk_exists": N_("There is already an account '{username}'."),
+    "clerk_not_found": N_("There is no account '{username}'."),
+    "clerk_disabled": N_("The account '{username}' is disabled; enable it first."),
+    "clerk_in_directory": N_(
+        "'{username}' signs in with the office directory's password; change it there."
+    ),
+    "device_exists": N_("There is already a device named '{device}'."),
+    "device_counter_kind": N_("Only a counter desk is tied to a counter."),
+    "device_zone_kind": N_("Only a display shows a zone."),
+    "config_not_toml": N_("The file is not valid TOML: {reason}"),
+    "config_one_site": N_("The file must hold exactly one [[sites]] table."),
+    # directory sign-in (server/directory.py)
+    "directory_unavailable": N_(
+        "The office directory cannot be reached, so nobody can sign in with its password "
+        "now. Please try again in a moment or tell the administrator."
+    ),
+    "directory_no_role": N_(
+        "Your directory account is not in a group that may use Kolejka. "
+        "Please ask the administrator."
     ),
     # appointments (server/appointments.py)
     "appointment_forged": N_(

@@ -108,6 +108,7 @@ class Service(SQLModel, table=True):
 
     # Refuse a ticket whose estimated wait passes today's closing hour (migration 0010).
     stop_at_closing: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    wait_threshold_min: int | None = None
 
 
 class Clerk(SQLModel, table=True):

@@ -58,6 +58,7 @@ def _apply_services(session: Session, site: Site, cfg: SiteConfig) -> dict[str, 
         service.outcome_required = sc.outcome_required
 
         service.stop_at_closing = sc.stop_when_wait_passes_closing
+        service.wait_threshold_min = sc.wait_threshold_min
         session.add(service)
         existing[sc.code] = service
     wanted = {sc.code for sc in cfg.services}

@@ -75,6 +75,28 @@ class Settings(BaseSettings):
     open_feed_rate_per_minute: int = Field(
         600, ge=1, description="Open-feed requests per client address per minute."
     )
+    # Staff sign-in against the office's LDAP / Active Directory (server/directory.py).
+    ldap_url: str | None = Field(
+        None, description="ldap://dc.office.local or ldaps://…; empty: no directory sign-in."
+    )
+    ldap_sites: list[str] = Field(
+        default_factory=list, description="Sites whose staff sign in with it (empty: all)."
+    )
+    ldap_user_dn: str | None = Field(
+        None, description="Bind straight as the user: 'uid={username},ou=people,dc=…'."
+    )
+    ldap_base_dn: str | None = Field(None, description="Where to search for users and groups.")
+    ldap_user_filter: str = Field(
+        "(uid={username})", description="Search-then-bind; AD: (sAMAccountName={username})."
+    )
+    ldap_bind_dn: str | None = Field(None, description="The service account for the search.")
+    ldap_bind_password: SecretStr | None = None
+    ldap_group_base_dn: str | None = Field(None, description="Where groups are (default: base).")
+    ldap_admin_group: str | None = Field(None, description="A group's DN: its members are admins.")
+    ldap_supervisor_group: str | None = None
+    ldap_clerk_group: str | None = None
+    ldap_start_tls: bool = False
+    ldap_timeout_s: float = Field(5.0, gt=0, le=60)
 
     @model_validator(mode="after")
     def _resolve_secret(self) -> Settings:

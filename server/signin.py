@@ -17,13 +17,17 @@ from typing import TypeVar
 from anyio import to_thread
 from sqlmodel import select
 
-from kolejka.schemas import ClerkPublic, LoginRequest, LoginResponse
+from kolejka.core.events import EventType
+from kolejka.schemas import ClerkFromDirectory, ClerkPublic, LoginRequest, LoginResponse
 from server import repository as repo
 from server import security
 from server.clock import Clock
+from server.config_admin import DIRECTORY_PASSWORD
 from server.db import Database
+from server.directory import Directory, DirectoryPerson
 from server.errors import NotAuthenticated, SignInBusy
-from server.models import Clerk
+from server.eventlog import append_event
+from server.models import Clerk, Site
 from server.settings import Settings
 from server.throttle import SignInThrottle
 
@@ -71,6 +75,7 @@ class Account:
     site_code: str
     clerk: Clerk | None
     password_hash: str | None
+    disabled: bool = False  # a row that an administrator disabled: never signs in
 
 
 class SignIn:
@@ -82,32 +87,102 @@ class SignIn:
         *,
         throttle: SignInThrottle | None = None,
         gate: HashGate | None = None,
+        directory: Directory | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.settings = settings
         self.throttle = throttle or SignInThrottle(lambda: clock.now().timestamp())
         self.gate = gate or HashGate()
+        self.directory = directory or Directory(settings)
 
     async def login(self, request: LoginRequest, address: str) -> LoginResponse:
         """Refused with SignInThrottled (429) while the account or the `address` must
-        wait, SignInBusy (503) when too many checks run, else NotAuthenticated or the session."""
+        wait, SignInBusy (503) when too many checks run, DirectoryUnavailable (503) when
+        the directory that should check the password cannot be asked, else NotAuthenticated or
+        the session."""
         account_key = f"{request.site}/{request.username}"
         self.throttle.begin(account_key, address)
         judged = False
+        person: DirectoryPerson | None = None
         try:
             account = await to_thread.run_sync(self.account, request.site, request.username)
-            ok = await self.gate.run(
-                security.verify_password, account.password_hash, request.password
-            )
+            if self._by_directory(account):
+                person = await self.gate.run(
+                    self.directory.authenticate, request.username, request.password
+                )
+                ok = person is not None
+            else:
+                ok = await self.gate.run(
+                    security.verify_password, account.password_hash, request.password
+                )
             judged = True
         finally:
-            if not judged:  # an unknown site, a busy server: no guess was made
+            if not judged:  # an unknown site, a busy server or directory: no guess was made
                 self.throttle.not_judged(account_key, address)
+        if person is not None:
+            if person.role is None:
+                raise NotAuthenticated("directory_no_role")
+            self.throttle.succeeded(account_key, address)
+            account = await to_thread.run_sync(self.from_directory, account, person)
+            return self.session_for(account)
         if not ok or account.clerk is None:
             raise NotAuthenticated("invalid_credentials")
         self.throttle.succeeded(account_key, address)
         return self.session_for(account)
+
+    def _by_directory(self, account: Account) -> bool:
+        """The directory checks the password of someone with no local account or one
+        made from the directory; a local password or a disabled account never asks it."""
+        if not self.directory.serves(account.site_code) or account.disabled:
+            return False
+        return account.clerk is None or account.password_hash == DIRECTORY_PASSWORD
+
+    def from_directory(self, account: Account, person: DirectoryPerson) -> Account:
+        """The local row of a directory account: made at the first sign-in, its name and
+        role kept as the directory says (an event says so when they change)."""
+        assert person.role is not None
+        with self.db.write() as session:
+            site = session.get(Site, account.site_id)
+            assert site is not None
+            clerk = session.exec(
+                select(Clerk).where(Clerk.site_id == site.id, Clerk.username == person.username)
+            ).first()
+            if clerk is None:
+                clerk = Clerk(
+                    site_id=site.id,  # type: ignore[arg-type]
+                    username=person.username,
+                    display_name=person.display_name[:200],
+                    password_hash=DIRECTORY_PASSWORD,
+                    role=person.role,
+                )
+            elif not clerk.active or clerk.password_hash != DIRECTORY_PASSWORD:
+                raise NotAuthenticated("invalid_credentials")  # disabled or made local meanwhile
+            changed = clerk.id is None or (clerk.role, clerk.display_name) != (
+                person.role,
+                person.display_name[:200],
+            )
+            if changed:
+                clerk.role = person.role
+                clerk.display_name = person.display_name[:200]
+                session.add(clerk)
+                session.flush()
+                append_event(
+                    session,
+                    site,
+                    EventType.CLERK_FROM_DIRECTORY,
+                    ClerkFromDirectory(username=clerk.username, role=clerk.role),
+                    self.clock.now(),
+                )
+            session.flush()
+            session.refresh(clerk)
+            session.expunge(clerk)
+        return Account(
+            site_id=account.site_id,
+            site_code=account.site_code,
+            clerk=clerk,
+            password_hash=DIRECTORY_PASSWORD,
+        )
 
     def account(self, site_code: str, username: str) -> Account:
         with self.db.read() as session:
@@ -121,6 +196,7 @@ class SignIn:
             site_code=site.code,
             clerk=clerk if active else None,
             password_hash=clerk.password_hash if active and clerk is not None else None,
+            disabled=clerk is not None and not clerk.active,
         )
 
     def session_for(self, account: Account) -> LoginResponse:

@@ -151,6 +151,12 @@ class ServiceConfig(Strict):
         description="Stop issuing walk-in tickets once a new ticket's estimated wait would "
         "pass today's closing hour (the kiosk and the status page say why).",
     )
+    wait_threshold_min: int | None = Field(
+        None,
+        ge=1,
+        le=24 * 60,
+        description="A wait longer than this many minutes is an alert on the manager's monitor.",
+    )
 
     @field_validator("code")
     @classmethod

@@ -27,6 +27,7 @@ class EventType(StrEnum):
     TICKET_REINSTATED = "ticket.reinstated"
     CLERK_SIGNED_OUT = "clerk.signed_out"
     KIOSK_REPRINT = "kiosk.reprint"
+    CLERK_FROM_DIRECTORY = "clerk.from_directory"
     COUNTER_OPENED = "counter.opened"
     COUNTER_PAUSED = "counter.paused"
     COUNTER_CLOSED = "counter.closed"

@@ -29,7 +29,7 @@ from fastapi import APIRouter, Depends, FastAPI, Query, Request, WebSocket
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from sqlmodel import select
 
-from kolejka.core.errors import DomainError
+from kolejka.core.errors import DomainError, Forbidden
 from kolejka.i18n import LANGUAGES, N_
 from kolejka.schemas import LoginRequest
 from server.actors import acting_actor
@@ -190,7 +190,7 @@ SupervisorDep = StaffDep  # every console session is a supervisor's or an admin'
 
 async def console_admin(staff: StaffDep) -> Staff:
     if not staff.is_admin:
-        raise DomainError("admin_required")
+        raise Forbidden("admin_required", action="configure")
     return staff
 
 
@@ -410,6 +410,8 @@ async def console_events(
         epoch,
         position.epoch,
         position.last_seq,
+        token=token,
+        actor_key=staff.actor.key,
     )
 
 

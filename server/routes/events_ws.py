@@ -18,7 +18,7 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from kolejka.core.errors import DomainError
 from kolejka.core.events import EventType
 from kolejka.schemas import EventPublic
-from server.deps import Services, resolve_token
+from server.deps import Services, lookup_token, resolve_token
 from server.display_reads import site_position
 from server.params import OptionalAfterSeq
 
@@ -60,7 +60,16 @@ async def event_stream(
     services.presence.connected(actor, services.clock.now())  # the console shows displays
     try:
         await stream_events(
-            websocket, services, site, site_id, after, epoch, current_epoch, last_seq
+            websocket,
+            services,
+            site,
+            site_id,
+            after,
+            epoch,
+            current_epoch,
+            last_seq,
+            token=token,
+            actor_key=actor.key,
         )
     finally:
         services.presence.disconnected(actor, services.clock.now())
@@ -75,12 +84,24 @@ async def stream_events(
     epoch: str | None,
     current_epoch: str,
     last_seq: int,
+    *,
+    token: str | None = None,
+    actor_key: str | None = None,
 ) -> None:
     """The stream itself, on an accepted socket whose caller may read `site`: the catch-up
     (or reset) and then the live events, until either side goes. The console's stream
-    (server/routes/admin_console.py) comes here after its own sign-in check."""
+    (server/routes/admin_console.py) comes here after its own sign-in check. With the
+    caller's `token` and `actor_key`, the stream closes (4401) the moment a
+    `site.configured` event revokes that token."""
     broadcaster = services.broadcaster
-    sub = await broadcaster.subscribe(site_id)
+    sub = await broadcaster.subscribe(site_id, actor_key)
+    if token is not None:
+        try:  # revoked between the first look and the subscription: the pump missed it
+            await to_thread.run_sync(lookup_token, services, token)
+        except DomainError as exc:
+            broadcaster.unsubscribe(sub)
+            await websocket.close(code=CLOSE_AUTH, reason=exc.code)
+            return
     reader = asyncio.create_task(_drain_client(websocket))
     try:
         sent = await _catch_up(
@@ -89,13 +110,18 @@ async def stream_events(
         while True:
             getter = asyncio.create_task(sub.queue.get())
             overflow = asyncio.create_task(sub.overflowed.wait())
+            revoked = asyncio.create_task(sub.signed_out.wait())
             done, _ = await asyncio.wait(
-                {getter, reader, overflow}, return_when=asyncio.FIRST_COMPLETED
+                {getter, reader, overflow, revoked}, return_when=asyncio.FIRST_COMPLETED
             )
             if getter not in done:
                 getter.cancel()
             overflow.cancel()
+            revoked.cancel()
             if reader in done:
+                return
+            if sub.signed_out.is_set():  # the token was revoked: not one event more
+                await websocket.close(code=CLOSE_AUTH, reason="invalid_token")
                 return
             if sub.overflowed.is_set():
                 await websocket.close(code=CLOSE_TOO_SLOW, reason="too_slow_resume_with_after")

@@ -108,6 +108,23 @@
     });
   };
 
+  // An administrator changed the site (docs/events.md, `site.configured`): the names,
+  // the ticker and which counters serve what follow at once, without a reload.
+  Board.prototype.configure = function (board) {
+    var self = this;
+    if (typeof board.site_name === "string") { this.siteName = board.site_name; }
+    if (board.ticker && typeof board.ticker === "object") { this.ticker = board.ticker; }
+    if (Array.isArray(board.services)) {
+      this.services = board.services.map(function (s) { return { code: s.code, names: s.names }; });
+    }
+    if (Array.isArray(board.counters)) {
+      this.counterServices = {};
+      board.counters.forEach(function (c) {
+        self.counterServices[c.number] = (c.services || []).slice();
+      });
+    }
+  };
+
   Board.prototype.apply = function (ev) {
     if (ev.type === "reset") {
       this.load(ev.payload);
@@ -136,6 +153,8 @@
       }
     } else if (ev.type.indexOf("counter.") === 0 && ev.payload.counter) {
       this.trackCounter(ev.payload.counter);
+    } else if (ev.type === "site.configured" && ev.payload.board) {
+      this.configure(ev.payload.board);
     }
     this.epoch = ev.epoch;
     this.seq = ev.seq;

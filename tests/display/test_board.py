@@ -206,3 +206,28 @@ def test_parse_zone_refuses_bad_input(text: str, message: str) -> None:
 def test_negative_history_is_refused() -> None:
     with pytest.raises(ValueError, match="history"):
         Board(history=-1)
+
+
+def test_a_configured_site_renames_services_and_changes_the_ticker_at_once() -> None:
+    board = Board(zone=frozenset({2}))
+    board.apply(reset(0, waiting=[ticket(3, "A003")]))
+    configured = {
+        "change": "update_service",
+        "target": "B",
+        "board": {
+            "site_name": "Urząd — sala główna",
+            "ticker": {"pl": "Dziś do 15:00"},
+            "services": [
+                {"code": "A", "names": {"pl": "Pobyt"}},
+                {"code": "B", "names": {"pl": "Pobyt stały (nowa nazwa)"}},
+            ],
+            "counters": [{"number": 2, "services": ["A", "B"]}],
+        },
+    }
+    update = board.apply(event(1, "site.configured", configured))
+    assert not update.ignored and update.announce == ()
+    assert board.site_name == "Urząd — sala główna" and board.ticker == {"pl": "Dziś do 15:00"}
+    rows = {s.code: (s.name("pl"), s.waiting) for s in board.services}
+    assert rows == {"A": ("Pobyt", 1), "B": ("Pobyt stały (nowa nazwa)", 0)}
+    board.apply(event(2, "site.configured", {"board": {"services": "garbage", "ticker": 3}}))
+    assert board.ticker == {"pl": "Dziś do 15:00"} and len(board.services) == 2

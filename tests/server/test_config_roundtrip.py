@@ -79,6 +79,7 @@ def services() -> st.SearchStrategy[list[dict[str, Any]]]:
             "bring_text": per_language(required=False),
             "slot_minutes": st.integers(5, 240),
             "slot_capacity": st.integers(0, 100),
+            "wait_threshold_min": st.none() | st.integers(1, 24 * 60),
         }
     )
     return st.lists(service, min_size=1, max_size=4, unique_by=lambda s: s["code"])
@@ -219,6 +220,7 @@ def snapshot(db: Any) -> dict[str, list[tuple[Any, ...]]]:
             [
                 *("site_id", "code", "names", "group", "group_names", "position", "hours"),
                 *("daily_limit", "enabled", "bring_text", "slot_minutes", "slot_capacity"),
+                "wait_threshold_min",
             ],
         ),
         "counter": (Counter, ["site_id", "number", "name", "routing_mode"]),
