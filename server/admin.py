@@ -71,6 +71,7 @@ def export_site(session: Session, site: Site) -> SiteConfig:
                     "bring_text": s.bring_text,
                     "slot_minutes": s.slot_minutes,
                     "slot_capacity": s.slot_capacity,
+                    "online_booking": s.online_booking or {},
                 }
                 for s in services
             ],

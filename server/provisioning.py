@@ -60,6 +60,7 @@ def _apply_services(session: Session, site: Site, cfg: SiteConfig) -> dict[str, 
         service.bring_text = sc.bring_text
         service.slot_minutes = sc.slot_minutes
         service.slot_capacity = sc.slot_capacity
+        service.online_booking = sc.online_booking.model_dump(mode="json")
         session.add(service)
         existing[sc.code] = service
     wanted = {sc.code for sc in cfg.services}
