@@ -38,6 +38,8 @@ from server.views import ticket_public
 
 # A clerk's action on the ticket at their counter: one of kolejka.core.tickets' functions.
 Action = Callable[..., TicketProgress]
+# (session, site, ticket as changed, event type, now): runs in the change's transaction.
+TicketObserver = Callable[[Session, SiteLike, Ticket, str, datetime], None]
 
 
 class QueueService:
@@ -53,6 +55,8 @@ class QueueService:
         self.clock = clock
         self.recent_durations = recent_durations
         self.writes = writes or WriteRunner(db, clock, recent_durations=recent_durations)
+        # Told of every ticket change inside its transaction (server/notifications.py).
+        self.observers: list[TicketObserver] = []
 
     # --- tickets ------------------------------------------------------------------------
 
@@ -330,6 +334,8 @@ class QueueService:
         view = self._ticket_view(session, tx.site, ticket, tx.now)
         payload = {"ticket": view.model_dump(mode="json"), **extra}
         append_event(session, tx.site, event, payload, tx.now)
+        for observe in self.observers:
+            observe(session, tx.site, ticket, event, tx.now)
         return view
 
     def _ticket_view(
