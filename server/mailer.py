@@ -60,7 +60,6 @@ async def build_email(message: Outgoing, sender: str) -> EmailMessage:
     mail["Subject"] = message.subject or ""
     mail["Date"] = formatdate(localtime=False)
     mail["Message-ID"] = make_msgid(idstring=f"kolejka-{message.id}")
-    mail["Content-Language"] = message.language
     mail["Auto-Submitted"] = "auto-generated"
     mail.set_content(message.body)
     token = message.attachments.get("qr")
@@ -76,6 +75,7 @@ async def build_email(message: Outgoing, sender: str) -> EmailMessage:
             filename="appointment.ics",
             params={"method": "PUBLISH"},
         )
+    mail["Content-Language"] = message.language  # after the parts: it is the whole message's
     return mail
 
 
