@@ -331,6 +331,13 @@ class PublicBooking:
             out.append(SlotChoice(start, free))
         return out
 
+    def check_offered(self, site_code: str, code: str, start: datetime) -> None:
+        """Refuse a start that is no slot of the service (the form is not even shown)."""
+        with self.db.read() as session:
+            site = repo.site_by_code(session, site_code)
+            service = self._online_service(session, site, code)
+            check_slot(service, site, start.astimezone(UTC), self.clock.now())
+
     @staticmethod
     def _booked_by_start(
         session: Session, service: Service, begin: datetime, end: datetime

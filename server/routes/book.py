@@ -340,6 +340,7 @@ def _form_context(
 ) -> dict[str, Any]:
     found, item = pages.service(site, service, language)
     start = _parse_start(start_text)
+    pages.check_offered(site, service, start)
     zone = ZoneInfo(found.timezone)
     _ = translator(language).gettext
     consent = found.rules.booking_consent.get(language) or found.rules.booking_consent.get("pl")
@@ -757,7 +758,7 @@ def _notify_page(
         ahead=site.rules.notify_ahead,
         watching=watch is not None,
         waiting=ticket.status == TicketStatus.WAITING.value,
-        values=values or {},
+        values={"phone": "", "email": "", **(values or {})},
         action=f"/t/{public_id}/notify",
         back=f"/t/{public_id}?lang={language}",
         error=error,
