@@ -4,7 +4,6 @@ admin, and a mail server that is down (messages wait and go out once it is back)
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
