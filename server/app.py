@@ -137,6 +137,7 @@ def build_sender(settings: Settings, services: Services) -> Sender:
         base_url=settings.public_base_url,
         concurrency=settings.sender_concurrency,
         poll_s=settings.sender_poll_s,
+        reminder_every_s=settings.sender_reminder_s,
     )
     services.db.after_commit.append(sender.wake_threadsafe)
     return sender
@@ -208,7 +209,7 @@ def create_app(
     app.state.public_booking = PublicBooking(
         services.queue.writes, services.db, services.clock, settings.signing_key
     )
-    app.state.booking_limits = book_routes.PageLimits()
+    app.state.booking_limits = book_routes.PageLimits(settings.booking_posts_per_minute)
     services.queue.observers.append(WatchObserver())
     sender = build_sender(settings, services)
     app.state.sender = sender

@@ -15,7 +15,8 @@ the booking code and the manage link.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -39,8 +40,12 @@ REMINDER_LAST = timedelta(hours=1)  # closer than this, a reminder is no use
 
 def when_text(moment: datetime, language: str) -> str:
     """'wtorek, 1 grudnia 2026, 10:30' in the visitor's language."""
-    day = format_date(moment.date(), format="full", locale=language)
-    return f"{day}, {moment:%H:%M}"
+    return f"{day_text(moment.date(), language)}, {moment:%H:%M}"
+
+
+@lru_cache(maxsize=2048)
+def day_text(day: date, language: str) -> str:
+    return format_date(day, format="full", locale=language)
 
 
 def ics_text(

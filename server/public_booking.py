@@ -44,7 +44,6 @@ from server.actors import Actor, require_site, require_supervisor
 from server.appointments import (
     Confirmation,
     Unprocessable,
-    booked_in_slot,
     check_slot,
     checkin_window,
     service_row,
@@ -65,7 +64,7 @@ from server.checkin import normalize_document
 from server.clock import Clock
 from server.db import Database
 from server.eventlog import append_event
-from server.models import Appointment, Service, Site
+from server.models import Appointment, Service, Site, UTCDateTime
 from server.notifications import ics_text, notify_booking, service_name
 from server.siteconfig import OnlineBookingConfig, online_booking_from_json
 from server.transactions import Transaction, Write, WriteRunner
@@ -224,6 +223,69 @@ def _day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
 _LIVE = col(Appointment.status) != AppointmentStatus.CANCELLED.value
 
 
+def _tally_statement() -> Any:
+    """The counts of `_check_tally`, by bound parameters (a key that is NULL matches
+    nothing): same person that day, upcoming by contact, from the address in a day,
+    online that day, in the slot."""
+    t = Appointment.__table__  # type: ignore[attr-defined]
+    p = sa.bindparam
+    live = t.c.status != AppointmentStatus.CANCELLED.value
+    that_day = sa.and_(
+        t.c.service_id == p("service_id"),
+        t.c.start_at >= p("begin", type_=UTCDateTime()),
+        t.c.start_at < p("end", type_=UTCDateTime()),
+    )
+    person = sa.or_(
+        t.c.email_key == p("email_key"),
+        t.c.phone_key == p("phone_key"),
+        t.c.document_hash == p("document_hash"),
+    )
+    contact = sa.or_(t.c.email_key == p("email_key"), t.c.phone_key == p("phone_key"))
+    upcoming = sa.and_(
+        t.c.online.is_(True),
+        t.c.status == AppointmentStatus.BOOKED.value,
+        t.c.start_at > p("now", type_=UTCDateTime()),
+        contact,
+    )
+    by_address = sa.and_(
+        t.c.address_key == p("address_key"),
+        t.c.created_at > p("day_ago", type_=UTCDateTime()),
+    )
+
+    def total(condition: Any) -> Any:
+        return sa.func.coalesce(sa.func.sum(sa.case((condition, 1), else_=0)), 0)
+
+    return sa.select(
+        total(sa.and_(that_day, live, person)),
+        total(upcoming),
+        total(by_address),
+        total(sa.and_(that_day, live, t.c.online.is_(True))),
+        total(
+            sa.and_(
+                t.c.service_id == p("service_id"),
+                live,
+                t.c.start_at == p("start", type_=UTCDateTime()),
+            )
+        ),
+    ).where(t.c.id != p("exclude"), sa.or_(that_day, person, by_address))
+
+
+_TALLY = _tally_statement()
+_TAKEN = (
+    sa.select(
+        Appointment.__table__.c.form_nonce == sa.bindparam("nonce"),  # type: ignore[attr-defined]
+        Appointment.__table__.c.code == sa.bindparam("code"),  # type: ignore[attr-defined]
+    )
+    .where(
+        sa.or_(
+            Appointment.__table__.c.form_nonce == sa.bindparam("nonce"),  # type: ignore[attr-defined]
+            Appointment.__table__.c.code == sa.bindparam("code"),  # type: ignore[attr-defined]
+        )
+    )
+    .limit(2)
+)
+
+
 class PublicBooking:
     def __init__(
         self,
@@ -236,12 +298,20 @@ class PublicBooking:
         self.db = db
         self.clock = clock
         self.secret = secret
+        self._site_ids: dict[str, int] = {}
 
     # --- reads ------------------------------------------------------------------------
 
     def site(self, site_code: str) -> Site:
         with self.db.read() as session:
             return repo.site_by_code(session, site_code)
+
+    def _actor(self, site_code: str) -> Actor:
+        """The public actor of the site (its id looked up once: a site's id never changes)."""
+        site_id = self._site_ids.get(site_code)
+        if site_id is None:
+            site_id = self._site_ids[site_code] = self.site(site_code).id  # type: ignore[assignment]
+        return public_actor(site_id)  # type: ignore[arg-type]
 
     def services(self, site_code: str, language: str) -> tuple[Site, list[OnlineService]]:
         """The services the office offers online, in the office's order."""
@@ -390,8 +460,7 @@ class PublicBooking:
 
     def book(self, site_code: str, form: BookingForm, address: str, base_url: str) -> Booked:
         """Book one slot for a visitor; refusals are DomainErrors and change nothing."""
-        site = self.site(site_code)
-        write = Write(site_code, public_actor(site.id))  # type: ignore[arg-type]
+        write = Write(site_code, self._actor(site_code))
         return self.writes.run(write, _BookedModel, self._book, form, address, base_url).value
 
     def _book(
@@ -402,8 +471,14 @@ class PublicBooking:
         rules = online_booking_from_json(service.online_booking)
         checked = checked_form(form, rules)
         nonce = hashlib.sha256(f"kolejka/form/{form.nonce}".encode()).hexdigest()
-        if not form.nonce or self._exists(session, Appointment.form_nonce == nonce):
+        code = new_short_code(self.secret)
+        if not form.nonce:
             raise Conflict("booking_replayed")
+        for replayed, taken in session.execute(_TAKEN, {"nonce": nonce, "code": code}):
+            if replayed:
+                raise Conflict("booking_replayed")
+            if taken:  # a code drawn twice (one in 2^30): draw again, looked up the slow way
+                code = unused_value(session, Appointment.code, lambda: new_short_code(self.secret))
         start = form.start.astimezone(UTC)
         check_slot(service, site, start, now)
         zone = ZoneInfo(site.timezone)
@@ -417,14 +492,13 @@ class PublicBooking:
             ),
         }
         address_key = person_key(self.secret, "address", address)
-        self._check_tally(session, site, service, rules, day, now, keys, address_key, None)
-        self._check_slot_free(session, site, service, start)
+        self._check_tally(session, site, service, rules, start, now, keys, address_key, None)
         secret = manage_secret()
         appt = Appointment(
             site_id=site.id,
             service_id=service.id,  # type: ignore[arg-type]
-            ref=unused_value(session, Appointment.ref, new_ref),
-            code=unused_value(session, Appointment.code, lambda: new_short_code(self.secret)),
+            ref=new_ref(),  # 80 random bits, unique by its index: no look-up
+            code=code,
             start_at=start,
             end_at=start + timedelta(minutes=service.slot_minutes),
             status=AppointmentStatus.BOOKED.value,
@@ -467,64 +541,40 @@ class PublicBooking:
         site: SiteLike,
         service: Service,
         rules: OnlineBookingConfig,
-        day: date,
+        start: datetime,
         now: datetime,
         keys: dict[str, str | None],
         address_key: str | None,
         exclude: int | None,
     ) -> None:
+        """Every count the limits and the slot need, in one prebuilt statement (this runs
+        while the service row is locked: each statement less, and each statement not
+        built again, is a wait less for the others)."""
         zone = ZoneInfo(site.timezone)
+        day = start.astimezone(zone).date()
         begin, end = _day_bounds(day, zone)
-        people = [
-            getattr(Appointment, name) == value for name, value in keys.items() if value is not None
-        ]
-        contacts = [
-            getattr(Appointment, name) == value
-            for name, value in keys.items()
-            if value is not None and name != "document_hash"
-        ]
-        mine = col(Appointment.id) != exclude if exclude is not None else sa.true()
-
-        def count(*where: Any) -> int:
-            query = sa.select(sa.func.count()).select_from(Appointment).where(mine, *where)
-            return int(session.execute(query).scalar_one())
-
-        same_day = (
-            count(
-                col(Appointment.service_id) == service.id,
-                _LIVE,
-                col(Appointment.start_at) >= begin,
-                col(Appointment.start_at) < end,
-                sa.or_(*people),
-            )
-            if people
-            else 0
+        params = {
+            "service_id": service.id,
+            "begin": begin,
+            "end": end,
+            "start": start,
+            "now": now,
+            "day_ago": now - timedelta(days=1),
+            "exclude": exclude if exclude is not None else -1,
+            "address_key": address_key,
+            **keys,
+        }
+        same_day, by_contact, from_address, online, in_slot = (
+            int(n) for n in session.execute(_TALLY, params).one()
         )
-        by_contact = (
-            count(
-                col(Appointment.online).is_(True),
-                col(Appointment.status) == AppointmentStatus.BOOKED.value,
-                col(Appointment.start_at) > now,
-                sa.or_(*contacts),
-            )
-            if contacts and exclude is None
-            else 0
-        )
-        by_address = (
-            count(
-                col(Appointment.address_key) == address_key,
-                col(Appointment.created_at) > now - timedelta(days=1),
-            )
-            if address_key is not None
-            else 0
-        )
+        if exclude is not None:
+            by_contact = 0  # a move keeps the booking: it holds no more than before
         offer = slot_offer(service)
         starts = slot_starts(offer.hours, offer.minutes, day, zone) if offer.offered else []
-        online = self._online_by_day(session, service, begin, end, zone, exclude).get(day, 0)
         tally = Tally(
             same_person_same_day=same_day,
             by_contact=by_contact,
-            by_address_today=by_address,
+            by_address_today=from_address,
             online_that_day=online,
             day_quota=online_quota(len(starts) * service.slot_capacity, rules.online_share),
         )
@@ -537,12 +587,8 @@ class PublicBooking:
             raise Conflict(refusal.value, limit=limits.per_contact)
         if refusal is not None:
             raise Conflict(refusal.value)
-
-    def _check_slot_free(
-        self, session: Session, site: SiteLike, service: Service, start: datetime
-    ) -> None:
-        if booked_in_slot(session, service, start) >= service.slot_capacity:
-            local = start.astimezone(ZoneInfo(site.timezone))
+        if in_slot >= service.slot_capacity:
+            local = start.astimezone(zone)
             raise Conflict("slot_full", service=service.code, start=f"{local:%d.%m.%Y %H:%M}")
 
     @staticmethod
@@ -626,8 +672,7 @@ class PublicBooking:
             return ics_text(appt, name, site.name, site.address, format_short_code(appt.code))
 
     def cancel(self, site_code: str, secret: str) -> None:
-        site = self.site(site_code)
-        write = Write(site_code, public_actor(site.id))  # type: ignore[arg-type]
+        write = Write(site_code, self._actor(site_code))
         self.writes.run(write, _Done, self._cancel, secret)
 
     def _cancel(self, tx: Transaction, secret: str) -> _Done:
@@ -648,8 +693,7 @@ class PublicBooking:
         return _Done()
 
     def move(self, site_code: str, secret: str, start: datetime, base_url: str) -> None:
-        site = self.site(site_code)
-        write = Write(site_code, public_actor(site.id))  # type: ignore[arg-type]
+        write = Write(site_code, self._actor(site_code))
         self.writes.run(write, _Done, self._move, secret, start, base_url)
 
     def _move(self, tx: Transaction, secret: str, start: datetime, base_url: str) -> _Done:
@@ -679,8 +723,7 @@ class PublicBooking:
             "phone_key": appt.phone_key,
             "document_hash": appt.document_hash,
         }
-        self._check_tally(session, site, service, rules, day, now, keys, None, appt.id)
-        self._check_slot_free(session, site, service, start)
+        self._check_tally(session, site, service, rules, start, now, keys, None, appt.id)
         appt.start_at = start
         appt.end_at = start + timedelta(minutes=service.slot_minutes)
         appt.reminded_at = None

@@ -91,6 +91,10 @@ class Settings(BaseSettings):
     )
     sender_concurrency: int = Field(8, ge=1, le=500, description="Messages sent at once.")
     sender_poll_s: float = Field(1.0, gt=0, le=600)
+    sender_reminder_s: float = Field(60.0, gt=0, le=3600, description="Reminder scan interval.")
+    booking_posts_per_minute: int = Field(
+        30, ge=1, description="Booking forms sent per network address per minute."
+    )
 
     @model_validator(mode="after")
     def _resolve_secret(self) -> Settings:

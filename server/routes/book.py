@@ -95,8 +95,8 @@ Secret = Annotated[str, Path(pattern=SECRET)]
 class PageLimits:
     """Per network address: bookings tried, and manage links that match nothing."""
 
-    def __init__(self) -> None:
-        self.posts = RateLimiter(30, burst=10)
+    def __init__(self, posts_per_minute: int = 30) -> None:
+        self.posts = RateLimiter(posts_per_minute, burst=max(10, posts_per_minute // 3))
         self.misses = RateLimiter(20, burst=10)
 
 
@@ -421,17 +421,19 @@ async def submit_booking(
     language = normalize_language(values.get("lang") or page_language(request))
     address = client_address(request)
     start_text = values.get("start", "")[:40]
-    try:
-        context = await run_in_threadpool(
-            _form_context, pages, services, site, service, language, start_text, values
-        )
-    except DomainError as exc:
-        return not_found_page(
-            request, language, "Kolejka", exc, f"/book/{site}/{service}?lang={language}"
-        )
-    token, cookie = csrf_pair(request, services.settings.signing_key)
 
-    def again(exc: DomainError) -> HTMLResponse:
+    async def again(exc: DomainError) -> HTMLResponse:
+        """The form once more, with the reason; built only for a refusal (a booking that
+        goes through needs none of it)."""
+        try:
+            context = await run_in_threadpool(
+                _form_context, pages, services, site, service, language, start_text, values
+            )
+        except DomainError as other:
+            return not_found_page(
+                request, language, "Kolejka", other, f"/book/{site}/{service}?lang={language}"
+            )
+        token, cookie = csrf_pair(request, services.settings.signing_key)
         return html(
             "form.html",
             language,
@@ -445,27 +447,27 @@ async def submit_booking(
         )
 
     if not csrf_ok(request, services.settings.signing_key, values.get("csrf", "")):
-        return again(Unprocessable("form_expired"))
+        return await again(Unprocessable("form_expired"))
     limited = page_limits.posts.acquire(address)
     if limited is not None:
-        return again(RateLimited("booking_rate_limited", retry_after=round(limited)))
-    form = BookingForm(
-        service=service,
-        start=_parse_start(start_text),
-        language=language,
-        email=values.get("email", "")[:254],
-        phone=values.get("phone", "")[:40],
-        document=values.get("document", "")[:40],
-        fields={k[2:]: v[:200] for k, v in values.items() if k.startswith("f_")},
-        consent=values.get("consent") == "yes",
-        nonce=values.get("nonce", "")[:64],
-    )
+        return await again(RateLimited("booking_rate_limited", retry_after=round(limited)))
     try:
+        form = BookingForm(
+            service=service,
+            start=_parse_start(start_text),
+            language=language,
+            email=values.get("email", "")[:254],
+            phone=values.get("phone", "")[:40],
+            document=values.get("document", "")[:40],
+            fields={k[2:]: v[:200] for k, v in values.items() if k.startswith("f_")},
+            consent=values.get("consent") == "yes",
+            nonce=values.get("nonce", "")[:64],
+        )
         booked = await services.writer.run(
             pages.book, site, form, address, base_url(request, services)
         )
     except DomainError as exc:
-        return again(exc)
+        return await again(exc)
     return RedirectResponse(
         f"/book/{site}/manage/{booked.secret}?lang={language}&booked=1", status_code=303
     )
