@@ -242,10 +242,11 @@ def max_per_slot(database: str) -> int:
 
 def insert_bookings(database: str, count: int) -> None:
     """Bookings for the next 2-23 hours with an e-mail each, as online ones are stored."""
+    from sqlmodel import select
+
     from server.booking_codes import new_ref, new_short_code
     from server.db import Database
     from server.models import Appointment, Service, Site
-    from sqlmodel import select
 
     db = Database(database)
     now = datetime.now(UTC)

@@ -95,9 +95,12 @@ class Mailbox:
         }
 
     def start(self) -> Mailbox:
+        import logging
         import ssl
 
         from aiosmtpd.controller import Controller
+
+        logging.getLogger("mail.log").setLevel(logging.ERROR)  # its own deprecation notes
         from aiosmtpd.smtp import AuthResult
 
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)

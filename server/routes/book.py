@@ -35,7 +35,7 @@ from sqlmodel import select
 
 from kolejka.core.errors import Conflict, DomainError, NotFound
 from kolejka.core.states import TicketStatus
-from kolejka.i18n import LANGUAGES, normalize_language, translator
+from kolejka.i18n import LANGUAGES, N_, normalize_language, translator
 from kolejka.schemas import (
     ErrorPublic,
     FailedNotification,
@@ -82,7 +82,7 @@ HEADERS = {
         "form-action 'none'", "form-action 'self'"
     ),
 }
-DEFAULT_CONSENT = (
+DEFAULT_CONSENT = N_(
     "I agree that the office keeps my contact to send me the confirmation, changes and a "
     "reminder of this appointment, and erases it after the visit."
 )
