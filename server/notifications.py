@@ -183,11 +183,9 @@ def notify_booking(
     )
     attachments: dict[str, Any] | None = None
     if kind != "booking_cancelled":
-        address = site.address
-        attachments = {
-            "qr": make_token(secret, appt.ref),
-            "ics": ics_text(appt, name, site.name, address, code),
-        }
+        attachments = {"ics": ics_text(appt, name, site.name, site.address, code)}
+        if kind != "reminder":  # the reminder names the code; drawing 3,000 QR codes at
+            attachments["qr"] = make_token(secret, appt.ref)  # once cost seconds of CPU
     ref = f"appointment:{appt.id}"
     queued = 0
     if appt.email:

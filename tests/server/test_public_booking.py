@@ -411,3 +411,21 @@ def test_bad_input_on_the_pages_is_a_4xx_never_a_500(world: World) -> None:
     assert all(400 <= c < 500 for c in codes), str(codes)
     day = visitor.get("/book/test/A?day=2026-13-01")
     assert day.status_code == 200  # an unknown day falls back to the first free one
+
+
+def test_the_reminder_goes_out_the_day_before_once(world: World, clock: Any) -> None:
+    from server.notifications import queue_reminders
+
+    visitor = world.visitor()
+    start = visitor.free_starts("A", day="2026-11-27")[0]  # Friday 08:00
+    page = visitor.manage(manage_path(visitor.book("A", start, lang="uk", email="r@example.com")))
+    world.mailbox.next()  # the confirmation
+    assert queue_reminders(world.db, clock.now()) == 0  # three days ahead: not yet
+    clock.set(T0 + timedelta(days=2))  # Thursday 10:00, the day before
+    assert queue_reminders(world.db, clock.now()) == 1
+    assert queue_reminders(world.db, clock.now()) == 0  # once
+    world.server.app.state.sender.wake_threadsafe()
+    reminder = world.mailbox.next()
+    assert reminder["To"] == "r@example.com"
+    assert "Нагадування" in reminder["Subject"]
+    assert short_code(page) in reminder.get_body(preferencelist=("plain",)).get_content()
