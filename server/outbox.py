@@ -105,42 +105,64 @@ def has_due(db: Database, now: datetime) -> bool:
 
 
 def claim(db: Database, now: datetime, limit: int, lease: timedelta = LEASE) -> list[Outgoing]:
-    """Take up to `limit` due messages under a lease; each is this sender's alone."""
+    """Take up to `limit` due messages under a lease; each is this sender's alone.
+
+    Core statements, not ORM objects: on SQLite this transaction holds the one write lock
+    every request's write waits for, so it must be short."""
     with db.write() as session:
+        conn = session.connection()
         _give_up_stale(session, now)
-        query = (
-            select(OutboxMessage)
-            .where(
-                OutboxMessage.status == DeliveryStatus.PENDING.value,
-                col(OutboxMessage.next_attempt_at) <= now,
-            )
-            .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
+        due = (
+            sa.select(_T.c.id)
+            .where(_T.c.status == DeliveryStatus.PENDING.value, _T.c.next_attempt_at <= now)
+            .order_by(_T.c.next_attempt_at, _T.c.id)
             .limit(limit)
         )
         if db.is_postgres:
-            query = query.with_for_update(skip_locked=True)
-        rows = list(session.exec(query))
-        out = []
-        for row in rows:
-            row.status = DeliveryStatus.SENDING.value
-            row.attempts += 1
-            row.lease_until = now + lease
-            session.add(row)
-            out.append(
-                Outgoing(
-                    id=row.id,  # type: ignore[arg-type]
-                    site_id=row.site_id,
-                    kind=row.kind,
-                    channel=row.channel,
-                    recipient=row.recipient or "",
-                    language=row.language,
-                    subject=row.subject,
-                    body=row.body or "",
-                    attachments=dict(row.attachments or {}),
-                    attempts=row.attempts,
-                )
+            due = due.with_for_update(skip_locked=True)
+        ids = [int(i) for i in conn.execute(due).scalars()]
+        if not ids:
+            return []
+        conn.execute(
+            sa.update(_T)
+            .where(_T.c.id.in_(ids))
+            .values(
+                status=DeliveryStatus.SENDING.value,
+                attempts=_T.c.attempts + 1,
+                lease_until=now + lease,
             )
-        return out
+        )
+        rows = conn.execute(
+            sa.select(
+                _T.c.id,
+                _T.c.site_id,
+                _T.c.kind,
+                _T.c.channel,
+                _T.c.recipient,
+                _T.c.language,
+                _T.c.subject,
+                _T.c.body,
+                _T.c.attachments,
+                _T.c.attempts,
+            )
+            .where(_T.c.id.in_(ids))
+            .order_by(_T.c.id)
+        )
+        return [
+            Outgoing(
+                id=int(r.id),
+                site_id=int(r.site_id),
+                kind=r.kind,
+                channel=r.channel,
+                recipient=r.recipient or "",
+                language=r.language,
+                subject=r.subject,
+                body=r.body or "",
+                attachments=dict(r.attachments or {}),
+                attempts=int(r.attempts),
+            )
+            for r in rows
+        ]
 
 
 def _give_up_stale(session: Session, now: datetime) -> None:
@@ -170,12 +192,30 @@ class Outcome:
 
 
 def report(db: Database, outcomes: Sequence[Outcome], now: datetime) -> None:
-    """Write every outcome of a round in one transaction."""
+    """Write every outcome of a round in one short transaction: the delivered ones in one
+    statement (the common case), each failure on its own."""
     if not outcomes:
         return
+    delivered = [o.id for o in outcomes if o.delivered]
     with db.write() as session:
+        if delivered:
+            session.execute(
+                sa.update(_T)
+                .where(_T.c.id.in_(delivered), _T.c.status == DeliveryStatus.SENDING.value)
+                .values(
+                    status=DeliveryStatus.SENT.value,
+                    sent_at=now,
+                    lease_until=None,
+                    last_error=None,
+                    recipient=None,  # personal data: kept no longer than needed
+                    body=None,
+                    subject=None,
+                    attachments=None,
+                )
+            )
         for outcome in outcomes:
-            _report_one(session, outcome, now)
+            if not outcome.delivered:
+                _report_one(session, outcome, now)
 
 
 def _report_one(session: Session, outcome: Outcome, now: datetime) -> None:

@@ -392,10 +392,11 @@ class PublicBooking:
         out = []
         for start in starts:
             utc = start.astimezone(UTC)
+            if now > policy.closes_at(utc):
+                continue  # gone by, or too close to book online: not shown at all
             free = (
                 not day_full
                 and booked.get(utc, 0) < service.slot_capacity
-                and utc > now
                 and time_refusal(policy, utc, now, day, today) is None
             )
             out.append(SlotChoice(start, free))
