@@ -135,7 +135,7 @@ def test_a_replayed_confirmation_books_nothing_twice(world: World) -> None:
 
 def test_a_bad_manage_link_is_not_found(world: World) -> None:
     visitor = world.visitor()
-    page = visitor.get("/book/test/manage/" + "x" * 32)
+    page = visitor.get("/book/test/manage/" + "x" * 32 + "?lang=en")
     assert page.status_code == 404
     assert "does not lead to any appointment" in page.text
     cancel = visitor.http.post("/book/test/manage/" + "y" * 32 + "/cancel", data={})
