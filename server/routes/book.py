@@ -168,7 +168,9 @@ def html(
 ) -> HTMLResponse:
     context.setdefault("error", None)
     context.setdefault("notice", None)
-    body = render(f"book/{template}", language, here=here(request), **context)
+    # The language links lead to this page's GET address (after a POST, the form's).
+    context.setdefault("here", here(request))
+    body = render(f"book/{template}", language, **context)
     response = HTMLResponse(body, status_code=status, headers=HEADERS)
     if cookie:
         response.set_cookie(
@@ -443,6 +445,7 @@ async def submit_booking(
             csrf=token,
             nonce=values.get("nonce") or secrets.token_urlsafe(16),
             error=error_text(exc, language),
+            here=f"/book/{site}/{service}/form?start={quote(start_text)}",
             **context,
         )
 
@@ -517,6 +520,7 @@ def _manage_page(
         when=when_label(view.start, language),
         checkin_text=checkin,
         base=f"/book/{view.site_code}/manage/{secret}",
+        here=f"/book/{view.site_code}/manage/{secret}",
         just_booked=request.query_params.get("booked") == "1",
         error=error,
         notice=notice,
@@ -673,6 +677,7 @@ def _move_page(
         cookie=cookie,
         moving=True,
         base=f"{base}/move",
+        here=f"{base}/move" + (f"?day={quote(day)}" if day else ""),
         back=f"{base}?lang={language}",
         csrf=token,
         move_action=f"{base}/move",

@@ -4,6 +4,7 @@ nothing."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -201,6 +202,10 @@ def test_the_office_fields_contact_and_consent_are_checked(world: World) -> None
         assert refused.status_code == 422, kwargs
         assert message in (alert(refused.text) or ""), (kwargs, alert(refused.text))
     assert appointments(world.db) == []
+    # The refusal's language links lead back to the form (not to the address it posted to).
+    switch = re.search(r'href="([^"]*lang=uk)"', refused.text)
+    assert switch is not None
+    assert visitor.get(switch.group(1)).status_code == 200
 
 
 def test_a_document_number_is_kept_only_as_a_keyed_hash_and_asked_at_check_in(
