@@ -434,3 +434,24 @@ def test_the_reminder_goes_out_the_day_before_once(world: World, clock: Any) -> 
     assert reminder["To"] == "r@example.com"
     assert "Нагадування" in reminder["Subject"]
     assert short_code(page) in reminder.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_the_admin_operations_answer_bad_input_with_4xx(world: World) -> None:
+    token = httpx.post(
+        f"{world.url}/api/v1/auth/login",
+        json={"site": "test", "username": "root", "password": PASSWORD},
+    ).json()["access_token"]
+    auth = {"Authorization": f"Bearer {token}"}
+    base = f"{world.url}/api/v1/sites"
+    probes = [
+        httpx.get(f"{base}/test/booking/suspicious?days=0", headers=auth),
+        httpx.get(f"{base}/test/booking/suspicious?days=x", headers=auth),
+        httpx.get(f"{base}/nowhere/booking/suspicious", headers=auth),
+        httpx.get(f"{base}/test/booking/suspicious"),
+        httpx.get(f"{base}/nowhere/notifications/failed", headers=auth),
+        httpx.get(f"{base}/test/notifications/failed"),
+    ]
+    assert [p.status_code for p in probes] == [422, 422, 404, 401, 404, 401]
+    failed = httpx.get(f"{base}/test/notifications/failed", headers=auth)
+    assert failed.status_code == 200
+    assert set(failed.json()["counts"]) == {"pending", "sending", "sent", "failed"}
