@@ -9,6 +9,7 @@ DEBIAN_PACKAGES=(
   espeak-ng libespeak-ng1 sox alsa-utils            # speech (pyttsx3 → espeak-ng) and audio tools
   zbar-tools libzbar0                               # independent QR decoding in tests
   ghostscript                                       # printed-PDF confirmation test
+  openssl                                           # the test mail server's STARTTLS certificate
   chromium                                          # web board and status page tests
   fonts-dejavu-core                                 # Polish and Cyrillic on tickets and screens
   # Qt 6: every library its xcb platform plugin links (`ldd .venv/lib/python3*/site-packages/
