@@ -171,6 +171,14 @@ def _database_url(args: argparse.Namespace) -> str:
     return f"sqlite:///{Path(user_data_dir('kolejka', appauthor=False)) / 'demo.sqlite3'}"
 
 
+def _outbox_dir(database_url: str) -> Path:
+    """`outbox/` beside the demo's SQLite file (else in the user's data directory)."""
+    path = database_url.removeprefix("sqlite:///")
+    if database_url.startswith("sqlite:///") and path and path != ":memory:":
+        return Path(path).parent / "outbox"
+    return Path(user_data_dir("kolejka", appauthor=False)) / "demo-outbox"
+
+
 def _builder(module: str, name: str) -> Any:
     """An app's window builder, or None while that app is not part of this install."""
     try:
@@ -206,12 +214,20 @@ def run(args: argparse.Namespace) -> int:
     from server.settings import Settings
 
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    settings = Settings(database_url=_database_url(args), port=args.port)
+    database = _database_url(args)
     public = public_url(args.public_url, args.port, lan_address())
+    # Notifications go to a folder beside the database, for a newcomer to read.
+    outbox = _outbox_dir(database)
+    settings = Settings(
+        database_url=database, port=args.port, outbox_dir=outbox, public_base_url=public
+    )
     server = ServerThread(create_app(settings, demo=True), args.port, listen_host(public))
     server.start()
     url = f"http://127.0.0.1:{args.port}"
     print(startup_text(url, public, settings.database_url), flush=True)
+    print(
+        f"  online booking {public}/book/demo   messages (e-mail, SMS) go to {outbox}", flush=True
+    )
     try:
         if args.no_gui:
             _wait(args.quit_after)

@@ -350,6 +350,21 @@ class SiteConfiguredPayload(Model):
     )
 
 
+class BookedSlot(Model):
+    """An online booking as its events tell it: which slot, never who booked it."""
+
+    id: int
+    service: str
+    start: datetime
+    end: datetime
+    status: str
+    online: bool = True
+
+
+class AppointmentEventPayload(Model):
+    appointment: BookedSlot
+
+
 class ClerkFromDirectory(Model):
     """A directory account signed in first, or the directory changed its role or name."""
 
@@ -367,6 +382,7 @@ EventPayload = (
     | ClerkSignedOut
     | ReprintRequested
     | ClerkFromDirectory
+    | AppointmentEventPayload
 )
 
 EVENT_PAYLOADS: dict[EventType, type[EventPayload]] = {
@@ -388,6 +404,9 @@ EVENT_PAYLOADS: dict[EventType, type[EventPayload]] = {
     EventType.CLERK_SIGNED_OUT: ClerkSignedOut,
     EventType.KIOSK_REPRINT: ReprintRequested,
     EventType.CLERK_FROM_DIRECTORY: ClerkFromDirectory,
+    EventType.APPOINTMENT_BOOKED: AppointmentEventPayload,
+    EventType.APPOINTMENT_MOVED: AppointmentEventPayload,
+    EventType.APPOINTMENT_CANCELLED: AppointmentEventPayload,
     EventType.COUNTER_OPENED: CounterEventPayload,
     EventType.COUNTER_PAUSED: CounterPausedPayload,
     EventType.COUNTER_CLOSED: CounterEventPayload,
@@ -535,6 +554,12 @@ class CheckInRequest(Model):
         min_length=1, max_length=200, description="The QR payload, or the short typed code."
     )
     language: Language = "pl"
+    document: str | None = Field(
+        None,
+        min_length=1,
+        max_length=40,
+        description="The document number, typed again, for a booking that was bound to one.",
+    )
 
 
 class SlotPublic(Model):
@@ -568,3 +593,43 @@ class TicketStatusPublic(Model):
     poll_after_ms: int = Field(
         3000, description="When to ask again: often near the front of the line, seldom far back."
     )
+
+
+# --- booking (online booking and notifications) --------------------------------------------
+
+
+class SuspiciousBooker(Model):
+    """Many bookings from one network address or one contact (keys, never the values)."""
+
+    kind: Literal["address", "email", "phone"]
+    key: str = Field(description="The start of the keyed hash: compare, never reverse.")
+    bookings: int
+    cancelled: int
+    first: datetime
+    last: datetime
+    appointments: list[int]
+
+
+class SuspiciousBookers(Model):
+    days: int
+    threshold: int
+    data: list[SuspiciousBooker]
+    count: int
+
+
+class FailedNotification(Model):
+    id: int
+    kind: str
+    channel: str
+    recipient: str | None = Field(description="Masked: j***@example.com.")
+    language: str
+    attempts: int
+    last_error: str | None
+    ref: str | None
+    created_at: datetime
+
+
+class FailedNotifications(Model):
+    counts: dict[str, int] = Field(description="Messages by status: pending, sending, …")
+    data: list[FailedNotification]
+    count: int

@@ -10,6 +10,7 @@ DEBIAN_PACKAGES=(
   zbar-tools libzbar0                               # independent QR decoding in tests
   ghostscript                                       # printed-PDF confirmation test
   slapd ldap-utils                                  # a private OpenLDAP for the directory sign-in tests
+  openssl                                           # the test mail server's STARTTLS certificate
   chromium                                          # web board and status page tests
   fonts-dejavu-core                                 # Polish and Cyrillic on tickets and screens
   # Qt 6: every library its xcb platform plugin links (`ldd .venv/lib/python3*/site-packages/

@@ -10,7 +10,8 @@ from kolejka.core.errors import Forbidden
 from kolejka.schemas import DeviceKind
 
 CLERK: Literal["clerk"] = "clerk"
-ActorKind = DeviceKind | Literal["clerk"]
+PUBLIC: Literal["public"] = "public"  # the online booking pages: nobody signed in
+ActorKind = DeviceKind | Literal["clerk", "public"]
 
 
 @dataclass(frozen=True, slots=True)

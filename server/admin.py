@@ -73,6 +73,7 @@ def export_site(session: Session, site: Site) -> SiteConfig:
                     "outcome_required": s.outcome_required,
                     "stop_when_wait_passes_closing": s.stop_at_closing,
                     "wait_threshold_min": s.wait_threshold_min,
+                    "online_booking": s.online_booking or {},
                 }
                 for s in services
             ],

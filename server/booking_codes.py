@@ -110,6 +110,23 @@ def read_short_code(secret: str, text: str) -> ShortCode:
     return ShortCode(code)
 
 
+def person_key(secret: str, purpose: str, value: str) -> str:
+    """A keyed hash (HMAC-SHA256 with a key derived from the server secret) of a
+    normalised e-mail, phone, network address or document number: equal values give equal
+    keys, and without the secret a key says nothing, not even by trying every document
+    number. `purpose` keeps the kinds apart."""
+    return hmac.new(_key(secret, f"person/{purpose}"), value.encode(), hashlib.sha256).hexdigest()
+
+
+def manage_secret() -> str:
+    """The secret of a booking's private manage link (192 bits); only its hash is kept."""
+    return secrets.token_urlsafe(24)
+
+
+def manage_hash(secret_text: str) -> str:
+    return hashlib.sha256(f"kolejka/manage/{secret_text}".encode()).hexdigest()
+
+
 def read_code(secret: str, text: str) -> TokenCode | ShortCode:
     """What the kiosk got — a scanned QR payload or a typed code — checked and parsed."""
     cleaned = text.strip()

@@ -8,6 +8,8 @@ used appointment without its ticket. The window is the core's
 
 from __future__ import annotations
 
+import hmac
+import re
 from zoneinfo import ZoneInfo
 
 from sqlmodel import select
@@ -18,11 +20,16 @@ from kolejka.schemas import CheckInRequest, TicketCreate, TicketPublic
 from server import repository as repo
 from server.actors import Actor, require_issuer
 from server.appointments import checkin_window, local_text
-from server.booking_codes import TokenCode, read_code
+from server.booking_codes import TokenCode, person_key, read_code
 from server.errors import ForgedCode, Unprocessable
 from server.models import Appointment, Service
 from server.ticketing import QueueService
 from server.transactions import Transaction, Write, WriteRunner
+
+
+def normalize_document(text: str) -> str:
+    """'ab 123 456-7' and 'AB1234567' are one document number."""
+    return re.sub(r"[\s\-./]+", "", text).upper()
 
 
 class CheckInService:
@@ -72,12 +79,15 @@ class CheckInService:
                     closed_at=closes.isoformat(),
                 )
             raise Conflict(refusal.value)
+        self._check_document(appt, request.document)
         service = session.get(Service, appt.service_id)
         if service is None:
             raise NotFound("appointment_unknown")
+        # Booked online in a language the visitor chose: the ticket and the call keep it.
+        language = appt.language if appt.online else request.language
         ticket = self.queue.issue_in(
             tx,
-            TicketCreate(service=service.code, language=request.language),
+            TicketCreate(service=service.code, language=language),
             appointment_at=appt.start_at,
         )
         appt.status = AppointmentStatus.CHECKED_IN
@@ -85,6 +95,17 @@ class CheckInService:
         appt.ticket_id = ticket.id
         session.add(appt)
         return ticket
+
+    def _check_document(self, appt: Appointment, document: str | None) -> None:
+        """A booking bound to a document number checks in only with the same number,
+        compared as keyed hashes (the number is never stored)."""
+        if appt.document_hash is None:
+            return
+        if not document or not document.strip():
+            raise Unprocessable("appointment_document_required")
+        given = person_key(self.secret, "document", normalize_document(document))
+        if not hmac.compare_digest(given, appt.document_hash):
+            raise Conflict("appointment_document_mismatch")
 
     def _find(self, tx: Transaction, code: str) -> Appointment:
         """The booking a code names, locked; a code this server did not sign is forged."""

@@ -167,6 +167,54 @@ MESSAGES: dict[str, str] = {
         "Today's tickets for this service have run out: a new ticket would not be served "
         "before closing."
     ),
+    # online booking (server/public_booking.py, server/routes/book.py)
+    "booking_not_online": N_("This matter cannot be booked online."),
+    "booking_beyond_horizon": N_("Appointments can be booked at most {days} days ahead."),
+    "booking_too_late": N_(
+        "This time can no longer be booked online (booking closes {hours} h before)."
+    ),
+    "booking_too_late_to_change": N_("This appointment can no longer be changed online."),
+    "booking_online_full": N_(
+        "All the places for online booking on this day are taken. Please choose another day."
+    ),
+    "booking_duplicate": N_("You already have an appointment for this matter on this day."),
+    "booking_contact_limit": N_(
+        "This e-mail address or phone number already has {limit} upcoming appointments."
+    ),
+    "booking_address_limit": N_(
+        "Too many appointments have been booked from this network today. Please try again "
+        "tomorrow or ask at the office."
+    ),
+    "booking_replayed": N_(
+        "This form has already been sent and the appointment booked. Please look for the "
+        "confirmation we sent you."
+    ),
+    "booking_invalid_email": N_("The e-mail address does not look right."),
+    "booking_invalid_phone": N_(
+        "The phone number does not look right (for example +48 600 100 200)."
+    ),
+    "booking_email_required": N_("Please give your e-mail address."),
+    "booking_phone_required": N_("Please give your mobile phone number."),
+    "booking_contact_required": N_("Please give an e-mail address or a mobile phone number."),
+    "booking_field_required": N_("Please fill in: {field}."),
+    "booking_field_invalid": N_("This does not look right: {field}."),
+    "booking_document_required": N_("Please give your passport or ID number."),
+    "booking_consent_required": N_("Please agree to the processing of your contact."),
+    "booking_confirm_cancel": N_("Please tick the box to confirm the cancellation."),
+    "manage_link_invalid": N_(
+        "This link does not lead to any appointment. Please check that it was copied whole."
+    ),
+    "booking_rate_limited": N_(
+        "Too many attempts from this network. Please try again in {retry_after} s."
+    ),
+    "form_expired": N_("The form has expired. Please check the details and send it again."),
+    "ticket_not_waiting": N_("This ticket is no longer waiting."),
+    "appointment_document_required": N_(
+        "Please type the passport or ID number given when booking."
+    ),
+    "appointment_document_mismatch": N_(
+        "The document number does not match the booking. Please ask at the information desk."
+    ),
 }
 
 

@@ -109,6 +109,11 @@ class Service(SQLModel, table=True):
     # Refuse a ticket whose estimated wait passes today's closing hour (migration 0010).
     stop_at_closing: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     wait_threshold_min: int | None = None
+    # server.siteconfig.OnlineBookingConfig as JSON; {} = not bookable online.
+    online_booking: dict[str, Any] = Field(
+        default_factory=dict,
+        sa_column=sa.Column(sa.JSON(), nullable=False, server_default="{}"),
+    )
 
 
 class Clerk(SQLModel, table=True):
@@ -251,6 +256,8 @@ class Appointment(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("site_id", "external_ref"),
         sa.Index("ix_appointment_slot", "site_id", "service_id", "start_at"),
+        sa.Index("ix_appointment_manage_hash", "manage_hash", unique=True),
+        sa.Index("ix_appointment_form_nonce", "form_nonce", unique=True),
     )
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = Field(foreign_key="site.id")
@@ -271,3 +278,69 @@ class Appointment(SQLModel, table=True):
     checked_in_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     cancelled_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
     ticket_id: int | None = Field(default=None, foreign_key="ticket.id")
+    # Booked on the public pages (server/public_booking.py). E-mail, phone, the office's
+    # fields and the keyed hashes are personal data: erased with name and contact.
+    online: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=32)
+    fields: dict[str, Any] | None = Field(
+        default=None, sa_column=sa.Column(sa.JSON(none_as_null=True), nullable=True)
+    )
+    # HMAC-SHA256 (server secret) of the normalised e-mail / phone / client address /
+    # document number: limits and "one booking per person" compare these, nothing clear.
+    email_key: str | None = Field(default=None, max_length=64, index=True)
+    phone_key: str | None = Field(default=None, max_length=64, index=True)
+    address_key: str | None = Field(default=None, max_length=64, index=True)
+    document_hash: str | None = Field(default=None, max_length=64)
+    # SHA-256 of the manage link's secret; the secret itself is only in the visitor's link.
+    manage_hash: str | None = Field(default=None, max_length=64)
+    # The booking form's one-time nonce (hashed): a replayed form finds it and is refused.
+    form_nonce: str | None = Field(default=None, max_length=64)
+    reminded_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A notification waiting for its sender (server/outbox.py), written in the same
+    transaction as the change it tells of. Recipient and text are erased once delivered."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (sa.Index("ix_outbox_due", "status", "next_attempt_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id")
+    kind: str = Field(max_length=30)  # booking_confirmed | booking_moved | … | called
+    channel: str = Field(max_length=10)  # email | sms
+    recipient: str | None = Field(default=None, max_length=254)
+    language: str = Field(default="pl", max_length=5)
+    subject: str | None = Field(default=None, max_length=300)
+    body: str | None = Field(default=None, sa_column=sa.Column(sa.Text(), nullable=True))
+    # What to attach, rendered at sending time: {"qr": <token>, "ics": {...}}.
+    attachments: dict[str, Any] | None = Field(
+        default=None, sa_column=sa.Column(sa.JSON(none_as_null=True), nullable=True)
+    )
+    ref: str | None = Field(default=None, max_length=60)  # "appointment:12", "ticket:40"
+    status: str = Field(default="pending", max_length=12)  # pending|sending|sent|failed
+    attempts: int = 0
+    next_attempt_at: datetime = Field(sa_column=utc_column())
+    lease_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+    last_error: str | None = Field(default=None, max_length=500)
+    created_at: datetime = Field(sa_column=utc_column())
+    sent_at: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
+
+
+class TicketWatch(SQLModel, table=True):
+    """A waiting visitor asked on the live ticket page to be told "N people ahead" and
+    "please go to counter 5". Erased at the end of the day (server/personal_data.py)."""
+
+    __tablename__ = "ticket_watch"
+    id: int | None = Field(default=None, primary_key=True)
+    site_id: int = Field(foreign_key="site.id")
+    ticket_id: int = Field(foreign_key="ticket.id", unique=True)
+    service_id: int = Field(foreign_key="service.id", index=True)
+    day: date
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=32)
+    language: str = Field(default="pl", max_length=5)
+    ahead: int = 3
+    ahead_sent: bool = False
+    called_sent: bool = False
+    created_at: datetime = Field(sa_column=utc_column())

@@ -59,6 +59,7 @@ def _apply_services(session: Session, site: Site, cfg: SiteConfig) -> dict[str, 
 
         service.stop_at_closing = sc.stop_when_wait_passes_closing
         service.wait_threshold_min = sc.wait_threshold_min
+        service.online_booking = sc.online_booking.model_dump(mode="json")
         session.add(service)
         existing[sc.code] = service
     wanted = {sc.code for sc in cfg.services}

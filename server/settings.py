@@ -97,6 +97,31 @@ class Settings(BaseSettings):
     ldap_clerk_group: str | None = None
     ldap_start_tls: bool = False
     ldap_timeout_s: float = Field(5.0, gt=0, le=60)
+    # Notifications (server/sender.py): e-mail over SMTP, SMS through an HTTP gateway, or
+    # both into a folder (the demo). Nothing configured: messages wait in the outbox.
+    smtp_host: str | None = Field(None, description="Mail server; unset: no e-mail.")
+    smtp_port: int = Field(587, ge=1, le=65535)
+    smtp_username: str | None = None
+    smtp_password: SecretStr = SecretStr("")
+    smtp_starttls: bool = Field(True, description="STARTTLS after connecting (port 587).")
+    smtp_implicit_tls: bool = Field(False, description="TLS from the start (port 465).")
+    smtp_ca_file: Path | None = Field(None, description="CA certificates for the mail server.")
+    smtp_from: str = Field("kolejka@localhost", max_length=254)
+    smtp_timeout_s: float = Field(60.0, gt=0, le=600)
+    smtp_connections: int = Field(4, ge=1, le=200)
+    sms_gateway: Literal["none", "smsapi", "webhook"] = "none"
+    sms_url: str | None = Field(None, description="SMSAPI base URL, or the webhook's URL.")
+    sms_token: SecretStr = SecretStr("")
+    sms_sender: str | None = Field(None, max_length=11, description="Registered sender name.")
+    outbox_dir: Path | None = Field(
+        None, description="Write every notification into this folder instead (the demo)."
+    )
+    sender_concurrency: int = Field(8, ge=1, le=500, description="Messages sent at once.")
+    sender_poll_s: float = Field(1.0, gt=0, le=600)
+    sender_reminder_s: float = Field(60.0, gt=0, le=3600, description="Reminder scan interval.")
+    booking_posts_per_minute: int = Field(
+        30, ge=1, description="Booking forms sent per network address per minute."
+    )
 
     @model_validator(mode="after")
     def _resolve_secret(self) -> Settings:

@@ -124,6 +124,70 @@ class OutcomeConfig(Strict):
         return _check_names(value)
 
 
+class BookingFieldConfig(Strict):
+    """One more thing the office asks for on the booking form (e.g. a case number)."""
+
+    key: str = Field(pattern=r"^[a-z][a-z0-9_]{0,29}$")
+    labels: dict[str, str] = Field(description="The field's label per language (pl required).")
+    required: bool = False
+    max_length: int = Field(40, ge=1, le=200)
+    pattern: str | None = Field(
+        None, max_length=200, description="A regular expression the whole answer must match."
+    )
+
+    @field_validator("labels")
+    @classmethod
+    def _labels(cls, value: dict[str, str]) -> dict[str, str]:
+        return _check_names(value)
+
+    @field_validator("pattern")
+    @classmethod
+    def _pattern(cls, value: str | None) -> str | None:
+        if value is not None:
+            try:
+                re.compile(value)
+            except re.error as exc:
+                raise ValueError(f"not a regular expression: {exc}") from None
+        return value
+
+
+class OnlineBookingConfig(Strict):
+    """Whether and how visitors book this service themselves on `/book/{site}`."""
+
+    enabled: bool = Field(False, description="Offered on the public booking pages.")
+    days_ahead: int = Field(14, ge=0, le=365, description="Bookable up to this many days ahead.")
+    until_hours_before: int = Field(
+        2, ge=0, le=24 * 14, description="Booking, moving and cancelling close this long before."
+    )
+    online_share: float = Field(
+        1.0,
+        ge=0,
+        le=1,
+        allow_inf_nan=False,
+        description="Share of a day's slot capacity bookable online; the rest is for walk-ins.",
+    )
+    contact: Literal["email", "phone", "either", "both"] = Field(
+        "either", description="Which contact the visitor must give."
+    )
+    document_check: bool = Field(
+        False,
+        description="Ask for the document number; stored only as a keyed hash and typed "
+        "again at the kiosk's check-in.",
+    )
+    fields: list[BookingFieldConfig] = Field(default_factory=list, max_length=10)
+
+    @model_validator(mode="after")
+    def _field_keys(self) -> OnlineBookingConfig:
+        keys = [f.key for f in self.fields]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"booking field keys repeat: {keys}")
+        return self
+
+
+def online_booking_from_json(data: dict[str, Any] | None) -> OnlineBookingConfig:
+    return OnlineBookingConfig.model_validate(data or {})
+
+
 class ServiceConfig(Strict):
     code: str = Field(description="Ticket prefix: 1-3 capital letters.")
     names: dict[str, str]
@@ -157,6 +221,7 @@ class ServiceConfig(Strict):
         le=24 * 60,
         description="A wait longer than this many minutes is an alert on the manager's monitor.",
     )
+    online_booking: OnlineBookingConfig = Field(default_factory=OnlineBookingConfig)
 
     @field_validator("code")
     @classmethod
@@ -294,6 +359,23 @@ class RulesConfig(Strict):
         "in the console's region view.",
     )
     alerts: AlertRules = Field(default_factory=AlertRules)
+    # online booking and notifications (server/public_booking.py, server/notifications.py)
+    booking_consent: dict[str, str] = Field(
+        default_factory=dict,
+        description="The consent text on the booking form, per language (default: ours).",
+    )
+    bookings_per_address_per_day: int = Field(
+        20, ge=1, le=10_000, description="Online bookings a day from one network address."
+    )
+    bookings_per_contact: int = Field(
+        3, ge=1, le=100, description="Upcoming online bookings one e-mail or phone may hold."
+    )
+    suspicious_after: int = Field(
+        5, ge=2, le=10_000, description="Listed for the admin from this many bookings a week."
+    )
+    notify_ahead: int = Field(
+        3, ge=1, le=50, description="'N people ahead of you' is sent at this N."
+    )
 
 
 # A site's rules and address share the `Site.settings` JSON column: written and read here.

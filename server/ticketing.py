@@ -54,6 +54,8 @@ from server.transactions import Transaction, Write, WriteRunner
 
 # A clerk's action on the ticket at their counter: one of kolejka.core.tickets' functions.
 Action = Callable[..., TicketProgress]
+# (session, site, ticket as changed, event type, now): runs in the change's transaction.
+TicketObserver = Callable[[Session, SiteLike, Ticket, str, datetime], None]
 
 
 class QueueService:
@@ -69,6 +71,8 @@ class QueueService:
         self.clock = clock
         self.recent_durations = recent_durations
         self.writes = writes or WriteRunner(db, clock, recent_durations=recent_durations)
+        # Told of every ticket change inside its transaction (server/notifications.py).
+        self.observers: list[TicketObserver] = []
 
     # --- tickets ------------------------------------------------------------------------
 
@@ -562,6 +566,8 @@ class QueueService:
         view = self._ticket_view(session, tx.site, ticket, tx.now)
         payload = EVENT_PAYLOADS[event](ticket=view, **extra)
         append_event(session, tx.site, event, payload, tx.now)
+        for observe in self.observers:
+            observe(session, tx.site, ticket, event, tx.now)
         return view
 
     def _ticket_view(

@@ -121,6 +121,7 @@ CAPTIONS = {
     "updated": N_("Updated at {time}"),
     "keep_open": N_("Keep this page open: it updates by itself."),
     "languages": N_("Choose your language"),
+    "notify": N_("Send me a message when my turn is near"),
 }
 AHEAD = ("{n} person ahead of you", "{n} people ahead of you")
 PLURAL_SAMPLES = (1, 2, 5)  # one of each plural form in pl, ru, uk (and en)
@@ -164,6 +165,9 @@ def render_page(public_id: str, language: str, initial: TicketStatusPublic | Non
         "initial": initial.model_dump(mode="json") if initial else None,
     }
     page = with_boot(template(WEB_DIR / "status.html"), boot)
+    # The opt-in form for "N people ahead" and the call (server/routes/book.py); the id
+    # is URL-safe by its pattern.
+    page = page.replace("__KOLEJKA_NOTIFY__", f"{public_id}/notify?lang={language}", 1)
     return page.replace('lang="pl"', f'lang="{language}"', 1)
 
 

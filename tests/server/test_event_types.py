@@ -100,6 +100,9 @@ def test_every_emitted_payload_is_its_types_model(sqlite_server, kiosk_client, c
         EventType.CLERK_SIGNED_OUT,
         EventType.KIOSK_REPRINT,
         EventType.CLERK_FROM_DIRECTORY,  # directory sign-in: tests/server/test_directory.py
+        EventType.APPOINTMENT_BOOKED,  # the booking pages: tests/server/test_public_booking.py
+        EventType.APPOINTMENT_MOVED,
+        EventType.APPOINTMENT_CANCELLED,
     }
     assert {e.type for e in events} == {t.value for t in EventType} - {EventType.RESET} - (
         console_only

@@ -1,0 +1,212 @@
+"""Delivering one outbox message: e-mail over SMTP, or into a folder for the demo.
+
+Every transport has one method, `send(message)`, that returns when the message was
+handed over and raises `DeliveryError` when it was not, saying whether trying again may
+help (`permanent`) and whether it may have arrived anyway (`unknown`: the connection
+dropped after the text was sent — the outbox then never sends it again). SMS gateways
+are server/sms.py.
+
+    SmtpMailer       real SMTP (aiosmtplib): STARTTLS or implicit TLS, AUTH, a small pool
+                     of connections; the attachments are drawn here (the QR code as PNG,
+                     the appointment as an .ics file)
+    FolderTransport  writes `<id>-<kind>.eml` / `.txt` into a folder a newcomer can read
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import ssl
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+from typing import Protocol
+
+import aiosmtplib
+
+from server.outbox import Outgoing
+
+
+class DeliveryError(Exception):
+    def __init__(self, reason: str, *, permanent: bool = False, unknown: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.permanent = permanent
+        self.unknown = unknown
+
+
+class Transport(Protocol):
+    async def send(self, message: Outgoing) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+def qr_png(token: str) -> bytes:
+    import io
+
+    from server.confirmations import qr_image
+
+    buf = io.BytesIO()
+    qr_image(token, box_size=8).save(buf, format="PNG")
+    return buf.getvalue()
+
+
+async def build_email(message: Outgoing, sender: str) -> EmailMessage:
+    """The e-mail: plain text (the code, the times, the manage link), the QR code and the
+    calendar entry attached. Drawn in a worker thread: a round's hundred messages built
+    on the event loop at once held every request back for a second."""
+    return await asyncio.to_thread(email_of, message, sender)
+
+
+def email_of(message: Outgoing, sender: str) -> EmailMessage:
+    mail = EmailMessage()
+    mail["From"] = sender
+    mail["To"] = message.recipient
+    mail["Subject"] = message.subject or ""
+    mail["Date"] = formatdate(localtime=False)
+    mail["Message-ID"] = make_msgid(idstring=f"kolejka-{message.id}")
+    mail["Auto-Submitted"] = "auto-generated"
+    mail.set_content(message.body)
+    token = message.attachments.get("qr")
+    if token:
+        mail.add_attachment(qr_png(str(token)), maintype="image", subtype="png", filename="qr.png")
+    ics = message.attachments.get("ics")
+    if ics:
+        mail.add_attachment(
+            str(ics).encode(),
+            maintype="text",
+            subtype="calendar",
+            filename="appointment.ics",
+            params={"method": "PUBLISH"},
+        )
+    mail["Content-Language"] = message.language  # after the parts: it is the whole message's
+    return mail
+
+
+class SmtpMailer:
+    """SMTP with STARTTLS (or implicit TLS) and AUTH, a few connections kept open."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        *,
+        sender: str,
+        username: str | None = None,
+        password: str | None = None,
+        starttls: bool = True,
+        implicit_tls: bool = False,
+        ca_file: Path | None = None,
+        timeout_s: float = 30.0,
+        connections: int = 4,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.sender = sender
+        self.username = username
+        self.password = password
+        self.starttls = starttls
+        self.implicit_tls = implicit_tls
+        self.timeout_s = timeout_s
+        self.context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
+        self._idle: list[aiosmtplib.SMTP] = []
+        self._slots = asyncio.Semaphore(connections)
+
+    async def _connect(self) -> aiosmtplib.SMTP:
+        client = aiosmtplib.SMTP(
+            hostname=self.host,
+            port=self.port,
+            timeout=self.timeout_s,
+            use_tls=self.implicit_tls,
+            start_tls=self.starttls and not self.implicit_tls,
+            tls_context=self.context,
+        )
+        await client.connect()
+        if self.username:
+            await client.login(self.username, self.password or "")
+        return client
+
+    async def send(self, message: Outgoing) -> None:
+        async with self._slots:
+            data = await asyncio.to_thread(lambda: email_of(message, self.sender).as_bytes())
+            client = self._idle.pop() if self._idle else None
+            try:
+                if client is None or not client.is_connected:
+                    client = await self._connect()
+                await self._transact(client, data, message.recipient)
+            except DeliveryError:
+                await _quietly_close(client)
+                raise
+            except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+                await _quietly_close(client)
+                raise DeliveryError(f"cannot reach the mail server: {_text(exc)}") from None
+            self._idle.append(client)
+
+    async def _transact(self, client: aiosmtplib.SMTP, data: bytes, to: str) -> None:
+        """MAIL, RCPT, DATA one by one: a refusal before DATA's end is definite; a
+        connection lost during DATA leaves the outcome unknown."""
+        try:
+            await client.mail(self.sender)
+            await client.rcpt(to)
+        except aiosmtplib.SMTPResponseException as exc:
+            await _reset(client)
+            raise DeliveryError(
+                f"refused: {exc.code} {exc.message}", permanent=500 <= exc.code < 600
+            ) from None
+        try:
+            await client.data(data)
+        except aiosmtplib.SMTPResponseException as exc:  # the server answered: not taken
+            await _reset(client)
+            raise DeliveryError(
+                f"refused: {exc.code} {exc.message}", permanent=500 <= exc.code < 600
+            ) from None
+        except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
+            raise DeliveryError(
+                f"connection lost while sending: {_text(exc)}", unknown=True
+            ) from None
+
+    async def close(self) -> None:
+        idle, self._idle = self._idle, []
+        for client in idle:
+            await _quietly_close(client, polite=True)
+
+
+async def _reset(client: aiosmtplib.SMTP) -> None:
+    with contextlib.suppress(aiosmtplib.SMTPException, OSError, TimeoutError):
+        await client.rset()
+
+
+async def _quietly_close(client: aiosmtplib.SMTP | None, polite: bool = False) -> None:
+    if client is None:
+        return
+    with contextlib.suppress(aiosmtplib.SMTPException, OSError, TimeoutError):
+        if polite and client.is_connected:
+            await client.quit()
+    with contextlib.suppress(Exception):
+        client.close()
+
+
+def _text(exc: BaseException) -> str:
+    return str(exc) or type(exc).__name__
+
+
+class FolderTransport:
+    """The demo's outbox folder: one readable file per message (e-mail as .eml)."""
+
+    def __init__(self, folder: Path, sender: str = "kolejka@localhost") -> None:
+        self.folder = folder
+        self.sender = sender
+
+    async def send(self, message: Outgoing) -> None:
+        await asyncio.to_thread(self.folder.mkdir, parents=True, exist_ok=True)
+        if message.channel == "email":
+            mail = await build_email(message, self.sender)
+            path = self.folder / f"{message.id:06d}-{message.kind}.eml"
+            data = mail.as_bytes()
+        else:
+            path = self.folder / f"{message.id:06d}-{message.kind}-sms.txt"
+            data = f"To: {message.recipient}\n\n{message.body}\n".encode()
+        await asyncio.to_thread(path.write_bytes, data)
+
+    async def close(self) -> None:
+        return None
