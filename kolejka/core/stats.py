@@ -23,6 +23,8 @@ class TicketEvent:
     service: str
     counter: int | None = None
     to_service: str | None = None  # ticket.transferred only
+    clerk: int | None = None  # who acted (the event's actor, when a clerk)
+    estimate_s: int | None = None  # ticket.issued only: the wait shown on the ticket
 
 
 @dataclass(slots=True)
@@ -36,6 +38,8 @@ class Segment:
     ended_at: datetime | None = None
     outcome: str | None = None  # done | no_show | cancelled | transferred | None (open)
     counter: int | None = None
+    clerk: int | None = None  # who called it
+    estimate_s: int | None = None  # the wait shown on the ticket (issued segments only)
 
     @property
     def wait_s(self) -> float | None:
@@ -66,12 +70,13 @@ def segments_from_events(events: Iterable[TicketEvent]) -> list[Segment]:
         kind = ev.type.removeprefix("ticket.")
         if kind == "issued":
             begin(ev, ev.service, False)
+            open_segments[ev.ticket_id].estimate_s = ev.estimate_s
             continue
         seg = open_segments.get(ev.ticket_id)
         if seg is None:
             continue  # the ticket entered the log before the window we read
         if kind == "called" and seg.called_at is None:
-            seg.called_at, seg.counter = ev.at, ev.counter
+            seg.called_at, seg.counter, seg.clerk = ev.at, ev.counter, ev.clerk
         elif kind == "serving":
             seg.started_at = ev.at
             seg.counter = ev.counter if ev.counter is not None else seg.counter
