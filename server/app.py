@@ -44,6 +44,7 @@ from server.routes import (
     health,
     home,
     queue,
+    stats,
     tickets,
     web_display,
 )
@@ -52,6 +53,7 @@ from server.routes import public as public_routes
 from server.settings import Settings
 from server.signin import SignIn
 from server.siteconfig import KolejkaConfig, load_config
+from server.statistics import Statistics
 from server.ticketing import QueueService
 from server.transactions import WriteRunner
 from server.writer import Writer
@@ -88,6 +90,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         admin=SiteAdmin(db, clock),
         writer=Writer(db),
         signin=SignIn(db, clock, settings),
+        statistics=Statistics(db, clock),
     )
 
 
@@ -152,7 +155,7 @@ def create_app(
     )
     app.state.services = services
     app.include_router(health.router)
-    for module in (auth, tickets, counters, queue, admin):
+    for module in (auth, tickets, counters, queue, admin, stats):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(events_ws.router, prefix=API_PREFIX)
     app.include_router(web_display.router)

@@ -35,6 +35,7 @@ from server.writer import Writer
 
 if TYPE_CHECKING:  # the sign-in service raises AuthError from here
     from server.signin import SignIn
+    from server.statistics import Statistics
 
 
 class AuthError(DomainError):
@@ -83,6 +84,7 @@ class Services:
     admin: SiteAdmin
     writer: Writer
     signin: SignIn
+    statistics: Statistics
     actors: ActorCache = field(default_factory=lambda: ActorCache())
     # A ticket's public page polls every 3 s or slower; 60 a minute leaves room for tabs.
     status_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, burst=20))

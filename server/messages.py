@@ -92,6 +92,9 @@ MESSAGES: dict[str, str] = {
     "import_malformed_line": N_(
         "Line {line} cannot be read (a stray line break, quotation mark or NUL character?)."
     ),
+    "invalid_range": N_(
+        "The range must end on or after its start and hold at most {max_days} days."
+    ),
 }
 
 

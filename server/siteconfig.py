@@ -36,7 +36,7 @@ import re
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -206,6 +206,12 @@ class RulesConfig(Strict):
     )
     personal_data_retention_days: int = Field(
         30, ge=0, le=3650, description="Days after the slot before name and contact are erased."
+    )
+    wait_target_min: int = Field(
+        30, ge=1, le=24 * 60, description="The longest acceptable wait (statistics, forecast)."
+    )
+    wait_targets_min: dict[str, Annotated[int, Field(ge=1, le=24 * 60)]] = Field(
+        default_factory=dict, description="…per service code, where it differs."
     )
 
 

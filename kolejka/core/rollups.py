@@ -1,11 +1,12 @@
 """Range statistics: daily roll-ups of the ticket timeline, and the figures of any range.
 
 A day's segments (kolejka.core.stats) are summed into one `Roll` per
-(day, service, counter, clerk): counts, and exact histograms of whole seconds for the wait,
-the service time and the estimate's error. Any range, and any scope within it (a service,
+(day, service, counter, clerk): counts, and the whole seconds of the wait,
+the service time and the estimate's error (the values themselves, as int32 arrays:
+merging is a copy, and a percentile is exact). Any range, and any scope within it (a service,
 a counter, a clerk), is then the sum of its days' rolls, and a percentile read from the
-summed histogram equals the percentile of the raw values (cut to whole seconds), so a year
-of a busy office is a few thousand small rows instead of millions of events.
+summed values equals the percentile of the raw values (cut to whole seconds), so a year
+of a busy office is some tens of thousands of small rows instead of millions of events.
 
 A segment belongs to its ticket's day (the site's local date of issue), not to the day of
 its events: a ticket issued at 23:50 and finished at 00:10 counts on the day it was issued.
@@ -14,14 +15,21 @@ Times of day are the site's local time (its zone given by the caller), across DS
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable, Mapping
+import sys
+from array import array
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from kolejka.core.stats import Segment
+
+try:  # only to sort faster: the figures are the same without it
+    import numpy as _np
+except ImportError:  # pragma: no cover - the server installs it (with matplotlib)
+    _np = None  # type: ignore[assignment]
 
 HOURS = 24
 ESTIMATE_TOLERANCE_S = 5 * 60  # "the estimate was right" when within five minutes
@@ -36,6 +44,14 @@ class RollKey:
     clerk: int = 0  # 0: no clerk called it
 
 
+def _values() -> array[int]:
+    return array("i")
+
+
+def _hours() -> array[int]:
+    return array("i", bytes(4 * HOURS))
+
+
 @dataclass(slots=True)
 class Roll:
     issued: int = 0
@@ -46,11 +62,12 @@ class Roll:
     cancelled: int = 0
     transferred_out: int = 0
     open: int = 0  # not ended yet (waiting, called or serving when rolled up)
-    wait: Counter[int] = field(default_factory=Counter)  # whole seconds → segments
-    service: Counter[int] = field(default_factory=Counter)
-    estimate_error: Counter[int] = field(default_factory=Counter)  # real wait − shown
-    arrivals: list[int] = field(default_factory=lambda: [0] * HOURS)  # by local hour
-    calls: list[int] = field(default_factory=lambda: [0] * HOURS)  # by local hour
+    # the measured values themselves, whole seconds: merging is a copy, percentiles exact
+    wait: array[int] = field(default_factory=_values)
+    service: array[int] = field(default_factory=_values)
+    estimate_error: array[int] = field(default_factory=_values)  # real wait − shown
+    arrivals: array[int] = field(default_factory=_hours)  # tickets issued by local hour
+    calls: array[int] = field(default_factory=_hours)  # tickets called by local hour
 
     def add(self, seg: Segment, zone: ZoneInfo) -> None:
         if seg.transferred_in:
@@ -73,40 +90,39 @@ class Roll:
             self.called += 1
             self.calls[seg.called_at.astimezone(zone).hour] += 1
             wait = int(seg.wait_s or 0)
-            self.wait[wait] += 1
+            self.wait.append(wait)
             if seg.estimate_s is not None:
-                self.estimate_error[wait - int(seg.estimate_s)] += 1
+                self.estimate_error.append(wait - int(seg.estimate_s))
         if seg.service_s is not None:
-            self.service[int(seg.service_s)] += 1
+            self.service.append(int(seg.service_s))
 
-    def merge(self, other: Roll) -> None:
-        for name in _COUNTS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-        self.wait.update(other.wait)
-        self.service.update(other.service)
-        self.estimate_error.update(other.estimate_error)
-        self.arrivals = [a + b for a, b in zip(self.arrivals, other.arrivals, strict=True)]
-        self.calls = [a + b for a, b in zip(self.calls, other.calls, strict=True)]
+    def counts(self) -> dict[str, int]:
+        return {name: getattr(self, name) for name in COUNTS}
 
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {name: getattr(self, name) for name in _COUNTS}
-        for name in _HISTOGRAMS:
-            data[name] = {str(k): v for k, v in sorted(getattr(self, name).items())}
-        data["arrivals"] = list(self.arrivals)
-        data["calls"] = list(self.calls)
-        return data
+    def blobs(self) -> dict[str, bytes]:
+        """The arrays as bytes (little-endian int32) for the database."""
+        out = {}
+        for name in ARRAYS:
+            values = getattr(self, name)
+            if sys.byteorder != "little":
+                values = array("i", values)
+                values.byteswap()
+            out[name] = values.tobytes()
+        return out
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Roll:
-        roll = cls(**{name: int(data.get(name, 0)) for name in _COUNTS})
-        for name in _HISTOGRAMS:
-            getattr(roll, name).update({int(k): int(v) for k, v in data.get(name, {}).items()})
-        roll.arrivals = [int(x) for x in data.get("arrivals", [0] * HOURS)]
-        roll.calls = [int(x) for x in data.get("calls", [0] * HOURS)]
+    def from_row(cls, counts: Mapping[str, int], blobs: Mapping[str, bytes]) -> Roll:
+        roll = cls(**{name: int(counts[name]) for name in COUNTS})  # type: ignore[arg-type]
+        for name in ARRAYS:
+            values = array("i")
+            values.frombytes(blobs[name])
+            if sys.byteorder != "little":
+                values.byteswap()
+            setattr(roll, name, values)
         return roll
 
 
-_COUNTS = (
+COUNTS = (
     "issued",
     "transferred_in",
     "called",
@@ -116,7 +132,7 @@ _COUNTS = (
     "transferred_out",
     "open",
 )
-_HISTOGRAMS = ("wait", "service", "estimate_error")
+ARRAYS = ("wait", "service", "estimate_error", "arrivals", "calls")
 
 
 def roll_up(segments: Iterable[Segment], day: date, zone: ZoneInfo) -> dict[RollKey, Roll]:
@@ -131,38 +147,57 @@ def roll_up(segments: Iterable[Segment], day: date, zone: ZoneInfo) -> dict[Roll
     return rolls
 
 
-# --- reading a histogram ----------------------------------------------------------------
+# --- reading many rolls' values -----------------------------------------------------------
 
 
-def hist_percentile(hist: Mapping[int, int], p: float) -> float | None:
-    """The linear-interpolated percentile of the values the histogram counts, exactly as
-    `kolejka.core.stats.percentile` gives it for the expanded list."""
-    n = sum(hist.values())
-    if n == 0:
-        return None
-    rank = (n - 1) * p / 100
-    low = int(rank)
-    high = low + 1 if rank > low else low
-    low_value = high_value = None
-    seen = 0
-    for value in sorted(hist):
-        seen += hist[value]
-        if low_value is None and seen > low:
-            low_value = value
-        if seen > high:
-            high_value = value
-            break
-    assert low_value is not None and high_value is not None
-    return low_value + (high_value - low_value) * (rank - low)
+class Values:
+    """The values of many rolls, sorted once: percentiles, counts under a limit, mean.
+
+    With numpy installed (the server has it) the sort runs there; without, `sorted()`
+    gives the same numbers."""
+
+    __slots__ = ("_np", "_sorted")
+
+    def __init__(self, parts: Sequence[array[int]], absolute: bool = False) -> None:
+        np = self._np = _np
+        if np is not None:
+            chunks = [np.frombuffer(p, dtype=np.int32) for p in parts if len(p)]
+            joined = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int32)
+            if absolute:
+                joined = np.abs(joined)
+            self._sorted: Any = np.sort(joined, kind="stable")
+        else:
+            values = (v for p in parts for v in p)
+            self._sorted = sorted(abs(v) for v in values) if absolute else sorted(values)
+
+    def __len__(self) -> int:
+        return len(self._sorted)
+
+    def percentile(self, p: float) -> float | None:
+        """Linear-interpolated, as kolejka.core.stats.percentile."""
+        n = len(self._sorted)
+        if n == 0:
+            return None
+        rank = (n - 1) * p / 100
+        low = int(rank)
+        high = min(low + 1, n - 1) if rank > low else low
+        lo, hi = int(self._sorted[low]), int(self._sorted[high])
+        return lo + (hi - lo) * (rank - low)
+
+    def at_most(self, limit: int) -> int:
+        if self._np is not None:
+            return int(self._np.searchsorted(self._sorted, limit, side="right"))
+        return bisect_right(self._sorted, limit)
+
+    def mean(self) -> float | None:
+        n = len(self._sorted)
+        if n == 0:
+            return None
+        return float(self._sorted.sum()) / n if self._np is not None else sum(self._sorted) / n
 
 
-def hist_mean(hist: Mapping[int, int]) -> float | None:
-    n = sum(hist.values())
-    return sum(k * v for k, v in hist.items()) / n if n else None
-
-
-def hist_at_most(hist: Mapping[int, int], limit: int) -> int:
-    return sum(v for k, v in hist.items() if k <= limit)
+def count_at_most(values: Iterable[int], limit: int) -> int:
+    return sum(1 for v in values if v <= limit)
 
 
 # --- figures of a range -------------------------------------------------------------------
@@ -209,47 +244,54 @@ class Figures:
     estimate_right_share: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__slots__}  # type: ignore[attr-defined]
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 class _Group:
-    __slots__ = ("roll", "within")
+    __slots__ = ("arrivals", "calls", "counts", "errors", "services", "waits", "within")
 
     def __init__(self) -> None:
-        self.roll = Roll()
+        self.counts = dict.fromkeys(COUNTS, 0)
         self.within = 0
+        self.waits: list[array[int]] = []
+        self.services: list[array[int]] = []
+        self.errors: list[array[int]] = []
+        self.arrivals = [0] * HOURS
+        self.calls = [0] * HOURS
 
-    def add(self, roll: Roll, target_s: int) -> None:
-        self.roll.merge(roll)
-        self.within += hist_at_most(roll.wait, target_s)
+    def add(self, roll: Roll, within: int) -> None:
+        counts = self.counts
+        for name in COUNTS:
+            counts[name] += getattr(roll, name)
+        self.within += within
+        self.waits.append(roll.wait)
+        self.services.append(roll.service)
+        self.errors.append(roll.estimate_error)
+
+    def add_hours(self, roll: Roll) -> None:
+        self.arrivals = [a + b for a, b in zip(self.arrivals, roll.arrivals, strict=True)]
+        self.calls = [a + b for a, b in zip(self.calls, roll.calls, strict=True)]
 
     def figures(self) -> Figures:
-        r = self.roll
-        abs_error: Counter[int] = Counter()
-        for k, v in r.estimate_error.items():
-            abs_error[abs(k)] += v
-        estimates = sum(r.estimate_error.values())
+        c = self.counts
+        wait, service = Values(self.waits), Values(self.services)
+        error, abs_error = Values(self.errors), Values(self.errors, absolute=True)
+        estimates = len(error)
+        called = c["called"]
         return Figures(
-            issued=r.issued,
-            transferred_in=r.transferred_in,
-            called=r.called,
-            served=r.served,
-            no_show=r.no_show,
-            cancelled=r.cancelled,
-            transferred_out=r.transferred_out,
-            open=r.open,
-            wait_median_s=hist_percentile(r.wait, 50),
-            wait_p90_s=hist_percentile(r.wait, 90),
-            service_median_s=hist_percentile(r.service, 50),
-            service_p90_s=hist_percentile(r.service, 90),
-            service_mean_s=hist_mean(r.service),
+            **c,
+            wait_median_s=wait.percentile(50),
+            wait_p90_s=wait.percentile(90),
+            service_median_s=service.percentile(50),
+            service_p90_s=service.percentile(90),
+            service_mean_s=service.mean(),
             within_target=self.within,
-            within_target_share=self.within / r.called if r.called else None,
+            within_target_share=self.within / called if called else None,
             estimates=estimates,
-            estimate_error_median_s=hist_percentile(r.estimate_error, 50),
-            estimate_abs_error_median_s=hist_percentile(abs_error, 50),
+            estimate_error_median_s=error.percentile(50),
+            estimate_abs_error_median_s=abs_error.percentile(50),
             estimate_right_share=(
-                hist_at_most(abs_error, ESTIMATE_TOLERANCE_S) / estimates if estimates else None
+                abs_error.at_most(ESTIMATE_TOLERANCE_S) / estimates if estimates else None
             ),
         )
 
@@ -296,14 +338,15 @@ def range_figures(
     for key, roll in rolls:
         if not start <= key.day <= end or not scope.holds(key):
             continue
-        target = targets.get(key.service, default_target_s)
-        total.add(roll, target)
-        by_day[key.day].add(roll, target)
-        by_service.setdefault(key.service, _Group()).add(roll, target)
+        within = count_at_most(roll.wait, targets.get(key.service, default_target_s))
+        total.add(roll, within)
+        total.add_hours(roll)
+        by_day[key.day].add(roll, within)
+        by_service.setdefault(key.service, _Group()).add(roll, within)
         if key.counter:
-            by_counter.setdefault(key.counter, _Group()).add(roll, target)
+            by_counter.setdefault(key.counter, _Group()).add(roll, within)
         if key.clerk:
-            by_clerk.setdefault(key.clerk, _Group()).add(roll, target)
+            by_clerk.setdefault(key.clerk, _Group()).add(roll, within)
         row = arrivals[key.day.weekday()]
         for hour, n in enumerate(roll.arrivals):
             row[hour] += n
@@ -320,6 +363,6 @@ def range_figures(
         by_clerk={k: g.figures() for k, g in sorted(by_clerk.items())},
         arrivals=arrivals,
         weekdays=weekdays,
-        arrivals_by_hour=list(total.roll.arrivals),
-        calls_by_hour=list(total.roll.calls),
+        arrivals_by_hour=total.arrivals,
+        calls_by_hour=total.calls,
     )

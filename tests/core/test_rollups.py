@@ -1,21 +1,39 @@
 """Roll-ups: exact percentiles from histograms, a ticket's segments on its own day."""
 
-from collections import Counter
+from array import array
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kolejka.core.rollups import Roll, RollKey, Scope, hist_percentile, range_figures, roll_up
+from kolejka.core import rollups
+from kolejka.core.rollups import Roll, RollKey, Scope, Values, range_figures, roll_up
 from kolejka.core.stats import TicketEvent, percentile, segments_from_events
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 
 
-@given(st.lists(st.integers(0, 5000), max_size=60), st.sampled_from([0, 10, 50, 90, 99, 100]))
-def test_histogram_percentile_is_exact(values, p):
-    assert hist_percentile(Counter(values), p) == percentile([float(v) for v in values], p)
+@given(
+    st.lists(st.lists(st.integers(-5000, 5000), max_size=20), max_size=5),
+    st.sampled_from([0, 10, 50, 90, 99, 100]),
+)
+def test_percentile_of_many_rolls_is_exact(parts, p):
+    flat = [float(v) for part in parts for v in part]
+    arrays = [array("i", part) for part in parts]
+    assert Values(arrays).percentile(p) == percentile(flat, p)
+    assert Values(arrays, absolute=True).percentile(p) == percentile([abs(v) for v in flat], p)
+    assert Values(arrays).at_most(100) == sum(1 for v in flat if v <= 100)
+
+
+def test_without_numpy_the_same(monkeypatch):
+    arrays = [array("i", [5, 1, 9]), array("i", [3, 3])]
+    with_np = Values(arrays)
+    monkeypatch.setattr(rollups, "_np", None)
+    without = Values(arrays)
+    assert without.percentile(50) == with_np.percentile(50) == 3
+    assert without.at_most(3) == with_np.at_most(3) == 3
+    assert without.mean() == with_np.mean() == 4.2
 
 
 def _day(events):
@@ -49,21 +67,19 @@ def test_transfer_counts_one_issue_and_one_service():
     assert only_b.total.issued == 0 and only_b.total.served == 1
 
 
-def test_json_round_trip_and_merge():
+def test_row_round_trip():
     roll = Roll(issued=3, served=2)
-    roll.wait.update({60: 2, 120: 1})
+    roll.wait.extend([60, 60, 120])
+    roll.estimate_error.extend([-30])
     roll.arrivals[9] = 3
-    back = Roll.from_json(roll.to_json())
-    assert back == roll
-    back.merge(roll)
-    assert back.issued == 6 and back.wait[60] == 4 and back.arrivals[9] == 6
+    assert Roll.from_row(roll.counts(), roll.blobs()) == roll
 
 
 def test_target_per_service_and_empty_days():
     d = date(2026, 3, 2)
     a, b = Roll(called=2), Roll(called=2)
-    a.wait.update({600: 1, 1500: 1})
-    b.wait.update({600: 1, 1500: 1})
+    a.wait.extend([600, 1500])
+    b.wait.extend([600, 1500])
     rolls = [(RollKey(d, "A"), a), (RollKey(d, "B"), b)]
     figures = range_figures(rolls, d, d + timedelta(days=6), targets={"A": 1000})
     assert figures.by_service["A"].within_target == 1
