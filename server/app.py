@@ -38,6 +38,8 @@ from server.ratelimit import RateLimiter
 from server.readmodels import ReadModels
 from server.routes import (
     admin,
+    admin_console,
+    admin_monitor,
     auth,
     counters,
     events_ws,
@@ -163,6 +165,8 @@ def create_app(
     app.include_router(public_routes.api_router, prefix=API_PREFIX)
     app.include_router(public_routes.router)
     app.include_router(home.router)
+    admin_console.install(app)  # the /admin console's shell, sign-in and error pages
+    app.include_router(admin_monitor.router)
     _install_error_handlers(app)
     _install_guard(app, services)
     _document_errors(app)

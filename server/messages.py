@@ -42,6 +42,12 @@ MESSAGES: dict[str, str] = {
     "clerk_required": N_("A clerk must be signed in for this."),
     "supervisor_required": N_("Only a supervisor may do this."),
     "admin_required": N_("Only an administrator may do this."),
+    # the /admin console (server/console.py)
+    "console_staff_only": N_(
+        "The console is for supervisors and administrators. Please sign in at your counter."
+    ),
+    "csrf_failed": N_("The form has expired or did not come from this console. Please try again."),
+    "console_bad_input": N_("Please check the field: {field}."),
     "rate_limited": N_("Too many tickets from this kiosk; please wait a moment."),
     "signin_throttled": N_(
         "Too many unsuccessful sign-in attempts. Please try again in {retry_after} s."

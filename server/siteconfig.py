@@ -36,7 +36,7 @@ import re
 import tomllib
 from datetime import date
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -188,6 +188,28 @@ class ClerkConfig(Strict):
         return self
 
 
+class AlertRules(Strict):
+    """When the console's monitor raises an alert (server/monitor.py)."""
+
+    wait_min: int = Field(
+        30, ge=1, le=24 * 60, description="A client waiting longer than this (minutes)."
+    )
+    wait_min_by_service: dict[str, int] = Field(
+        default_factory=dict, description="The same per service code, where it differs."
+    )
+    pause_min: int = Field(15, ge=1, le=24 * 60, description="A counter paused this long.")
+    display_offline_s: int = Field(60, ge=5, le=24 * 3600, description="A display gone this long.")
+    limit_left: int = Field(
+        10, ge=0, le=10_000, description="Tickets left today under a service's daily limit."
+    )
+    printer_silent_min: int = Field(
+        15, ge=1, le=24 * 60, description="A kiosk that has not reported its printer this long."
+    )
+
+    def wait_threshold_min(self, service: str) -> int:
+        return self.wait_min_by_service.get(service, self.wait_min)
+
+
 class RulesConfig(Strict):
     max_recalls: int = Field(2, ge=0, le=10)
     no_show_after_max_recalls: bool = Field(
@@ -207,12 +229,12 @@ class RulesConfig(Strict):
     personal_data_retention_days: int = Field(
         30, ge=0, le=3650, description="Days after the slot before name and contact are erased."
     )
-    wait_target_min: int = Field(
-        30, ge=1, le=24 * 60, description="The longest acceptable wait (statistics, forecast)."
+    oversees_region: bool = Field(
+        False,
+        description="This site is the main office: its admins see every site of the server "
+        "in the console's region view.",
     )
-    wait_targets_min: dict[str, Annotated[int, Field(ge=1, le=24 * 60)]] = Field(
-        default_factory=dict, description="…per service code, where it differs."
-    )
+    alerts: AlertRules = Field(default_factory=AlertRules)
 
 
 # A site's rules and address share the `Site.settings` JSON column: written and read here.

@@ -281,9 +281,11 @@ class Statistics:
             for c in session.exec(select(Clerk).where(Clerk.site_id == site.id))
             if c.id is not None
         }
-        default = rules.wait_target_min * 60
+        # the service's threshold is the one the console's monitor alerts on
+        alerts = rules.alerts
+        default = alerts.wait_min * 60
         targets = {
-            code: rules.wait_targets_min.get(code, rules.wait_target_min) * 60 for code in services
+            code: alerts.wait_min_by_service.get(code, alerts.wait_min) * 60 for code in services
         }
         return SiteInfo(
             id=site.id,

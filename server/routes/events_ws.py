@@ -56,7 +56,22 @@ async def event_stream(
     if actor.site_id != site_id:
         await websocket.close(code=CLOSE_FORBIDDEN, reason="wrong_site")
         return
+    await stream_events(websocket, services, site, site_id, after, epoch, current_epoch, last_seq)
 
+
+async def stream_events(
+    websocket: WebSocket,
+    services: Services,
+    site: str,
+    site_id: int,
+    after: int | None,
+    epoch: str | None,
+    current_epoch: str,
+    last_seq: int,
+) -> None:
+    """The stream itself, on an accepted socket whose caller may read `site`: the catch-up
+    (or reset) and then the live events, until either side goes. The console's stream
+    (server/routes/admin_console.py) comes here after its own sign-in check."""
     broadcaster = services.broadcaster
     sub = await broadcaster.subscribe(site_id)
     reader = asyncio.create_task(_drain_client(websocket))
