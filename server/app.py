@@ -40,6 +40,7 @@ from server.routes import (
     admin,
     admin_console,
     admin_monitor,
+    admin_stats,
     auth,
     counters,
     events_ws,
@@ -167,6 +168,7 @@ def create_app(
     app.include_router(home.router)
     admin_console.install(app)  # the /admin console's shell, sign-in and error pages
     app.include_router(admin_monitor.router)
+    app.include_router(admin_stats.router)
     _install_error_handlers(app)
     _install_guard(app, services)
     _document_errors(app)
