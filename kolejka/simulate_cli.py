@@ -20,7 +20,7 @@ from datetime import date, datetime
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from kolejka.simulation import DayPlan, plan_day
+from kolejka.simulation import DEMO_SERVICES, DayPlan, ServiceProfile, plan_day
 
 DEMO_KIOSK = "demo-kiosk-token-0001"
 DEMO_CLERKS = ("anna:demo1234", "piotr:demo1234", "olena:demo1234", "marek:demo1234")
@@ -85,16 +85,26 @@ def run_simulate(args: argparse.Namespace) -> int:
     if any(len(c) != 2 for c in clerks):
         print("kolejka simulate: --clerk takes USER:PASSWORD", file=sys.stderr)
         return 2
-    plan = DayPlan(visitors=args.visitors, counters=len(clerks))
+    kiosk = KolejkaClient(args.server, args.site, args.kiosk_token, timeout=30)
+    try:
+        offered = {s.code for s in kiosk.list_services().data}
+    except (ApiError, ServerUnreachable) as exc:
+        kiosk.close()
+        print(f"kolejka simulate: {args.server}: {exc}", file=sys.stderr)
+        return 1
+    profiles = [p for p in DEMO_SERVICES if p.code in offered] or [
+        ServiceProfile(code, 1.0, 6.0) for code in sorted(offered)
+    ]
+    plan = DayPlan(visitors=args.visitors, counters=len(clerks), services=profiles)
     tickets = plan_day(day, zone, plan, args.seed)
     if not tickets:
+        kiosk.close()
         print(f"kolejka simulate: {day} is a day off in the plan (a weekend)", file=sys.stderr)
         return 1
     steps = sorted(
         ((s.at, i, n, s) for i, t in enumerate(tickets) for n, s in enumerate(t.steps)),
         key=lambda x: (x[0], x[1], x[2]),
     )
-    kiosk = KolejkaClient(args.server, args.site, args.kiosk_token, timeout=30)
     desks: dict[int, KolejkaClient] = {}
     current: dict[int, int] = {}  # counter → the ticket it holds
     real: dict[int, int] = {}  # planned ticket → issued ticket id

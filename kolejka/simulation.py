@@ -20,7 +20,7 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 WEEKDAY_FACTOR = (1.25, 1.1, 1.0, 1.0, 0.8, 0.0, 0.0)  # Monday … Sunday
@@ -55,6 +55,7 @@ class DayPlan:
     services: Sequence[ServiceProfile] = DEMO_SERVICES
     # which services each counter serves (counter number → codes); default: all
     counter_services: dict[int, tuple[str, ...]] = field(default_factory=dict)
+    weekdays: Sequence[float] = WEEKDAY_FACTOR  # how busy each weekday is (0: closed)
 
 
 @dataclass(slots=True)
@@ -100,9 +101,11 @@ def plan_day(
 ) -> list[PlannedTicket]:
     """The tickets of one day with their whole life, in arrival order."""
     rng = random.Random(f"{seed}-{day.isoformat()}")
-    factor = WEEKDAY_FACTOR[day.weekday()]
-    opens = datetime.combine(day, plan.opens, tzinfo=zone)
-    closes = datetime.combine(day, plan.closes, tzinfo=zone)
+    factor = plan.weekdays[day.weekday()]
+    # in UTC from here on: aware times of one zone compare and add by the wall clock,
+    # which runs an hour back on the night the clocks go back
+    opens = datetime.combine(day, plan.opens, tzinfo=zone).astimezone(UTC)
+    closes = datetime.combine(day, plan.closes, tzinfo=zone).astimezone(UTC)
     length_h = (closes - opens).total_seconds() / 3600
     if factor == 0 or length_h <= 0:
         return []

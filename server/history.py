@@ -12,6 +12,7 @@ demo, a benchmark): ticket ids are taken from max(id) onwards.
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime
@@ -78,25 +79,39 @@ def write_history(
     db: Database,
     site_code: str,
     days: Iterable[date],
-    plan: DayPlan,
+    plan: DayPlan | Sequence[DayPlan],
     seed: int = 1,
     clerks: Sequence[int] | None = None,
     progress: Callable[[date, int], None] | None = None,
 ) -> int:
-    """Simulate and write each day; returns how many tickets were written."""
+    """Simulate and write each day (several plans: their tickets together, say a night
+    shift beside the day); returns how many tickets were written."""
     refs = _SiteRefs(db, site_code)
     clerk_ids = list(clerks) if clerks is not None else refs.desk_clerks()
-    plan = DayPlan(
-        visitors=plan.visitors,
-        opens=plan.opens,
-        closes=plan.closes,
-        counters=min(plan.counters, len(refs.counters)) or plan.counters,
-        services=[s for s in plan.services if s.code in refs.services] or plan.services,
-        counter_services=plan.counter_services,
-    )
+    plans = [plan] if isinstance(plan, DayPlan) else list(plan)
+    plans = [
+        DayPlan(
+            visitors=p.visitors,
+            opens=p.opens,
+            closes=p.closes,
+            counters=min(p.counters, len(refs.counters)) or p.counters,
+            services=[s for s in p.services if s.code in refs.services] or p.services,
+            counter_services=p.counter_services,
+            weekdays=p.weekdays,
+        )
+        for p in plans
+    ]
     total = 0
     for day in days:
-        tickets = plan_day(day, refs.zone, plan, seed, clerk_ids)
+        tickets: list[PlannedTicket] = []
+        for k, p in enumerate(plans):
+            tickets += plan_day(day, refs.zone, p, seed + 1000 * k, clerk_ids)
+        if len(plans) > 1:
+            tickets.sort(key=lambda t: t.arrival)
+            numbers: dict[str, int] = {}
+            for ticket in tickets:
+                numbers[ticket.service] = numbers.get(ticket.service, 0) + 1
+                ticket.number = f"{ticket.service}{numbers[ticket.service]:03d}"
         if tickets:
             write_day(db, refs, day, tickets)
         total += len(tickets)
@@ -200,7 +215,7 @@ def write_day(db: Database, refs: _SiteRefs, day: date, tickets: list[PlannedTic
                     "device_id": None,
                 }
             )
-        conn.execute(sa.insert(_TICKETS), ticket_rows)
+        _bulk(conn, "ticket", ticket_rows)
         events.sort(key=lambda e: (e[0], e[1]))
         last = int(
             conn.execute(
@@ -211,8 +226,9 @@ def write_day(db: Database, refs: _SiteRefs, day: date, tickets: list[PlannedTic
             ).scalar_one()
         )
         base = last - len(events)
-        conn.execute(
-            sa.insert(_EVENTS),
+        _bulk(
+            conn,
+            "event",
             [
                 {
                     "site_id": refs.site_id,
@@ -230,3 +246,39 @@ def write_day(db: Database, refs: _SiteRefs, day: date, tickets: list[PlannedTic
                 sa.text("SELECT setval(pg_get_serial_sequence('ticket', 'id'), :last)"),
                 {"last": first_id + len(tickets) - 1},
             )
+
+
+def _bulk(conn: sa.Connection, table: str, rows: list[dict[str, Any]]) -> None:
+    """Rows straight to the driver: COPY on PostgreSQL, one executemany on SQLite, in the
+    forms the models' column types store (UTC times, JSON text)."""
+    if not rows:
+        return
+    columns = list(rows[0])
+    names = ", ".join(f'"{c}"' for c in columns)
+    if conn.dialect.name == "postgresql":
+        raw: Any = conn.connection.dbapi_connection
+        with raw.cursor() as cursor, cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row([_pg_value(row[c]) for c in columns])
+        return
+    marks = ", ".join("?" for _ in columns)
+    conn.exec_driver_sql(
+        f"INSERT INTO {table} ({names}) VALUES ({marks})",
+        [tuple(_sqlite_value(row[c]) for c in columns) for row in rows],
+    )
+
+
+def _sqlite_value(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return json.dumps(value)
+    return value
+
+
+def _pg_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return json.dumps(value)
+    return value
