@@ -48,6 +48,12 @@ _FIGURE_COLUMNS: tuple[tuple[str, str, str], ...] = (
 )
 
 
+def figure_labels(language: str) -> dict[str, str]:
+    """The figures' names in `language`, by Figures field (for the pages' key figures)."""
+    _ = gettext_for(language)
+    return {key: _(head) for key, head, _kind in _FIGURE_COLUMNS}
+
+
 @dataclass(slots=True)
 class Table:
     id: str

@@ -26,7 +26,14 @@ from server.routes.stats import SVG_HEADERS, XLSX, ChartName, TableName
 from server.statistics import RangeResult
 from server.stats_charts import CHARTS, forecast_chart, range_chart
 from server.stats_report import report_pdf
-from server.stats_tables import find_table, forecast_table, range_tables, to_csv, to_xlsx
+from server.stats_tables import (
+    figure_labels,
+    find_table,
+    forecast_table,
+    range_tables,
+    to_csv,
+    to_xlsx,
+)
 
 router = APIRouter(prefix="/admin/stats", include_in_schema=False)
 
@@ -144,6 +151,7 @@ async def stats_page(
         charts=CHARTS,
         presets=presets,
         current=(q.start, q.end),
+        labels=figure_labels(language),
     )
 
 
