@@ -18,12 +18,12 @@ committed meanwhile is rolled up (again) next time: the work is idempotent, neve
 from __future__ import annotations
 
 import threading
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
@@ -36,7 +36,6 @@ from kolejka.core.rollups import (
     RollKey,
     Scope,
     days_of,
-    range_figures,
     roll_up,
 )
 from kolejka.core.staffing import DEFAULT_GOAL, ServiceForecast, forecast
@@ -67,6 +66,7 @@ from server.models import (
     Ticket,
 )
 from server.siteconfig import rules_from_json
+from server.stats_fast import RollColumns, range_figures_fast
 
 MAX_RANGE_DAYS = 400
 HISTORY_WEEKS = 6  # the forecast reads this many past weeks
@@ -364,6 +364,18 @@ class Statistics:
                 for r in rows
             ]
 
+    def columns(self, site_id: int, start: date, end: date) -> RollColumns:
+        """The roll-up rows of [start, end] as columns (server/stats_fast.py)."""
+        with self.db.read() as session:
+            rows = session.execute(
+                sa.select(_ROLLUPS).where(
+                    _ROLLUPS.c.site_id == site_id,
+                    _ROLLUPS.c.day >= start,
+                    _ROLLUPS.c.day <= end,
+                )
+            ).mappings()
+            return RollColumns.from_rows(rows, BLOB_COLUMNS)
+
     def today(self, site_code: str) -> date:
         with self.db.read() as session:
             site = repo.site_by_code(session, site_code)
@@ -386,8 +398,8 @@ class Statistics:
         site, info = self._open(site_code, actor)
         assert site.id is not None
         self.catch_up(site.id)
-        figures = range_figures(
-            self.rolls(site.id, start, end),
+        figures = range_figures_fast(
+            self.columns(site.id, start, end),
             start,
             end,
             scope=scope,
@@ -412,34 +424,36 @@ class Statistics:
         history_end = min(day, today) - timedelta(days=1)
         history_start = history_end - timedelta(weeks=HISTORY_WEEKS) + timedelta(days=1)
         same_days = [d for d in days_of(history_start, history_end) if d.weekday() == day.weekday()]
-        rolls = self.rolls(site.id, history_start, history_end)
+        cols = self.columns(site.id, history_start, history_end)
+        weekday = (cols.day - 1) % 7 == day.weekday()  # an ordinal's weekday: (n - 1) % 7
         arrivals: dict[str, list[float]] = {code: [0.0] * 24 for code in info.services}
-        active: dict[tuple[date, int], set[int]] = defaultdict(set)
-        for key, roll in rolls:
-            if key.day.weekday() != day.weekday():
-                continue
-            series = arrivals.setdefault(key.service, [0.0] * 24)
-            for hour, n in enumerate(roll.arrivals):
-                series[hour] += n
-            if key.counter:
-                for hour, n in enumerate(roll.calls):
-                    if n:
-                        active[(key.day, hour)].add(key.counter)
-        seen = {k.day for k, r in rolls if k.day.weekday() == day.weekday() and r.issued}
-        same_days = [d for d in same_days if d in seen]  # a day before the records began
+        for index, code in enumerate(cols.services):
+            rows = weekday & (cols.service == index)
+            arrivals[code] = [float(x) for x in cols.arrivals[rows].sum(axis=0)]
+        seen = {date.fromordinal(int(d)) for d in cols.day[weekday & (cols.counts["issued"] > 0)]}
+        same_days = [d for d in same_days if d in seen]  # not a day before the records began
         weeks = max(1, len(same_days))
         for series in arrivals.values():
             for hour in range(24):
                 series[hour] /= weeks
-        recent = range_figures(
-            [(k, r) for k, r in rolls if k.day > history_end - timedelta(weeks=4)],
-            history_start,
+        # counters that called someone in each hour of those days
+        rows = np.flatnonzero(weekday & (cols.counter > 0))
+        busy = cols.calls[rows] > 0
+        open_counters = []
+        for hour in range(24):
+            pairs = {
+                (int(d), int(c))
+                for d, c in zip(
+                    cols.day[rows][busy[:, hour]], cols.counter[rows][busy[:, hour]], strict=True
+                )
+            }
+            open_counters.append(len(pairs) / weeks)
+        recent = range_figures_fast(
+            cols,
+            max(history_start, history_end - timedelta(weeks=4) + timedelta(days=1)),
             history_end,
         )
         means = {code: f.service_mean_s for code, f in recent.by_service.items()}
-        open_counters = [
-            sum(len(active.get((d, hour), ())) for d in same_days) / weeks for hour in range(24)
-        ]
         targets = {code: info.targets.get(code, info.default_target_s) for code in arrivals}
         services = forecast(arrivals, means, targets, DEFAULT_GOAL)
         return ForecastResult(info, day, services, open_counters, len(same_days), DEFAULT_GOAL)

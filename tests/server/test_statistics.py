@@ -276,3 +276,23 @@ def test_forecast_from_the_month(month):
         assert s.counters[3:6] == [0, 0, 0]
     early = next(s for s in result.services if s.service == "A")
     assert early.arrivals[0] > 0  # the Tuesdays' tickets after midnight
+
+
+@pytest.mark.parametrize(
+    "scope", [Scope(), Scope(service="A"), Scope(counter=2), Scope(clerk=3), Scope(service="Z")]
+)
+def test_the_columns_equal_the_reference(month, scope):
+    """server/stats_fast.py (numpy, what the server runs) against the core's pure Python."""
+    from kolejka.core.rollups import range_figures
+    from server.stats_fast import range_figures_fast
+
+    stats = stats_of(month)
+    stats.catch_up(1)
+    targets = {"A": 600, "B": 1200}
+    slow = range_figures(stats.rolls(1, START, END), START, END, scope=scope, targets=targets)
+    fast = range_figures_fast(stats.columns(1, START, END), START, END, scope=scope, targets=targets)
+    for name in ("total", "by_day", "by_service", "by_counter", "by_clerk"):
+        assert getattr(fast, name) == getattr(slow, name), name
+    assert fast.arrivals == slow.arrivals
+    assert fast.calls_by_hour == slow.calls_by_hour
+    assert fast.arrivals_by_hour == slow.arrivals_by_hour
