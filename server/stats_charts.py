@@ -86,7 +86,7 @@ def range_chart(result: RangeResult, chart: str, language: str, fmt: str = "svg"
             _style(ax)
             handles = ax.get_legend_handles_labels()
             more = wait.get_legend_handles_labels()
-            ax.legend(handles[0] + more[0], handles[1] + more[1], loc="upper left", fontsize=8)
+            _legend(ax, handles[0] + more[0], handles[1] + more[1])
             ax.set_title(_("Tickets and waiting by day"))
         elif chart == "services":
             fig = _figure(9, 3.6)
@@ -121,7 +121,7 @@ def range_chart(result: RangeResult, chart: str, language: str, fmt: str = "svg"
             ax.set_xlabel(_("Minutes"))
             ax.grid(axis="x", color="#dddddd", linewidth=0.8)
             ax.spines[["top", "right"]].set_visible(False)
-            ax.legend(fontsize=8, loc="lower right")
+            _legend(ax, *ax.get_legend_handles_labels())
             ax.set_title(_("Waiting per service"))
         elif chart == "arrivals":
             fig = _figure(9, 3.4)
@@ -180,7 +180,7 @@ def range_chart(result: RangeResult, chart: str, language: str, fmt: str = "svg"
             _style(ax)
             handles = ax.get_legend_handles_labels()
             more = err.get_legend_handles_labels()
-            ax.legend(handles[0] + more[0], handles[1] + more[1], loc="upper right", fontsize=8)
+            _legend(ax, handles[0] + more[0], handles[1] + more[1])
             ax.set_title(_("How right the estimated wait on the ticket was"))
         else:
             raise KeyError(chart)
@@ -221,9 +221,23 @@ def forecast_chart(result: ForecastResult, language: str, fmt: str = "svg") -> b
         ax.set_xlabel(_("Hour"))
         ax.set_ylabel(_("Counters"))
         _style(ax)
-        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
+        _legend(ax, *ax.get_legend_handles_labels())
         ax.set_title(_("Counters needed on {day}").format(day=result.day.isoformat()))
         return _save(fig, fmt)
+
+
+def _legend(ax: Any, handles: list[Any], labels: list[str]) -> None:
+    """Below the plot, in as many columns as fit, so it never covers the data."""
+    columns = 3 if len(labels) > 4 else len(labels) or 1
+    ax.legend(
+        handles,
+        labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.14),
+        ncol=columns,
+        fontsize=8,
+        frameon=False,
+    )
 
 
 def _short(text: str, size: int) -> str:

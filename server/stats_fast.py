@@ -47,9 +47,7 @@ class RollColumns:
     values: dict[str, tuple[np.ndarray, np.ndarray]]  # kind → (values, roll of each value)
 
     @classmethod
-    def from_rows(
-        cls, rows: Iterable[Any], blob_of: Mapping[str, str]
-    ) -> RollColumns:
+    def from_rows(cls, rows: Iterable[Any], blob_of: Mapping[str, str]) -> RollColumns:
         """`rows`: the table's rows (day, service, counter, clerk, the counts, the blobs);
         `blob_of`: which column holds each kind (wait, service, estimate_error, …)."""
         days: list[int] = []

@@ -72,13 +72,13 @@ def report_pdf(
         pdf.multi_cell(WIDTH, 6, ", ".join(parts), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     _key_figures(pdf, result, language)
-    _chart(pdf, range_chart(result, "days", language, "png"), 150)
+    _chart(pdf, range_chart(result, "days", language, "png"), 120)
 
     for table_id, chart in (("services", "services"), ("arrivals", "arrivals")):
         pdf.add_page()
         table = find_table(tables, table_id)
         assert table is not None
-        _table(pdf, table)
+        _table(pdf, _busy_hours(table) if table_id == "arrivals" else table)
         _chart(pdf, range_chart(result, chart, language, "png"), 110)
     pdf.add_page()
     _chart(pdf, range_chart(result, "estimates", language, "png"), 90)
@@ -129,10 +129,17 @@ def _key_figures(pdf: FPDF, result: RangeResult, language: str) -> None:
 
 
 def _chart(pdf: FPDF, png: bytes, height: float) -> None:
+    """The chart at most `height` mm high, as wide as its aspect allows, on this page if
+    it fits, else on the next."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        aspect = image.width / image.height
+    width = min(WIDTH, height * aspect)
+    height = width / aspect
     if pdf.get_y() + height > pdf.h - 16:
         pdf.add_page()
-    # the chart's own aspect (9 in wide), fitted into the height given
-    pdf.image(io.BytesIO(png), x=MARGIN, h=height, keep_aspect_ratio=True, w=WIDTH)
+    pdf.image(io.BytesIO(png), x=MARGIN + (WIDTH - width) / 2, w=width, h=height)
     pdf.ln(2)
 
 
@@ -163,6 +170,21 @@ def _table(pdf: FPDF, table: Table) -> None:
         for row in table.rows:
             grid.row(["—" if v is None else _cell(v) for v in row])
     pdf.ln(4)
+
+
+def _busy_hours(table: Table) -> Table:
+    """The heat map's table without the hours nobody came in (a page is narrower than a
+    spreadsheet)."""
+    keep = [0] + [i for i in range(1, len(table.columns)) if any(row[i] for row in table.rows)]
+    if len(keep) == 1:
+        return table
+    return Table(
+        table.id,
+        table.title,
+        [table.columns[i] for i in keep],
+        [[row[i] for i in keep] for row in table.rows],
+        [table.numeric[i] for i in keep],
+    )
 
 
 def _cell(value: object) -> str:

@@ -290,7 +290,9 @@ def test_the_columns_equal_the_reference(month, scope):
     stats.catch_up(1)
     targets = {"A": 600, "B": 1200}
     slow = range_figures(stats.rolls(1, START, END), START, END, scope=scope, targets=targets)
-    fast = range_figures_fast(stats.columns(1, START, END), START, END, scope=scope, targets=targets)
+    fast = range_figures_fast(
+        stats.columns(1, START, END), START, END, scope=scope, targets=targets
+    )
     for name in ("total", "by_day", "by_service", "by_counter", "by_clerk"):
         assert getattr(fast, name) == getattr(slow, name), name
     assert fast.arrivals == slow.arrivals
