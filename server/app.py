@@ -124,7 +124,7 @@ def demo_history(services: Services, site_code: str, weeks: int) -> None:
     if earlier is not None:
         return
     days = [today - timedelta(days=n) for n in range(7 * weeks, 0, -1)]
-    count = write_history(services.db, site_code, days, DayPlan(visitors=280, counters=8))
+    count = write_history(services.db, site_code, days, DayPlan(visitors=340, counters=8))
     log.info("demo: %d tickets of the past %d weeks written", count, weeks)
     threading.Thread(
         target=services.statistics.catch_up, args=(site_id,), name="stats-roll-up", daemon=True
