@@ -11,7 +11,7 @@ tests hold the two against each other).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -47,46 +47,46 @@ class RollColumns:
     values: dict[str, tuple[np.ndarray, np.ndarray]]  # kind → (values, roll of each value)
 
     @classmethod
-    def from_rows(cls, rows: Iterable[Any], blob_of: Mapping[str, str]) -> RollColumns:
-        """`rows`: the table's rows (day, service, counter, clerk, the counts, the blobs);
-        `blob_of`: which column holds each kind (wait, service, estimate_error, …)."""
+    def from_rows(cls, rows: Iterable[Sequence[Any]], kinds: Sequence[str]) -> RollColumns:
+        """`rows`: tuples of (day, service, counter, clerk, *COUNTS, *one blob per kind);
+        a day as a date or as its ISO text (SQLite's own form, read without conversion)."""
         days: list[int] = []
         service_idx: list[int] = []
         services: dict[str, int] = {}
         counters: list[int] = []
         clerks: list[int] = []
-        counts: dict[str, list[int]] = {name: [] for name in COUNTS}
-        blobs: dict[str, list[bytes]] = {kind: [] for kind in blob_of}
+        counts: list[Sequence[int]] = []
+        blobs: list[list[bytes]] = [[] for _ in kinds]
+        n_counts = len(COUNTS)
         for row in rows:
-            days.append(row["day"].toordinal())
-            service_idx.append(services.setdefault(row["service"], len(services)))
-            counters.append(row["counter"])
-            clerks.append(row["clerk"])
-            for name in COUNTS:
-                counts[name].append(row[name])
-            for kind, column in blob_of.items():
-                blobs[kind].append(bytes(row[column]))
+            day = row[0]
+            days.append(
+                date.fromisoformat(day).toordinal() if isinstance(day, str) else day.toordinal()
+            )
+            service_idx.append(services.setdefault(row[1], len(services)))
+            counters.append(row[2])
+            clerks.append(row[3])
+            counts.append(row[4 : 4 + n_counts])
+            for i, blob in enumerate(row[4 + n_counts :]):
+                blobs[i].append(bytes(blob))
         n = len(days)
+        table = np.array(counts, dtype=np.int64).reshape(n, n_counts)
 
         def flat(kind: str) -> tuple[np.ndarray, np.ndarray]:
-            parts = blobs[kind]
+            parts = blobs[kinds.index(kind)]
             values = np.frombuffer(b"".join(parts), dtype=_I32).astype(np.int64)
-            lengths = np.fromiter((len(p) // 4 for p in parts), dtype=np.int64, count=n)
+            lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=n) // 4
             return values, np.repeat(np.arange(n, dtype=np.int64), lengths)
 
-        hours = {
-            k: flat(k)[0].reshape(n, HOURS) if n else np.zeros((0, HOURS), np.int64)
-            for k in ("arrivals", "calls")
-        }
         return cls(
             day=np.array(days, dtype=np.int64),
             service=np.array(service_idx, dtype=np.int64),
             services=list(services),
             counter=np.array(counters, dtype=np.int64),
             clerk=np.array(clerks, dtype=np.int64),
-            counts={k: np.array(v, dtype=np.int64) for k, v in counts.items()},
-            arrivals=hours["arrivals"],
-            calls=hours["calls"],
+            counts={name: table[:, i] for i, name in enumerate(COUNTS)},
+            arrivals=flat("arrivals")[0].reshape(n, HOURS),
+            calls=flat("calls")[0].reshape(n, HOURS),
             values={k: flat(k) for k in ("wait", "service", "estimate_error")},
         )
 
@@ -110,17 +110,22 @@ def _percentiles(
 
 
 class _Sorted:
-    """One kind of value of the selected rolls, sorted within each group."""
+    """One kind of value of the selected rolls, sorted within each group: one sort of
+    (group << 32 | value + 2³¹) keys, which orders by group, then value."""
 
     def __init__(self, values: np.ndarray, group: np.ndarray, groups: int) -> None:
-        order = np.lexsort((values, group))
-        self.values = values[order]
+        keys = (group.astype(np.int64) << 32) | (values.astype(np.int64) + _SHIFT)
+        keys.sort()
+        self.values = (keys & _LOW) - _SHIFT
         self.sizes = np.bincount(group, minlength=groups)
         self.offsets = np.cumsum(self.sizes) - self.sizes
-        self.group = group
 
     def percentile(self, p: float) -> list[float | None]:
         return _percentiles(self.values, self.offsets, self.sizes, p)
+
+
+_SHIFT = 1 << 31
+_LOW = (1 << 32) - 1
 
 
 def _group_figures(
