@@ -4,6 +4,8 @@ kolejka server [--database URL] [--config FILE] [--demo]
 kolejka kiosk | display | counter --server URL --token T
 kolejka demo        the server on SQLite with the demo office, and every app window
 kolejka backup PATH | restore PATH | audit --site S --from D --to D   for the IT admin
+kolejka report --site S --date D | --from D --to D     the statistics as a PDF
+kolejka simulate --site S --day D --server URL          a realistic day against a server
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ TOOLS = {
     "backup": ("server.cli", "copy the database to a file, consistent while the server runs"),
     "restore": ("server.cli", "put a backup in place of the database (the server stopped)"),
     "audit": ("server.cli", "who did what, when: the event log as CSV or JSON lines"),
+    "report": ("server.report_cli", "the statistics of a day or a range as a PDF"),
+    "simulate": ("kolejka.simulate_cli", "play a realistic office day against a running server"),
 }
 
 

@@ -60,6 +60,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         " address, else 127.0.0.1)",
     )
     parser.add_argument(
+        "--history-weeks",
+        type=int,
+        default=3,
+        metavar="N",
+        help="start with N weeks of past days, so the statistics have data (default 3; 0: none)",
+    )
+    parser.add_argument(
         "--quit-after",
         type=float,
         metavar="SECONDS",
@@ -106,6 +113,7 @@ def startup_text(url: str, public: str, database: str) -> str:
         f"  kiosk token {KIOSK_TOKEN}, display token {DISPLAY_TOKEN}",
         f"  clerks {'/'.join(CLERKS)} with password {CLERK_PASSWORD}",
         f"  supervisor {SUPERVISOR[0]} / {SUPERVISOR[1]},  admin {ADMIN[0]} / {ADMIN[1]}",
+        f"  statistics {url}/admin/stats  (the console; weeks of history are there)",
     ]
     if listen_host(public) != "127.0.0.1":
         lines.append(
@@ -221,7 +229,8 @@ def run(args: argparse.Namespace) -> int:
     settings = Settings(
         database_url=database, port=args.port, outbox_dir=outbox, public_base_url=public
     )
-    server = ServerThread(create_app(settings, demo=True), args.port, listen_host(public))
+    app = create_app(settings, demo=True, history_weeks=args.history_weeks)
+    server = ServerThread(app, args.port, listen_host(public))
     server.start()
     url = f"http://127.0.0.1:{args.port}"
     print(startup_text(url, public, settings.database_url), flush=True)

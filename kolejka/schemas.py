@@ -633,3 +633,96 @@ class FailedNotifications(Model):
     counts: dict[str, int] = Field(description="Messages by status: pending, sending, …")
     data: list[FailedNotification]
     count: int
+
+
+# --- statistics of a range (stats) ------------------------------------------------------
+
+
+class RangeFiguresPublic(Model):
+    """The figures of a group of tickets. Times in seconds (whole seconds, site time);
+    a median or share is null where nothing was measured."""
+
+    issued: int = Field(description="Tickets issued (a transfer is not a new ticket).")
+    transferred_in: int
+    called: int
+    served: int
+    no_show: int
+    cancelled: int
+    transferred_out: int = Field(description="Left this group's queue for another service.")
+    open: int = Field(description="Not finished when the figures were made.")
+    wait_median_s: float | None = None
+    wait_p90_s: float | None = None
+    service_median_s: float | None = None
+    service_p90_s: float | None = None
+    service_mean_s: float | None = None
+    within_target: int = Field(description="Called within the service's target wait.")
+    within_target_share: float | None = None
+    estimates: int = Field(description="Tickets called that showed an estimated wait.")
+    estimate_error_median_s: float | None = Field(
+        None, description="Real wait minus the estimate shown, median (positive: longer)."
+    )
+    estimate_abs_error_median_s: float | None = None
+    estimate_right_share: float | None = Field(
+        None, description="Share of estimates within 5 minutes of the real wait."
+    )
+
+
+class RangeDayRow(RangeFiguresPublic):
+    day: date
+
+
+class RangeServiceRow(RangeFiguresPublic):
+    service: str
+    names: dict[str, str]
+    target_wait_s: int
+
+
+class RangeCounterRow(RangeFiguresPublic):
+    counter: int
+    name: str
+
+
+class RangeClerkRow(RangeFiguresPublic):
+    clerk: int
+    name: str
+
+
+class RangeStats(Model):
+    site: str
+    start: date
+    end: date = Field(description="Inclusive.")
+    timezone: str
+    service: str | None = None
+    counter: int | None = None
+    clerk: int | None = None
+    total: RangeFiguresPublic
+    days: list[RangeDayRow]
+    services: list[RangeServiceRow]
+    counters: list[RangeCounterRow]
+    clerks: list[RangeClerkRow] | None = Field(
+        None, description="Supervisors and admins only; null for a clerk."
+    )
+    arrivals: list[list[int]] = Field(
+        description="Tickets issued by weekday (0 = Monday) and local hour, summed."
+    )
+    weekdays: list[int] = Field(description="How many of each weekday the range holds.")
+    calls_by_hour: list[int]
+
+
+class ServiceForecastPublic(Model):
+    service: str
+    arrivals: list[float] = Field(description="Expected visitors in each local hour.")
+    mean_service_s: float | None
+    target_wait_s: int
+    counters: list[int] = Field(description="Counters needed in each local hour.")
+
+
+class StaffingForecast(Model):
+    site: str
+    day: date
+    weeks: int = Field(description="How many past same weekdays the arrivals come from.")
+    goal: float = Field(description="Share of visitors to call within the target.")
+    services: list[ServiceForecastPublic]
+    open_counters: list[float] = Field(
+        description="Counters that called someone, by hour, on the same weekday (average)."
+    )

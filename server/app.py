@@ -7,6 +7,7 @@ import contextlib
 import gc
 import json
 import logging
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,7 @@ from server.routes import (
     admin_console,
     admin_monitor,
     admin_reception,
+    admin_stats,
     auth,
     config_admin,
     counters,
@@ -59,6 +61,7 @@ from server.routes import (
     open_data,
     public_status,
     queue,
+    stats,
     tickets,
     web_display,
 )
@@ -70,6 +73,7 @@ from server.settings import Settings
 from server.signin import SignIn
 from server.siteconfig import KolejkaConfig, load_config
 from server.sms import SmsApiGateway, WebhookGateway
+from server.statistics import Statistics
 from server.ticketing import QueueService
 from server.transactions import WriteRunner
 from server.writer import Writer
@@ -125,6 +129,7 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         monitor=MonitorService(db, clock, presence, recent_durations=settings.recent_durations),
         config=ConfigAdmin(db, clock, actors.forget),
         actors=actors,
+        statistics=Statistics(db, clock),
     )
 
 
@@ -174,6 +179,39 @@ def build_sender(settings: Settings, services: Services) -> Sender:
     return sender
 
 
+def demo_history(services: Services, site_code: str, weeks: int) -> None:
+    """Weeks of simulated days before today, once (a database that has none), rolled up
+    in the background after."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    import sqlalchemy as sa
+
+    from kolejka.simulation import DayPlan
+    from server.history import write_history
+    from server.models import Site, Ticket
+
+    sites, tickets = Site.__table__, Ticket.__table__  # type: ignore[attr-defined]
+    with services.db.read() as session:
+        site_id, zone = session.execute(
+            sa.select(sites.c.id, sites.c.timezone).where(sites.c.code == site_code)
+        ).one()
+        today = services.clock.now().astimezone(ZoneInfo(zone)).date()
+        earlier = session.execute(
+            sa.select(tickets.c.id)
+            .where(tickets.c.site_id == site_id, tickets.c.day < today)
+            .limit(1)
+        ).first()
+    if earlier is not None:
+        return
+    days = [today - timedelta(days=n) for n in range(7 * weeks, 0, -1)]
+    count = write_history(services.db, site_code, days, DayPlan(visitors=340, counters=8))
+    log.info("demo: %d tickets of the past %d weeks written", count, weeks)
+    threading.Thread(
+        target=services.statistics.catch_up, args=(site_id,), name="stats-roll-up", daemon=True
+    ).start()
+
+
 def create_app(
     settings: Settings,
     *,
@@ -181,6 +219,7 @@ def create_app(
     site_config: KolejkaConfig | None = None,
     demo: bool = False,
     own_process: bool = False,
+    history_weeks: int = 0,
 ) -> FastAPI:
     """`own_process`: the server is the whole process (`kolejka server`, workers), so it
     may tune the process-wide garbage collector; not when it shares one (tests, demo)."""
@@ -197,6 +236,11 @@ def create_app(
             services.db.upgrade()
             if site_config is not None:
                 apply_config(services.db, site_config)
+        if history_weeks and site_config is not None:
+            # `kolejka demo`: past weeks of finished tickets, so every chart has data
+            await to_thread.run_sync(
+                demo_history, services, site_config.sites[0].code, history_weeks
+            )
         # Few worker threads: the database serialises writers anyway, and fewer threads
         # contending for the GIL answer faster than many.
         to_thread.current_default_thread_limiter().total_tokens = settings.worker_threads
@@ -245,7 +289,7 @@ def create_app(
     sender = build_sender(settings, services)
     app.state.sender = sender
     app.include_router(health.router)
-    for module in (auth, tickets, counters, queue, admin, config_admin):
+    for module in (auth, tickets, counters, queue, admin, config_admin, stats):
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(events_ws.router, prefix=API_PREFIX)
     app.include_router(web_display.router)
@@ -261,6 +305,7 @@ def create_app(
     app.include_router(admin_monitor.router)
     app.include_router(admin_reception.router)
     app.include_router(admin_config.router)
+    app.include_router(admin_stats.router)
     _install_error_handlers(app)
     _install_guard(app, services)
     app.add_middleware(open_data.FeedFastPath, services=services)  # outermost: first

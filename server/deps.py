@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Header, Request
 from fastapi.concurrency import run_in_threadpool
@@ -37,6 +37,9 @@ from server.settings import Settings
 from server.signin import SignIn
 from server.ticketing import QueueService
 from server.writer import Writer
+
+if TYPE_CHECKING:
+    from server.statistics import Statistics
 
 
 class ActorCache:
@@ -99,6 +102,7 @@ class Services:
     presence: Presence
     monitor: MonitorService
     config: ConfigAdmin
+    statistics: Statistics
     actors: ActorCache = field(default_factory=lambda: ActorCache())
     # A ticket's public page polls every 3 s or slower; 60 a minute leaves room for tabs.
     status_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, burst=20))

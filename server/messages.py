@@ -215,6 +215,9 @@ MESSAGES: dict[str, str] = {
     "appointment_document_mismatch": N_(
         "The document number does not match the booking. Please ask at the information desk."
     ),
+    "invalid_range": N_(
+        "The range must end on or after its start and hold at most {max_days} days."
+    ),
 }
 
 

@@ -344,3 +344,50 @@ class TicketWatch(SQLModel, table=True):
     ahead_sent: bool = False
     called_sent: bool = False
     created_at: datetime = Field(sa_column=utc_column())
+
+
+class StatsRollup(SQLModel, table=True):
+    """One day of a site's ticket timeline, per service, counter and clerk (0: none):
+    counts, tickets issued and called by local hour, and the measured waits, service times
+    and estimate errors in whole seconds (int32 arrays, kolejka.core.rollups.Roll). Kept by
+    server/statistics.py, which rolls up again the days that events after
+    `StatsMark.seq` touched, so a late change (a ticket finished after midnight, a
+    correction) lands on its ticket's day before the figures are read."""
+
+    __tablename__ = "stats_rollup"
+    site_id: int = Field(foreign_key="site.id", primary_key=True)
+    day: date = Field(primary_key=True)
+    service: str = Field(primary_key=True, max_length=3)
+    counter: int = Field(primary_key=True)
+    clerk: int = Field(primary_key=True)
+    issued: int = 0
+    transferred_in: int = 0
+    called: int = 0
+    served: int = 0
+    no_show: int = 0
+    cancelled: int = 0
+    transferred_out: int = 0
+    open: int = 0
+    wait: bytes = Field(sa_column=sa.Column(sa.LargeBinary(), nullable=False))
+    service_time: bytes = Field(sa_column=sa.Column(sa.LargeBinary(), nullable=False))
+    estimate_error: bytes = Field(sa_column=sa.Column(sa.LargeBinary(), nullable=False))
+    arrivals: bytes = Field(sa_column=sa.Column(sa.LargeBinary(), nullable=False))
+    calls: bytes = Field(sa_column=sa.Column(sa.LargeBinary(), nullable=False))
+
+
+class StatsMark(SQLModel, table=True):
+    """The last event of a site already in its roll-ups."""
+
+    __tablename__ = "stats_mark"
+    site_id: int = Field(foreign_key="site.id", primary_key=True)
+    seq: int = 0
+
+
+class StatsDay(SQLModel, table=True):
+    """How far in time the events of a day's tickets reach (a ticket finished after
+    midnight, a correction days later), so that re-rolling the day reads all of them."""
+
+    __tablename__ = "stats_day"
+    site_id: int = Field(foreign_key="site.id", primary_key=True)
+    day: date = Field(primary_key=True)
+    until: datetime = Field(sa_column=utc_column())

@@ -31,6 +31,8 @@ class TicketEvent:
     counter: int | None = None
     to_service: str | None = None  # ticket.transferred only
     outcome: str | None = None  # ticket.done: the office's outcome code, if given
+    clerk: int | None = None  # who acted (the event's actor, when a clerk)
+    estimate_s: int | None = None  # ticket.issued only: the wait shown on the ticket
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,8 @@ class Segment:
     parked: int = 0
     reactivated: int = 0
     result: str | None = None  # the outcome code given at finish
+    clerk: int | None = None  # who called it
+    estimate_s: int | None = None  # the wait shown on the ticket (issued segments only)
 
     @property
     def wait_s(self) -> float | None:
@@ -87,6 +91,7 @@ def segments_from_events(events: Iterable[TicketEvent]) -> list[Segment]:
         kind = ev.type.removeprefix("ticket.")
         if kind == "issued":
             begin(ev, ev.service, False)
+            open_segments[ev.ticket_id].estimate_s = ev.estimate_s
             continue
         if kind == "served_without_ticket":
             begin(ev, ev.service, False)
@@ -107,7 +112,7 @@ def segments_from_events(events: Iterable[TicketEvent]) -> list[Segment]:
         if kind == "parked":
             seg.parked += 1
         elif kind == "called" and seg.called_at is None:
-            seg.called_at, seg.counter = ev.at, ev.counter
+            seg.called_at, seg.counter, seg.clerk = ev.at, ev.counter, ev.clerk
         elif kind == "serving":
             seg.started_at = ev.at
             seg.counter = ev.counter if ev.counter is not None else seg.counter

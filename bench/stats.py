@@ -1,0 +1,217 @@
+"""A year of a 3,000-visitor-a-day office, then the statistics' timings.
+
+    .venv/bin/python bench/stats.py [--database URL] [--days 365] [--visitors 3000]
+                                    [--counters 60] [--keep]
+
+Builds the demo office with 60 counters and 70 clerks, writes a year of simulated
+working days (kolejka.simulation, ≈ 750,000 tickets with their ≈ 3.6 million events)
+with bulk inserts (server/history.py: COPY on PostgreSQL, one executemany a day on
+SQLite), rolls the year up once (server/statistics.py), then prints, as the median of
+five runs each:
+
+- a 90-day statistics page: the figures from the roll-ups, the tables, the HTML;
+- each of the page's four charts (SVG) for those 90 days;
+- a month's XLSX (every table) and a month's PDF report;
+- re-rolling one day of 3,000 tickets from the event log: what a late change (a ticket
+  finished after midnight, a correction) costs, and what today costs while it is open.
+
+A PostgreSQL URL names a database that will be emptied first (or made, when missing).
+Figures go to bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import sqlalchemy as sa  # noqa: E402
+
+from kolejka.simulation import DayPlan  # noqa: E402
+from server.app import DEMO_CONFIG, build_services  # noqa: E402
+from server.clock import ManualClock  # noqa: E402
+from server.db import normalize_url  # noqa: E402
+from server.history import write_history  # noqa: E402
+from server.provisioning import apply_config  # noqa: E402
+from server.security import hash_password  # noqa: E402
+from server.settings import Settings  # noqa: E402
+from server.siteconfig import (  # noqa: E402
+    ClerkConfig,
+    CounterConfig,
+    CounterServiceConfig,
+    load_config,
+)
+from server.stats_charts import CHARTS, range_chart  # noqa: E402
+from server.stats_report import report_pdf  # noqa: E402
+from server.stats_tables import figure_labels, range_tables, to_xlsx  # noqa: E402
+from server.templating import render  # noqa: E402
+
+TODAY = date(2026, 11, 30)
+
+
+def fresh_postgres(url: str) -> None:
+    """Drop and make the database the URL names (on the same server, as its owner)."""
+    target = sa.engine.make_url(normalize_url(url))
+    admin = sa.create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+        conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+    admin.dispose()
+
+
+def timed(label: str, fn: Callable[[], Any], runs: int = 5) -> Any:
+    times, result = [], None
+    for _ in range(runs):
+        began = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - began)
+    print(
+        f"  {label:<46} median {statistics.median(times):7.3f} s"
+        f"   (min {min(times):.3f}, max {max(times):.3f}, {runs} runs)",
+        flush=True,
+    )
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", help="default: a new SQLite file")
+    parser.add_argument("--days", type=int, default=365)
+    parser.add_argument("--visitors", type=int, default=3000)
+    parser.add_argument("--counters", type=int, default=60)
+    parser.add_argument("--keep", action="store_true", help="use the database as it is")
+    args = parser.parse_args()
+    url = args.database or f"sqlite:///{tempfile.mkdtemp(prefix='kolejka-stats-')}/year.sqlite3"
+    if url.startswith("postgres") and not args.keep:
+        fresh_postgres(url)
+    clock = ManualClock(datetime(TODAY.year, TODAY.month, TODAY.day, 12, tzinfo=UTC))
+    services = build_services(Settings(database_url=url), clock)
+    db, stats = services.db, services.statistics
+    print(f"database {url}  ({db.engine.dialect.name}), {os.cpu_count()} cores")
+    with db.read() as session:
+        tickets = (
+            session.execute(sa.text("SELECT count(*) FROM ticket")).scalar_one() if args.keep else 0
+        )
+    if not tickets:
+        db.upgrade()
+        config = load_config(DEMO_CONFIG)
+        site = config.sites[0]
+        codes = [s.code for s in site.services]
+        site.counters = [
+            CounterConfig(number=n, services=[CounterServiceConfig(service=c) for c in codes])
+            for n in range(1, args.counters + 1)
+        ]
+        hashed = hash_password("bench-pass")
+        site.clerks += [
+            ClerkConfig(username=f"clerk{n}", display_name=f"Clerk {n}", password_hash=hashed)
+            for n in range(1, args.counters + 11)
+        ]
+        site.devices = [d for d in site.devices if d.kind != "counter"]
+        apply_config(db, config)
+        days = [TODAY - timedelta(days=n) for n in range(args.days, 0, -1)]
+        plan = DayPlan(visitors=args.visitors, counters=args.counters)
+        began = time.perf_counter()
+        done = [0]
+
+        def progress(day: date, count: int) -> None:
+            done[0] += count
+            if day.day == 1 or day == days[-1]:
+                rate = done[0] / (time.perf_counter() - began)
+                print(f"  {day}: {done[0]:>8} tickets so far ({rate:,.0f} a second)", flush=True)
+
+        total = write_history(db, "demo", days, plan, seed=11, progress=progress)
+        took = time.perf_counter() - began
+        print(f"history: {total} tickets in {took:.0f} s ({total / took:,.0f} tickets a second)")
+    with db.read() as session:
+        n_tickets = session.execute(sa.text("SELECT count(*) FROM ticket")).scalar_one()
+        n_events = session.execute(sa.text("SELECT count(*) FROM event")).scalar_one()
+    print(f"database holds {n_tickets} tickets and {n_events} events")
+    began = time.perf_counter()
+    rolled = stats.catch_up(1)
+    print(f"roll-up of the whole log: {rolled} days in {time.perf_counter() - began:.0f} s")
+    with db.read() as session:
+        rows = session.execute(sa.text("SELECT count(*) FROM stats_rollup")).scalar_one()
+    print(f"stats_rollup holds {rows} rows")
+
+    start90, end = TODAY - timedelta(days=90), TODAY - timedelta(days=1)
+    month = (date(2026, 10, 1), date(2026, 10, 31))
+
+    def page() -> str:
+        result = stats.range_stats("demo", None, start90, end)
+        tables = range_tables(result, "pl")
+        return render(
+            "admin_stats/stats.html",
+            "pl",
+            staff=None,
+            nav=(),
+            section="stats",
+            csrf="",
+            path="/admin/stats",
+            q=_Q(start90, end),
+            result=result,
+            info=result.site,
+            tables=tables,
+            charts=CHARTS,
+            presets=[],
+            current=(start90, end),
+            labels=figure_labels("pl"),
+        )
+
+    print("timings:")
+    timed(
+        "range_stats, 90 days (figures only)", lambda: stats.range_stats("demo", None, start90, end)
+    )
+    html = timed("statistics page, 90 days (figures, tables, HTML)", page)
+    result90 = stats.range_stats("demo", None, start90, end)
+    for chart in CHARTS:
+        timed(f"chart {chart}.svg, 90 days", lambda c=chart: range_chart(result90, c, "pl"), runs=3)
+
+    def xlsx() -> bytes:
+        result = stats.range_stats("demo", None, *month)
+        return to_xlsx(range_tables(result, "pl"), lambda t: t.title)
+
+    body = timed("XLSX of October (every table)", xlsx)
+
+    def pdf() -> bytes:
+        result = stats.range_stats("demo", None, *month)
+        forecast = stats.staffing_forecast("demo", None, TODAY)
+        return report_pdf(result, forecast, "pl")
+
+    report = timed("PDF report of October (tables, charts, forecast)", pdf, runs=3)
+    busy = max(result90.figures.by_day, key=lambda d: result90.figures.by_day[d].issued)
+    zone = result90.site.zone
+
+    def reroll() -> None:
+        with db.read() as session:
+            until = session.execute(
+                sa.text("SELECT until FROM stats_day WHERE site_id = 1 AND day = :d"), {"d": busy}
+            ).scalar_one()
+        until = until if isinstance(until, datetime) else datetime.fromisoformat(str(until))
+        stats._reroll(1, zone, busy, until.replace(tzinfo=until.tzinfo or UTC))
+
+    timed(f"re-roll one day ({result90.figures.by_day[busy].issued} tickets)", reroll)
+    print(f"page {len(html)} bytes, XLSX {len(body)} bytes, PDF {len(report)} bytes")
+    db.dispose()
+
+
+class _Q:
+    def __init__(self, start: date, end: date) -> None:
+        self.start, self.end = start, end
+        from kolejka.core.rollups import Scope
+
+        self.scope = Scope()
+        self.query = f"from={start}&to={end}"
+
+
+if __name__ == "__main__":
+    main()

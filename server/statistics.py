@@ -1,0 +1,534 @@
+"""Statistics of any range: daily roll-ups kept from the event log, figures, forecast.
+
+The figures come from `stats_rollup`: one row per site, day, service, counter and clerk
+with counts and exact second histograms (kolejka.core.rollups). The rows stay right by
+one rule: before figures are read, every day touched by an event after the site's
+`stats_mark` is rolled up again from the event log, and the mark moves to the log's end.
+A day is its tickets' day (the site's local date of issue), so an event of a ticket
+issued yesterday — finished after midnight, corrected a week later — re-rolls yesterday;
+`stats_day.until` remembers how far in time a day's events reach, so the re-roll reads
+them all. No write path knows of the roll-ups: whatever writes an event (every change
+does, in its own transaction) is seen.
+
+Rolling up reads the log outside any write transaction and writes the rows in a short
+one; the mark written is the log's end as read *before* the roll-up, so an event that
+committed meanwhile is rolled up (again) next time: the work is idempotent, never stale.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from kolejka.core.errors import DomainError, Forbidden
+from kolejka.core.rollups import (
+    ARRAYS,
+    COUNTS,
+    DEFAULT_WAIT_TARGET_S,
+    RangeFigures,
+    Roll,
+    RollKey,
+    Scope,
+    days_of,
+    roll_up,
+)
+from kolejka.core.staffing import DEFAULT_GOAL, ServiceForecast, forecast
+from kolejka.core.stats import TicketEvent, segments_from_events
+from kolejka.schemas import (
+    RangeClerkRow,
+    RangeCounterRow,
+    RangeDayRow,
+    RangeFiguresPublic,
+    RangeServiceRow,
+    RangeStats,
+    ServiceForecastPublic,
+    StaffingForecast,
+)
+from server import repository as repo
+from server.actors import Actor, require_clerk, require_site
+from server.clock import Clock
+from server.db import Database
+from server.models import (
+    Clerk,
+    Counter,
+    Event,
+    Service,
+    Site,
+    StatsDay,
+    StatsMark,
+    StatsRollup,
+    Ticket,
+)
+from server.siteconfig import rules_from_json
+from server.stats_fast import RollColumns, range_figures_fast
+
+MAX_RANGE_DAYS = 400
+HISTORY_WEEKS = 6  # the forecast reads this many past weeks
+
+_EVENTS = Event.__table__  # type: ignore[attr-defined]
+_TICKETS = Ticket.__table__  # type: ignore[attr-defined]
+_ROLLUPS = StatsRollup.__table__  # type: ignore[attr-defined]
+_DAYS = StatsDay.__table__  # type: ignore[attr-defined]
+
+
+_PAYLOAD = _EVENTS.c.payload
+_ACTOR = _EVENTS.c.actor
+# What the roll-ups read of an event, taken out of its JSON by the database (much less
+# work than handing every payload to Python whole)
+_FIELDS = (
+    _PAYLOAD[("ticket", "id")].as_integer(),
+    _PAYLOAD[("ticket", "service")].as_string(),
+    _PAYLOAD[("ticket", "counter")].as_integer(),
+    _PAYLOAD[("ticket", "estimated_wait_s")].as_integer(),
+    _PAYLOAD[("from_service",)].as_string(),
+    _PAYLOAD[("from_counter",)].as_integer(),
+    _ACTOR[("id",)].as_integer(),
+    _ACTOR[("kind",)].as_string(),
+)
+
+
+_COLUMNS_QUERY = sa.text(
+    "SELECT day, service, counter, clerk, "
+    + ", ".join(f'"{name}"' for name in COUNTS)
+    + ", wait, service_time, estimate_error, arrivals, calls"
+    " FROM stats_rollup WHERE site_id = :site AND day >= :start AND day <= :end"
+).bindparams(sa.bindparam("start", type_=sa.Date()), sa.bindparam("end", type_=sa.Date()))
+
+
+class InvalidRange(DomainError):
+    """A range that ends before it starts, or is too long to read at once."""
+
+    status = 422
+    default_code = "invalid_range"
+
+
+def day_bounds(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """[start, end) of a local day, as aware datetimes (23 or 25 hours across DST)."""
+    start = datetime.combine(day, time(0), tzinfo=zone)
+    end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def check_range(start: date, end: date) -> None:
+    if end < start or (end - start).days + 1 > MAX_RANGE_DAYS:
+        raise InvalidRange(max_days=MAX_RANGE_DAYS)
+
+
+@dataclass(frozen=True, slots=True)
+class SiteInfo:
+    """What the pages and exports name: services, counters, clerks, targets."""
+
+    id: int
+    code: str
+    name: str
+    zone: ZoneInfo
+    services: dict[str, dict[str, str]]  # code → names by language
+    counters: dict[int, str]
+    clerks: dict[int, str]
+    targets: dict[str, int]  # service → longest acceptable wait, seconds
+    default_target_s: int
+
+    def service_name(self, code: str, language: str) -> str:
+        names = self.services.get(code, {})
+        return names.get(language) or names.get("pl") or code
+
+    def clerk_name(self, clerk_id: int) -> str:
+        return self.clerks.get(clerk_id, f"#{clerk_id}")
+
+    def counter_name(self, number: int) -> str:
+        return self.counters.get(number, str(number))
+
+
+@dataclass(slots=True)
+class RangeResult:
+    site: SiteInfo
+    figures: RangeFigures
+    scope: Scope
+    per_clerk: bool  # whether the caller may see per-clerk figures
+
+
+@dataclass(slots=True)
+class ForecastResult:
+    site: SiteInfo
+    day: date
+    services: list[ServiceForecast]
+    open_counters: list[float]  # counters that called someone, average of that weekday
+    weeks: int
+    goal: float
+
+
+def event_to_ticket_event(
+    type_: str, at: datetime, payload: dict[str, Any], actor: dict[str, Any] | None
+) -> TicketEvent:
+    t = payload.get("ticket", {})
+    clerk = actor.get("id") if actor and actor.get("kind") == "clerk" else None
+    return TicketEvent(
+        type=type_,
+        at=at,
+        ticket_id=t["id"],
+        service=payload.get("from_service") or t["service"],
+        counter=t.get("counter") or payload.get("from_counter"),
+        to_service=t["service"] if type_ == "ticket.transferred" else None,
+        clerk=clerk,
+        estimate_s=t.get("estimated_wait_s") if type_ == "ticket.issued" else None,
+    )
+
+
+class Statistics:
+    def __init__(self, db: Database, clock: Clock) -> None:
+        self.db = db
+        self.clock = clock
+        self._lock = threading.Lock()  # one roll-up at a time in this process
+
+    # --- keeping the roll-ups ------------------------------------------------------------
+
+    def catch_up(self, site_id: int) -> int:
+        """Re-roll every day touched since the mark; returns how many days it rolled."""
+        with self._lock:
+            with self.db.read() as session:
+                site = session.get(Site, site_id)
+                assert site is not None
+                zone = ZoneInfo(site.timezone)
+                last = site.last_seq
+                mark = session.get(StatsMark, site_id)
+                since = mark.seq if mark is not None else 0
+                if last <= since:
+                    return 0
+                touched = self._touched_days(session, site_id, since, last)
+                known = {
+                    d: u
+                    for d, u in session.execute(
+                        sa.select(_DAYS.c.day, _DAYS.c.until).where(
+                            _DAYS.c.site_id == site_id, _DAYS.c.day.in_(list(touched))
+                        )
+                    )
+                }
+            until = {d: max(u, known.get(d, u)) for d, u in touched.items()}
+            for day in sorted(until):
+                self._reroll(site_id, zone, day, until[day])
+            with self.db.write() as session:
+                mark = session.get(StatsMark, site_id)
+                if mark is None:
+                    session.add(StatsMark(site_id=site_id, seq=last))
+                else:
+                    mark.seq = last
+                    session.add(mark)
+            return len(until)
+
+    def _touched_days(
+        self, session: Session, site_id: int, since: int, last: int
+    ) -> dict[date, datetime]:
+        ticket_id = _EVENTS.c.payload[("ticket", "id")].as_integer()
+        rows = session.execute(
+            sa.select(_TICKETS.c.day, sa.func.max(_EVENTS.c.at))
+            .select_from(_EVENTS.join(_TICKETS, _TICKETS.c.id == ticket_id))
+            .where(
+                _EVENTS.c.site_id == site_id,
+                _EVENTS.c.seq > since,
+                _EVENTS.c.seq <= last,
+                _EVENTS.c.type.like("ticket.%"),
+            )
+            .group_by(_TICKETS.c.day)
+        )
+        return {d: _aware(at) for d, at in rows}
+
+    def day_rolls(
+        self, session: Session, site_id: int, zone: ZoneInfo, day: date, until: datetime
+    ) -> dict[RollKey, Roll]:
+        """The day's rolls, from the events of the tickets issued that day."""
+        start, end = day_bounds(day, zone)
+        rows = session.execute(
+            sa.select(_EVENTS.c.type, _EVENTS.c.at, *_FIELDS)
+            .where(
+                _EVENTS.c.site_id == site_id,
+                _EVENTS.c.at >= start,
+                _EVENTS.c.at <= max(end, until),
+                _EVENTS.c.type.like("ticket.%"),
+            )
+            .order_by(_EVENTS.c.seq)
+        )
+        events = []
+        for (
+            type_,
+            at,
+            ticket,
+            service,
+            counter,
+            estimate,
+            from_service,
+            from_counter,
+            who,
+            kind,
+        ) in rows:
+            if type_ == "ticket.issued" and at >= end:
+                continue  # the next day's ticket: its later events find no segment
+            transfer = type_ == "ticket.transferred"
+            events.append(
+                TicketEvent(
+                    type=type_,
+                    at=at,
+                    ticket_id=ticket,
+                    service=from_service or service,
+                    counter=counter or from_counter,
+                    to_service=service if transfer else None,
+                    clerk=who if kind == "clerk" else None,
+                    estimate_s=estimate if type_ == "ticket.issued" else None,
+                )
+            )
+        return roll_up(segments_from_events(events), day, zone)
+
+    def _reroll(self, site_id: int, zone: ZoneInfo, day: date, until: datetime) -> None:
+        with self.db.read() as session:
+            rolls = self.day_rolls(session, site_id, zone, day, until)
+        rows = [
+            {
+                "site_id": site_id,
+                "day": day,
+                "service": k.service,
+                "counter": k.counter,
+                "clerk": k.clerk,
+                **r.counts(),
+                **_blob_columns(r.blobs()),
+            }
+            for k, r in rolls.items()
+        ]
+        with self.db.write() as session:
+            conn = session.connection()
+            conn.execute(
+                sa.delete(_ROLLUPS).where(_ROLLUPS.c.site_id == site_id, _ROLLUPS.c.day == day)
+            )
+            if rows:
+                conn.execute(sa.insert(_ROLLUPS), rows)
+            conn.execute(sa.delete(_DAYS).where(_DAYS.c.site_id == site_id, _DAYS.c.day == day))
+            conn.execute(sa.insert(_DAYS), {"site_id": site_id, "day": day, "until": until})
+
+    # --- reading -------------------------------------------------------------------------
+
+    def site_info(self, session: Session, site: Site) -> SiteInfo:
+        assert site.id is not None
+        rules = rules_from_json(site.settings)
+        services = {
+            s.code: dict(s.names)
+            for s in session.exec(
+                select(Service).where(Service.site_id == site.id).order_by(col(Service.position))
+            )
+        }
+        counters = {
+            c.number: c.name
+            for c in session.exec(select(Counter).where(Counter.site_id == site.id))
+        }
+        clerks = {
+            c.id: c.display_name
+            for c in session.exec(select(Clerk).where(Clerk.site_id == site.id))
+            if c.id is not None
+        }
+        # the service's threshold is the one the console's monitor alerts on
+        alerts = rules.alerts
+        default = alerts.wait_min * 60
+        targets = {
+            code: alerts.wait_min_by_service.get(code, alerts.wait_min) * 60 for code in services
+        }
+        return SiteInfo(
+            id=site.id,
+            code=site.code,
+            name=site.name,
+            zone=ZoneInfo(site.timezone),
+            services=services,
+            counters=counters,
+            clerks=clerks,
+            targets=targets,
+            default_target_s=default or DEFAULT_WAIT_TARGET_S,
+        )
+
+    def _open(self, site_code: str, actor: Actor | None) -> tuple[Site, SiteInfo]:
+        with self.db.read() as session:
+            site = repo.site_by_code(session, site_code)
+            if actor is not None:
+                require_clerk(actor, "range_stats")
+                require_site(actor, site.id)  # type: ignore[arg-type]
+            info = self.site_info(session, site)
+        return site, info
+
+    def rolls(self, site_id: int, start: date, end: date) -> list[tuple[RollKey, Roll]]:
+        with self.db.read() as session:
+            rows = session.execute(
+                sa.select(_ROLLUPS).where(
+                    _ROLLUPS.c.site_id == site_id,
+                    _ROLLUPS.c.day >= start,
+                    _ROLLUPS.c.day <= end,
+                )
+            ).mappings()
+            return [
+                (
+                    RollKey(r["day"], r["service"], r["counter"], r["clerk"]),
+                    Roll.from_row(dict(r), {a: r[BLOB_COLUMNS[a]] for a in ARRAYS}),
+                )
+                for r in rows
+            ]
+
+    def columns(self, site_id: int, start: date, end: date) -> RollColumns:
+        """The roll-up rows of [start, end] as columns (server/stats_fast.py), read as the
+        driver gives them: tens of thousands of rows for 90 days of a big hall."""
+        with self.db.read() as session:
+            rows = session.execute(_COLUMNS_QUERY, {"site": site_id, "start": start, "end": end})
+            return RollColumns.from_rows(rows, ARRAYS)
+
+    def today(self, site_code: str) -> date:
+        with self.db.read() as session:
+            site = repo.site_by_code(session, site_code)
+            return self.clock.now().astimezone(ZoneInfo(site.timezone)).date()
+
+    def range_stats(
+        self,
+        site_code: str,
+        actor: Actor | None,
+        start: date,
+        end: date,
+        scope: Scope = Scope(),
+    ) -> RangeResult:
+        """The figures of [start, end] (site days) within `scope`. `actor` None: the
+        command line, which sees everything."""
+        check_range(start, end)
+        per_clerk = actor is None or actor.is_supervisor
+        if scope.clerk is not None and not per_clerk:
+            raise Forbidden("supervisor_required", action="per_clerk_stats")
+        site, info = self._open(site_code, actor)
+        assert site.id is not None
+        self.catch_up(site.id)
+        figures = range_figures_fast(
+            self.columns(site.id, start, end),
+            start,
+            end,
+            scope=scope,
+            targets=info.targets,
+            default_target_s=info.default_target_s,
+        )
+        if not per_clerk:
+            figures.by_clerk = {}
+        return RangeResult(info, figures, scope, per_clerk)
+
+    def staffing_forecast(
+        self, site_code: str, actor: Actor | None, day: date | None = None
+    ) -> ForecastResult:
+        """Counters each service needs per hour on `day` (default tomorrow), from the same
+        weekday of the past weeks' arrivals and the past four weeks' service times."""
+        site, info = self._open(site_code, actor)
+        assert site.id is not None
+        today = self.clock.now().astimezone(info.zone).date()
+        day = day or today + timedelta(days=1)
+        check_range(day - timedelta(weeks=HISTORY_WEEKS), day)
+        self.catch_up(site.id)
+        history_end = min(day, today) - timedelta(days=1)
+        history_start = history_end - timedelta(weeks=HISTORY_WEEKS) + timedelta(days=1)
+        same_days = [d for d in days_of(history_start, history_end) if d.weekday() == day.weekday()]
+        cols = self.columns(site.id, history_start, history_end)
+        weekday = (cols.day - 1) % 7 == day.weekday()  # an ordinal's weekday: (n - 1) % 7
+        arrivals: dict[str, list[float]] = {code: [0.0] * 24 for code in info.services}
+        for index, code in enumerate(cols.services):
+            rows = weekday & (cols.service == index)
+            arrivals[code] = [float(x) for x in cols.arrivals[rows].sum(axis=0)]
+        seen = {date.fromordinal(int(d)) for d in cols.day[weekday & (cols.counts["issued"] > 0)]}
+        same_days = [d for d in same_days if d in seen]  # not a day before the records began
+        weeks = max(1, len(same_days))
+        for series in arrivals.values():
+            for hour in range(24):
+                series[hour] /= weeks
+        # counters that called someone in each hour of those days
+        rows = np.flatnonzero(weekday & (cols.counter > 0))
+        busy = cols.calls[rows] > 0
+        open_counters = []
+        for hour in range(24):
+            pairs = {
+                (int(d), int(c))
+                for d, c in zip(
+                    cols.day[rows][busy[:, hour]], cols.counter[rows][busy[:, hour]], strict=True
+                )
+            }
+            open_counters.append(len(pairs) / weeks)
+        recent = range_figures_fast(
+            cols,
+            max(history_start, history_end - timedelta(weeks=4) + timedelta(days=1)),
+            history_end,
+        )
+        means = {code: f.service_mean_s for code, f in recent.by_service.items()}
+        targets = {code: info.targets.get(code, info.default_target_s) for code in arrivals}
+        services = forecast(arrivals, means, targets, DEFAULT_GOAL)
+        return ForecastResult(info, day, services, open_counters, len(same_days), DEFAULT_GOAL)
+
+
+BLOB_COLUMNS = {name: "service_time" if name == "service" else name for name in ARRAYS}
+
+
+def _blob_columns(blobs: dict[str, bytes]) -> dict[str, bytes]:
+    return {BLOB_COLUMNS[name]: value for name, value in blobs.items()}
+
+
+def _aware(at: datetime) -> datetime:
+    return at.replace(tzinfo=UTC) if at.tzinfo is None else at
+
+
+# --- public shapes -----------------------------------------------------------------------
+
+
+def range_public(result: RangeResult) -> RangeStats:
+    fig, info = result.figures, result.site
+    return RangeStats(
+        site=info.code,
+        start=fig.start,
+        end=fig.end,
+        timezone=info.zone.key,
+        service=result.scope.service,
+        counter=result.scope.counter,
+        clerk=result.scope.clerk,
+        total=RangeFiguresPublic(**fig.total.as_dict()),
+        days=[RangeDayRow(day=d, **f.as_dict()) for d, f in fig.by_day.items()],
+        services=[
+            RangeServiceRow(
+                service=code,
+                names=info.services.get(code, {}),
+                target_wait_s=info.targets.get(code, info.default_target_s),
+                **f.as_dict(),
+            )
+            for code, f in fig.by_service.items()
+        ],
+        counters=[
+            RangeCounterRow(counter=n, name=info.counter_name(n), **f.as_dict())
+            for n, f in fig.by_counter.items()
+        ],
+        clerks=[
+            RangeClerkRow(clerk=c, name=info.clerk_name(c), **f.as_dict())
+            for c, f in fig.by_clerk.items()
+        ]
+        if result.per_clerk
+        else None,
+        arrivals=fig.arrivals,
+        weekdays=fig.weekdays,
+        calls_by_hour=fig.calls_by_hour,
+    )
+
+
+def forecast_public(result: ForecastResult) -> StaffingForecast:
+    return StaffingForecast(
+        site=result.site.code,
+        day=result.day,
+        weeks=result.weeks,
+        goal=result.goal,
+        services=[
+            ServiceForecastPublic(
+                service=s.service,
+                arrivals=[round(x, 2) for x in s.arrivals],
+                mean_service_s=s.mean_service_s,
+                target_wait_s=s.target_s,
+                counters=s.counters,
+            )
+            for s in result.services
+        ],
+        open_counters=[round(x, 2) for x in result.open_counters],
+    )
