@@ -51,6 +51,10 @@ def render_home(language: str, sites: list[tuple[str, str]]) -> str:
         f" <code>/display/{escape(code)}?token=…</code></li>"
         for code, name in sites
     )
+    booking_items = "".join(
+        f'<li><a href="/book/{escape(code)}?lang={language}">{escape(name)}</a></li>'
+        for code, name in sites
+    )
     current = {code: ' aria-current="page"' if code == language else "" for code in LANGUAGES}
     switch = "".join(
         f'<li><a href="/?lang={code}" hreflang="{code}" lang="{code}"{current[code]}>'
@@ -78,6 +82,14 @@ def render_home(language: str, sites: list[tuple[str, str]]) -> str:
 <p>{escape(_("For a TV with a browser: open the address with the token of a display."))}</p>
 <ul>{board_items}</ul>
 </section>
+<section aria-labelledby="visitors">
+<h2 id="visitors">{escape(_("For visitors"))}</h2>
+<ul>
+<li><a href="/status?lang={language}">{escape(_("Queue status"))}</a></li>
+</ul>
+<h3>{escape(_("Book an appointment"))}</h3>
+<ul>{booking_items}</ul>
+</section>
 <section aria-labelledby="tickets">
 <h2 id="tickets">{escape(_("Ticket page"))}</h2>
 <p>{escape(_("Visitors open their ticket's page from the QR code on the ticket."))}</p>
@@ -85,6 +97,7 @@ def render_home(language: str, sites: list[tuple[str, str]]) -> str:
 <section aria-labelledby="server">
 <h2 id="server">{escape(_("For the administrator"))}</h2>
 <ul>
+<li><a href="/admin">{escape(_("Kolejka console"))}</a></li>
 <li><a href="/docs">{escape(_("API documentation"))}</a></li>
 <li><a href="/readyz">{escape(_("Server status"))}</a></li>
 </ul>
