@@ -149,7 +149,7 @@ def rules_document(form: Mapping[str, str], current: RulesConfig) -> dict[str, A
         kind = type(value)
         if kind is bool:
             set_path(document, name, form.get(name) == "on")
-        elif kind is int:
+        elif kind is int and name in form:  # a number the form did not send stays
             set_path(document, name, text(form, name))
     document["languages"] = [lang for lang in LANGS if form.get(f"languages.{lang}") == "on"]
     return document
