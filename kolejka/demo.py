@@ -113,7 +113,9 @@ def startup_text(url: str, public: str, database: str) -> str:
         f"  kiosk token {KIOSK_TOKEN}, display token {DISPLAY_TOKEN}",
         f"  clerks {'/'.join(CLERKS)} with password {CLERK_PASSWORD}",
         f"  supervisor {SUPERVISOR[0]} / {SUPERVISOR[1]},  admin {ADMIN[0]} / {ADMIN[1]}",
-        f"  statistics {url}/admin/stats  (the console; weeks of history are there)",
+        f"  manager's console {url}/admin  (monitor, reception, configuration, statistics"
+        " with weeks of history; sign in as the supervisor or the admin)",
+        f"  public queue status {public}/status/demo   open feed {public}/api/open/v1/sites",
     ]
     if listen_host(public) != "127.0.0.1":
         lines.append(

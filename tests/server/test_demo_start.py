@@ -21,6 +21,8 @@ def test_the_start_up_text_names_every_account_the_web_board_and_how_to_stop() -
     assert "admin admin / demo-admin" in text
     assert "anna/piotr/olena/marek with password demo1234" in text
     assert "http://127.0.0.1:8420/docs" in text
+    assert "http://127.0.0.1:8420/admin" in text  # the manager's console
+    assert "http://192.168.1.20:8420/status/demo" in text  # what phones open
     assert "Ctrl+C" in text
     assert "every interface" in text  # it says the LAN can reach it
     local = startup_text("http://127.0.0.1:8420", "http://127.0.0.1:8420", "sqlite:///x")
