@@ -38,5 +38,6 @@ def downgrade() -> None:
         batch.drop_column("outcomes")
     with op.batch_alter_table("counter") as batch:
         batch.drop_column("pause_reason")
-    with op.batch_alter_table("ticket") as batch:
-        batch.drop_column("outcome")
+    # Not a batch: on SQLite that copies the table and loses its queue-length triggers
+    # (0006), which the next step down drops. SQLite drops a column in place since 3.35.
+    op.drop_column("ticket", "outcome")
