@@ -172,8 +172,7 @@ class KioskController(QObject):
     def set_patient(self, on: bool) -> None:
         """Longer time-outs for a visitor who listens to the screen instead of reading it."""
         self.patience = PATIENT_FACTOR if on else 1.0
-        self._idle.setInterval(_ms(self.timing.idle_timeout_s * self.patience))
-        self._confirm.setInterval(_ms(self.timing.confirmation_s * self.patience))
+        self._reset_intervals()
         if on:
             self.more_time()
 
@@ -188,11 +187,14 @@ class KioskController(QObject):
             case CheckIn(code, language):
                 self._work.run(self.issuer.check_in, code, language)
 
+    def _reset_intervals(self) -> None:
+        """The countdowns' lengths as configured, times the read-aloud patience."""
+        self._idle.setInterval(_ms(self.timing.idle_timeout_s * self.patience))
+        self._confirm.setInterval(_ms(self.timing.confirmation_s * self.patience))
+
     def _arm(self, old: KioskState, new: KioskState) -> None:
         if new.screen is Screen.LANGUAGE and old.screen is not Screen.LANGUAGE:
-            # A new session: time asked for by the last visitor does not carry over.
-            self._idle.setInterval(_ms(self.timing.idle_timeout_s * self.patience))
-            self._confirm.setInterval(_ms(self.timing.confirmation_s * self.patience))
+            self._reset_intervals()  # time asked for by the last visitor does not carry over
         if new.screen is Screen.TICKET:
             if old.screen is not Screen.TICKET:
                 self._confirm.start()

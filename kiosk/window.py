@@ -235,19 +235,12 @@ class KioskWindow(QMainWindow):
     def _render(self) -> None:
         view = self.view()
         screen = self.screens[view.state.screen]
-        if (
-            view.state.screen is Screen.LANGUAGE
-            and self.stack.currentWidget() is not screen
-            and self.large_text != self.config.large_text
-        ):
+        if view.state.screen is Screen.LANGUAGE and self.stack.currentWidget() is not screen:
             # Back at the start: the next visitor gets the kiosk as configured.
-            self.set_large_text(self.config.large_text)
-        if (
-            view.state.screen is Screen.LANGUAGE
-            and self.stack.currentWidget() is not screen
-            and self.high_contrast
-        ):
-            self.set_high_contrast(False)
+            if self.large_text != self.config.large_text:
+                self.set_large_text(self.config.large_text)
+            if self.high_contrast:
+                self.set_high_contrast(False)
         if view.state.screen is not Screen.APPOINTMENT:
             appointment = self.screens[Screen.APPOINTMENT]
             assert isinstance(appointment, AppointmentScreen)
