@@ -9,12 +9,12 @@ Options given on the command line win over the file.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 from typing import Any
 
 from display.config import DisplayConfig, DisplayConfigError, load_config, make_config
+from kolejka import logs
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     except DisplayConfigError as exc:
         print(f"kolejka display: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logs.configure()
 
     from PySide6.QtWidgets import QApplication
 

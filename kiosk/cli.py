@@ -9,13 +9,13 @@ Options given on the command line win over the file.
 from __future__ import annotations
 
 import argparse
-import logging
 import sys
 from pathlib import Path
 from typing import Any
 
 from kiosk.config import KioskConfig, load_config, make_config
 from kiosk.errors import KioskConfigError
+from kolejka import logs
 from kolejka.i18n import LANGUAGES
 
 
@@ -114,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
     except KioskConfigError as exc:
         print(f"kolejka kiosk: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logs.configure()
 
     from PySide6.QtWidgets import QApplication
 

@@ -27,6 +27,8 @@ from typing import Any
 
 from platformdirs import user_data_dir
 
+from kolejka import logs
+
 log = logging.getLogger(__name__)
 
 KIOSK_TOKEN = "demo-kiosk-token-0001"
@@ -102,8 +104,11 @@ def listen_host(public: str) -> str:
     return "127.0.0.1" if host in ("127.0.0.1", "localhost", "::1") else "0.0.0.0"
 
 
-def startup_text(url: str, public: str, database: str) -> str:
-    """What the demo prints at start: where everything is, who can sign in, how to stop."""
+def startup_text(
+    url: str, public: str, database: str, outbox: Path | None = None, prints: Path | None = None
+) -> str:
+    """What the demo prints at start: where everything is, who can sign in, how to stop
+    (last, where a newcomer's eye ends)."""
     lines = [
         f"Kolejka demo server on {url}  (database {database})",
         f"  front page {url}/   API documentation {url}/docs",
@@ -116,7 +121,12 @@ def startup_text(url: str, public: str, database: str) -> str:
         f"  manager's console {url}/admin  (monitor, reception, configuration, statistics"
         " with weeks of history; sign in as the supervisor or the admin)",
         f"  public queue status {public}/status/demo   open feed {public}/api/open/v1/sites",
+        f"  online booking {public}/book/demo",
     ]
+    if outbox is not None:
+        lines.append(f"  messages (e-mail, SMS) go to {outbox}")
+    if prints is not None:
+        lines.append(f"  printed tickets (PNG previews) go to {prints}")
     if listen_host(public) != "127.0.0.1":
         lines.append(
             "  listening on every interface so that phones on this network reach it:"
@@ -223,7 +233,7 @@ def run(args: argparse.Namespace) -> int:
     from server.app import create_app
     from server.settings import Settings
 
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logs.configure()
     database = _database_url(args)
     public = public_url(args.public_url, args.port, lan_address())
     # Notifications go to a folder beside the database, for a newcomer to read.
@@ -235,15 +245,16 @@ def run(args: argparse.Namespace) -> int:
     server = ServerThread(app, args.port, listen_host(public))
     server.start()
     url = f"http://127.0.0.1:{args.port}"
-    print(startup_text(url, public, settings.database_url), flush=True)
-    print(
-        f"  online booking {public}/book/demo   messages (e-mail, SMS) go to {outbox}", flush=True
-    )
+    prints = None
+    if not args.no_gui:
+        prints = args.print_dir or Path(tempfile.mkdtemp(prefix="kolejka-tickets-"))
+    print(startup_text(url, public, settings.database_url, outbox, prints), flush=True)
     try:
         if args.no_gui:
             _wait(args.quit_after)
             return 0
-        return _run_gui(url, public, args)
+        assert prints is not None
+        return _run_gui(url, public, args, prints)
     except KeyboardInterrupt:
         return 0
     finally:
@@ -256,13 +267,11 @@ def _wait(seconds: float | None) -> None:
         time.sleep(0.2)
 
 
-def _run_gui(url: str, public: str, args: argparse.Namespace) -> int:
+def _run_gui(url: str, public: str, args: argparse.Namespace, print_dir: Path) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    print_dir = args.print_dir or Path(tempfile.mkdtemp(prefix="kolejka-tickets-"))
-    print(f"  printed tickets (PNG previews) go to {print_dir}", flush=True)
     windows = open_windows(url, print_dir, public)
     for window in windows:
         window.show()

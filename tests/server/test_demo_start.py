@@ -6,6 +6,8 @@ from __future__ import annotations
 import ipaddress
 import itertools
 import socket
+import subprocess
+import sys
 
 import pytest
 
@@ -27,6 +29,30 @@ def test_the_start_up_text_names_every_account_the_web_board_and_how_to_stop() -
     assert "every interface" in text  # it says the LAN can reach it
     local = startup_text("http://127.0.0.1:8420", "http://127.0.0.1:8420", "sqlite:///x")
     assert "every interface" not in local
+
+
+def test_the_start_up_text_ends_with_how_to_stop_after_the_folders(tmp_path) -> None:
+    text = startup_text(
+        "http://127.0.0.1:8420", "http://127.0.0.1:8420", "sqlite:///x", tmp_path / "o", tmp_path
+    )
+    lines = text.splitlines()
+    assert "Ctrl+C" in lines[-1]
+    assert any("/book/demo" in line for line in lines)
+    assert any(str(tmp_path / "o") in line and "messages" in line for line in lines)
+    assert any("printed tickets" in line and str(tmp_path) in line for line in lines)
+
+
+def test_the_apps_log_their_own_messages_but_not_every_http_request() -> None:
+    script = (
+        "import logging; from kolejka import logs; logs.configure();"
+        "logging.getLogger('httpx').info('HTTP Request: GET /queue');"
+        "logging.getLogger('httpx').warning('HTTP failed');"
+        "logging.getLogger('kiosk.app').info('printer ready')"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert "printer ready" in done.stderr
+    assert "HTTP failed" in done.stderr
+    assert "GET /queue" not in done.stderr
 
 
 @pytest.mark.parametrize(
