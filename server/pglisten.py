@@ -20,6 +20,8 @@ from collections.abc import Iterable
 import psycopg
 
 from server.broadcast import Broadcaster
+from server.credentials import CREDENTIALS_CHANNEL
+from server.credentials import parse as parse_keys
 from server.db import Database
 from server.eventlog import NOTIFY_CHANNEL
 
@@ -89,16 +91,25 @@ class Notifier:
 
 async def listen_forever(url: str, broadcaster: Broadcaster) -> None:
     backoff = 0.5
+    first = True
     while True:
         try:
             async with await psycopg.AsyncConnection.connect(
                 libpq_url(url), autocommit=True
             ) as conn:
                 await conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                await conn.execute(f"LISTEN {CREDENTIALS_CHANNEL}")
                 backoff = 0.5
-                # Anything committed while we were not listening: wake every pump once.
+                # Anything committed while we were not listening: wake every pump once,
+                # and look every token up again (a revocation may have gone unheard).
                 broadcaster.wake(list(broadcaster._wake))
+                if not first and broadcaster.on_reconnected is not None:
+                    broadcaster.on_reconnected()
+                first = False
                 async for note in conn.notifies():
+                    if note.channel == CREDENTIALS_CHANNEL:
+                        broadcaster.sign_out(parse_keys(note.payload))
+                        continue
                     try:
                         broadcaster.wake([int(note.payload)])
                     except ValueError:
