@@ -7,6 +7,10 @@ instead, from one connection per process, in a transaction that does not wait fo
 flush; wake-ups that come while one is on its way join it. A wake-up carries no data (the
 pumps read the log by seq), so a lost one only delays: every pump also looks on its own
 every `BACKSTOP_S`, in case a process stopped between a commit and its notification.
+
+The same listener hears `kolejka_credentials` (server/credentials.py): the actor keys a
+revoking transaction names, which every process forgets at once and whose event streams
+it closes. While the listener was away it heard nothing: back, it forgets every token.
 """
 
 from __future__ import annotations
