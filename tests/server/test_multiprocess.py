@@ -143,7 +143,17 @@ async def test_a_revocation_in_one_instance_is_refused_by_the_other_at_once(
             assert await asyncio.to_thread(told.wait, 10)
             assert await status(second, clerk) == 401
             assert await status(second, await login(second, "clerk1", "other-pass-1")) == 200
-        assert heard == [[f"kiosk:{k2['id']}"], [heard[1][0]]]
+
+            # a supervisor signs a clerk out from the first instance's monitor
+            told.clear()
+            clerk2 = await login(second, "clerk2")
+            assert await status(second, clerk2) == 200
+            clerk2_id = await asyncio.to_thread(_clerk_id, first, "clerk2")
+            answer = await asyncio.to_thread(_sign_out_from_monitor, first, clerk2_id)
+            assert answer == 200
+            assert await asyncio.to_thread(told.wait, 10)
+            assert await status(second, clerk2) == 401
+        assert heard == [[f"kiosk:{k2['id']}"], [heard[1][0]], [f"clerk:{clerk2_id}"]]
         assert heard[1][0].startswith("clerk:")
     finally:
         broadcaster.sign_out = sign_out
@@ -210,3 +220,24 @@ async def test_the_monitor_of_one_instance_sees_the_devices_of_the_other(
         sa.event.remove(first.services.db.engine, "before_cursor_execute", record)
         second.stop()
         first.stop()
+
+
+def _clerk_id(server, username):
+    from sqlmodel import select
+
+    from server.models import Clerk
+
+    with server.services.db.read() as session:
+        return int(session.exec(select(Clerk).where(Clerk.username == username)).one().id)
+
+
+def _sign_out_from_monitor(server, clerk_id):
+    from tests.console.helpers import console, page_csrf
+
+    with console(server, "boss") as desk:
+        answer = desk.post(
+            "/admin/monitor/actions/sign_out_clerk",
+            data={"csrf": page_csrf(desk), "clerk": str(clerk_id)},
+            headers={"Accept": "application/json"},
+        )
+        return answer.status_code
