@@ -20,7 +20,8 @@ from kiosk.controller import KioskController, Timing
 from kiosk.flow import KioskState, Screen
 from kiosk.issuing import TicketIssuer
 from kiosk.window import Clock, KioskWindow
-from kolejka.client import KolejkaClient
+from kolejka.client import EventStream, KolejkaClient
+from kolejka.client.qt import EventStreamThread
 from kolejka.i18n import normalize_language
 from printers import TicketPrinter, open_printer
 from printers.config import PrinterConfig
@@ -98,7 +99,8 @@ def window_from_config(
     state = None
     if language is not None:
         state = KioskState(screen=Screen.SERVICES, language=normalize_language(language))
-    controller = KioskController(issuer, timing, state)
+    stream = EventStreamThread(EventStream(config.server, config.site, config.token))
+    controller = KioskController(issuer, timing, state, stream=stream)
     window = KioskWindow(config, controller, clock)
     controller.setParent(window)
     if config.fullscreen:

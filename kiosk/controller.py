@@ -35,8 +35,9 @@ from kiosk.flow import (
 )
 from kiosk.issuing import FAULTS, Refreshed, TicketIssuer
 from kolejka.client import ApiError, ServerUnreachable
-from kolejka.client.qt import ApiCall
-from kolejka.schemas import ServicePublic, TicketPublic
+from kolejka.client.qt import ApiCall, EventStreamThread
+from kolejka.core.events import EventType
+from kolejka.schemas import EventPublic, ServicePublic, TicketPublic
 from printers.errors import PrinterError
 
 log = logging.getLogger(__name__)
@@ -78,9 +79,13 @@ class KioskController(QObject):
         timing: Timing = Timing(),
         state: KioskState | None = None,
         parent: QObject | None = None,
+        stream: EventStreamThread | None = None,
     ) -> None:
         super().__init__(parent)
         self.issuer = issuer
+        # The site's events: a reprint the console asks for prints at once, a changed
+        # configuration shows at once, not at the next refresh (which stays the backstop).
+        self.stream = stream
         self.timing = timing
         self.state = state or KioskState()
         self.services: tuple[ServicePublic, ...] = ()
@@ -99,6 +104,13 @@ class KioskController(QObject):
         self._printer_call = ApiCall(self)
         self._printer_call.succeeded.connect(self._on_printer_status)
         self._printer_call.failed.connect(self._on_printer_status_failed)
+        self._reprint_call = ApiCall(self)
+        self._reprint_call.succeeded.connect(self._on_reprinted)
+        self._reprint_call.failed.connect(self._on_reprinted)
+        self._reprint_again = False
+        if stream is not None:
+            stream.eventReceived.connect(self._on_event)
+            stream.fatalError.connect(self._on_stream_refused)
 
         self._idle = self._timer(timing.idle_timeout_s, self._on_timeout)
         self._confirm = self._timer(timing.confirmation_s, self._on_timeout)
@@ -117,14 +129,49 @@ class KioskController(QObject):
     def start(self) -> None:
         self.refresh()
         self.poll_printer()
+        if self.stream is not None:
+            self.stream.start()
 
     def stop(self, wait_ms: int = 10_000) -> None:
         """Stop the timers and let running work finish, so no result lands on a dead object."""
         self._stopped = True
         for timer in (self._idle, self._confirm, self._refresh_timer, self._printer_timer):
             timer.stop()
-        if any(call.running for call in (self._work, self._refresh_call, self._printer_call)):
+        if self.stream is not None:
+            self.stream.stop()
+        calls = (self._work, self._refresh_call, self._printer_call, self._reprint_call)
+        if any(call.running for call in calls):
             QThreadPool.globalInstance().waitForDone(wait_ms)
+
+    # --- the site's events ---------------------------------------------------------------
+
+    @Slot(object)
+    def _on_event(self, event: EventPublic) -> None:
+        if self._stopped:
+            return
+        if event.type == EventType.SITE_CONFIGURED:
+            self.refresh()  # names, hours, limits as the console left them
+        elif event.type in (EventType.KIOSK_REPRINT, EventType.RESET):
+            self.reprint()  # a reset: the stream was away; look what it missed
+
+    def reprint(self) -> None:
+        """Print what the console asked this kiosk to print again (off the GUI thread)."""
+        if self._stopped:
+            return
+        if self._reprint_call.running:
+            self._reprint_again = True  # the running look may have read the log already
+            return
+        self._reprint_call.run(self.issuer.reprint_requested)
+
+    @Slot(object)
+    def _on_reprinted(self, _result: object) -> None:
+        if self._reprint_again:
+            self._reprint_again = False
+            self.reprint()
+
+    @Slot(object)
+    def _on_stream_refused(self, error: object) -> None:
+        log.error("the server refused the kiosk's event stream: %s", error)
 
     # --- input ---------------------------------------------------------------------------
 

@@ -78,6 +78,8 @@ class TicketIssuer:
         self._unanswered: list[Unanswered] = []  # issued perhaps, answer lost on the way
         self._device_id: int | None = None  # this kiosk, as the server knows it
         self._events_seen: int | None = None  # the event log read up to here (reprints)
+        # The refresh and the event stream's nudge may both look for reprints at once.
+        self._reprint_lock = threading.Lock()
 
     # --- what the controller runs off the GUI thread -------------------------------------
 
@@ -134,7 +136,12 @@ class TicketIssuer:
     def reprint_requested(self) -> list[str]:
         """Print the tickets the console asked this kiosk to print again (`kiosk.reprint`
         events since the last look; the first look only notes where the log stands).
-        Runs with every refresh; answers the numbers printed."""
+        Runs with every refresh and whenever the event stream brings a `kiosk.reprint`;
+        answers the numbers printed."""
+        with self._reprint_lock:
+            return self._reprint_requested()
+
+    def _reprint_requested(self) -> list[str]:
         printed: list[str] = []
         try:
             if self._device_id is None or self._events_seen is None:

@@ -97,8 +97,10 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     presence = Presence(clock.now())
     actors = ActorCache()
     # A revoked device or disabled clerk: forgotten by this process at once, by the
-    # others when their event pump reads the `site.configured` that says so.
+    # others when PostgreSQL tells them (server/credentials.py) or, failing that, when
+    # their event pump reads the `site.configured` that says so.
     broadcaster.on_signed_out = actors.forget
+    broadcaster.on_reconnected = actors.forget_all
     return Services(
         settings=settings,
         db=db,
@@ -249,15 +251,19 @@ def create_app(
             settle_garbage_collector()
         purger = asyncio.create_task(keep_house(services.db, services.clock))
         delivering = asyncio.create_task(sender.run())
-        listener = None
-        if services.db.is_postgres:
+        listener = sharing = None
+        if services.db.is_postgres:  # other server processes may share the database
             from server.pglisten import wake_across_processes
+            from server.presence import share_presence
 
             listener = asyncio.create_task(wake_across_processes(services.db, services.broadcaster))
+            sharing = asyncio.create_task(
+                share_presence(services.db, services.presence, services.clock)
+            )
         try:
             yield
         finally:
-            for task in (purger, delivering):
+            for task in (purger, delivering, *([sharing] if sharing else [])):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

@@ -52,6 +52,9 @@ class Broadcaster:
         self._pending_lock = threading.Lock()
         # Told the actor keys a `site.configured` event revokes (the token cache's forget).
         self.on_signed_out: Callable[[list[str]], None] | None = None
+        # Told when the listener for other processes' news is back after losing its
+        # connection: what it may have missed (the token cache's forget_all).
+        self.on_reconnected: Callable[[], None] | None = None
 
     async def start(self) -> None:
         self._loop = asyncio.get_running_loop()
@@ -131,6 +134,19 @@ class Broadcaster:
 
     def pump_count(self) -> int:
         return len(self._pumps)
+
+    def sign_out(self, keys: Iterable[str]) -> None:
+        """These actors' tokens were revoked (told by another process): their streams on
+        every site close, and the token cache forgets them."""
+        gone = set(keys)
+        if not gone:
+            return
+        if self.on_signed_out is not None:
+            self.on_signed_out(sorted(gone))
+        for subs in self._subscribers.values():
+            for sub in subs:
+                if sub.actor_key in gone:
+                    sub.signed_out.set()
 
     def _sign_out(self, subs: list[Subscriber], keys: object) -> None:
         if not isinstance(keys, list) or not keys:

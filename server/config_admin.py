@@ -30,6 +30,7 @@ from __future__ import annotations
 import threading
 import tomllib
 from collections.abc import Callable, Iterable
+from datetime import datetime
 from typing import Any, Literal
 
 import sqlalchemy as sa
@@ -45,6 +46,7 @@ from server import repository as repo
 from server.actors import Actor, require_admin, require_site
 from server.admin import _refuse_stranding, _refuse_taken_tokens, export_site
 from server.clock import Clock
+from server.credentials import announce_revoked
 from server.db import Database
 from server.eventlog import append_event
 from server.models import Clerk, Counter, Device, Site
@@ -438,7 +440,12 @@ class ConfigAdmin:
             session.flush()
             after = export_site(session, site)
             now_people = _credentials(session, site)
-            keys = sorted(k for k in people if k not in now_people)  # revoked, disabled
+            gone = [k for k in people if k not in now_people]  # revoked, disabled
+            reset = [k for k, v in now_people.items() if k in people and people[k][2:] != v[2:]]
+            # A new password ends the sessions of the old (server/security.password_mark);
+            # a disabled account's stay ended when it is enabled again.
+            keys = sorted({*gone, *reset})
+            _end_sessions(session, gone, now)
             stale = [k for k, v in now_people.items() if people.get(k, v) != v]  # a new role
             changed = after != before or bool(keys) or bool(stale)
             if changed:
@@ -457,6 +464,7 @@ class ConfigAdmin:
                 session.refresh(site)
             cached = [*keys, *stale]
             if cached:  # now, and again after the commit (a lookup meanwhile saw the old row)
+                announce_revoked(session, cached)  # the other server processes
                 with self._lock:
                     self._pending.update(cached)
                 self._forget(cached)
@@ -906,6 +914,20 @@ def _credentials(session: Session, site: Site) -> dict[str, tuple[str, ...]]:
     for clerk in session.exec(select(Clerk).where(Clerk.site_id == site.id, Clerk.active)):
         held[f"clerk:{clerk.id}"] = (clerk.display_name, clerk.role, clerk.password_hash)
     return held
+
+
+def _end_sessions(session: Session, keys: Iterable[str], now: datetime) -> None:
+    """Every token issued so far to these clerks stops working, also after the account is
+    enabled again (server/deps.signed_out); a device's token is gone with its row."""
+    for key in keys:
+        kind, _, ident = key.partition(":")
+        if kind != "clerk":
+            continue
+        clerk = session.get(Clerk, int(ident))
+        if clerk is not None:
+            clerk.signed_out_at = now
+            session.add(clerk)
+    session.flush()
 
 
 def _keep_an_admin(session: Session, actor: Actor, config: SiteConfig) -> None:

@@ -17,6 +17,7 @@ from kolejka.schemas import (
 )
 from server import repository as repo
 from server.actors import Actor, require_clerk, require_supervisor
+from server.credentials import announce_revoked
 from server.eventlog import append_event
 from server.models import Clerk, Counter
 from server.presenters import counter_public
@@ -101,6 +102,7 @@ class CounterService:
             closed.append(counter.number)
         clerk.signed_out_at = tx.now
         session.add(clerk)
+        announce_revoked(session, [f"clerk:{clerk.id}"])  # the other server processes
         answer = ClerkSignedOut(
             clerk=clerk.username, display_name=clerk.display_name, counters=closed
         )

@@ -32,7 +32,7 @@ from server.presence import Presence
 from server.printer_status import PrinterStatusService
 from server.ratelimit import RateLimiter
 from server.readmodels import ReadModels
-from server.security import hash_token, read_clerk_token
+from server.security import hash_token, password_mark, read_clerk_token
 from server.settings import Settings
 from server.signin import SignIn
 from server.ticketing import QueueService
@@ -46,13 +46,19 @@ class ActorCache:
     """Who a token belongs to, remembered for a few seconds.
 
     Every request presents a token; looking it up costs as much as issuing a ticket. A
-    revoked device or deactivated clerk is refused at most `ttl_s` later.
+    revoked device, a disabled account, a reset password is forgotten at once: by this
+    process when it makes the change, by the others when PostgreSQL tells them
+    (server/credentials.py). `ttl_s` bounds only what nobody was told of.
+
+    `generation` counts the forgetting: a lookup that started before one (and so may
+    have read the row as it was) is answered but not remembered.
     """
 
     def __init__(self, ttl_s: float = 10.0, clock: Callable[[], float] = time.monotonic) -> None:
         self.ttl_s = ttl_s
         self._clock = clock
         self._entries: dict[str, tuple[float, Actor]] = {}
+        self.generation = 0
 
     def get(self, key: str) -> Actor | None:
         entry = self._entries.get(key)
@@ -62,6 +68,7 @@ class ActorCache:
 
     def forget_all(self) -> None:
         """After a sign-out: every token is looked up again."""
+        self.generation += 1
         self._entries.clear()
 
     def forget(self, actor_keys: Iterable[str]) -> None:
@@ -70,11 +77,16 @@ class ActorCache:
         gone = set(actor_keys)
         if not gone:
             return
+        self.generation += 1
         for token, (_expires, actor) in list(self._entries.items()):
             if actor.key in gone:
                 self._entries.pop(token, None)
 
-    def put(self, key: str, actor: Actor) -> None:
+    def put(self, key: str, actor: Actor, since: int | None = None) -> None:
+        """Remember `actor` for `key`, unless something was forgotten after `since` (the
+        generation when its lookup started)."""
+        if since is not None and since != self.generation:
+            return
         if len(self._entries) > 10_000:
             self._entries.clear()
         self._entries[key] = (self._clock() + self.ttl_s, actor)
@@ -131,8 +143,9 @@ def resolve_token(services: Services, token: str) -> Actor:
     """A device token or a clerk's session token → the actor; NotAuthenticated otherwise."""
     actor = _cached_actor(services, token)
     if actor is None:
+        since = services.actors.generation
         actor = _lookup_token(services, token)
-        services.actors.put(token, actor)
+        services.actors.put(token, actor, since)
     return actor
 
 
@@ -162,7 +175,13 @@ def _lookup_token(services: Services, token: str) -> Actor:
             raise NotAuthenticated("invalid_token")
         with services.db.read() as session:
             clerk = session.get(Clerk, claims.clerk_id)
-            if clerk is None or not clerk.active or signed_out(clerk, claims.issued_at):
+            if (
+                clerk is None
+                or not clerk.active
+                or signed_out(clerk, claims.issued_at)
+                or claims.password_mark
+                != password_mark(services.settings.signing_key, clerk.password_hash)
+            ):
                 raise NotAuthenticated("invalid_token")
             return Actor(CLERK, clerk.site_id, claims.clerk_id, clerk.display_name, clerk.role)
     with services.db.read() as session:

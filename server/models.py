@@ -391,3 +391,18 @@ class StatsDay(SQLModel, table=True):
     site_id: int = Field(foreign_key="site.id", primary_key=True)
     day: date = Field(primary_key=True)
     until: datetime = Field(sa_column=utc_column())
+
+
+class DevicePresence(SQLModel, table=True):
+    """When a server process last heard from a device, and how many of its event streams
+    that process holds open, so the monitor of any process sees every device
+    (server/presence.py). Written by each process for its own devices every few
+    seconds, not per request; `beat_at` is the process's last write: the connections of
+    a process that stopped writing no longer count."""
+
+    __tablename__ = "device_presence"
+    process: str = Field(primary_key=True, max_length=32)
+    device_id: int = Field(primary_key=True)
+    last_seen: datetime = Field(sa_column=utc_column())
+    connections: int = 0
+    beat_at: datetime = Field(sa_column=utc_column(index=True))

@@ -7,6 +7,10 @@ instead, from one connection per process, in a transaction that does not wait fo
 flush; wake-ups that come while one is on its way join it. A wake-up carries no data (the
 pumps read the log by seq), so a lost one only delays: every pump also looks on its own
 every `BACKSTOP_S`, in case a process stopped between a commit and its notification.
+
+The same listener hears `kolejka_credentials` (server/credentials.py): the actor keys a
+revoking transaction names, which every process forgets at once and whose event streams
+it closes. While the listener was away it heard nothing: back, it forgets every token.
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from collections.abc import Iterable
 import psycopg
 
 from server.broadcast import Broadcaster
+from server.credentials import CREDENTIALS_CHANNEL
+from server.credentials import parse as parse_keys
 from server.db import Database
 from server.eventlog import NOTIFY_CHANNEL
 
@@ -89,16 +95,25 @@ class Notifier:
 
 async def listen_forever(url: str, broadcaster: Broadcaster) -> None:
     backoff = 0.5
+    first = True
     while True:
         try:
             async with await psycopg.AsyncConnection.connect(
                 libpq_url(url), autocommit=True
             ) as conn:
                 await conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+                await conn.execute(f"LISTEN {CREDENTIALS_CHANNEL}")
                 backoff = 0.5
-                # Anything committed while we were not listening: wake every pump once.
+                # Anything committed while we were not listening: wake every pump once,
+                # and look every token up again (a revocation may have gone unheard).
                 broadcaster.wake(list(broadcaster._wake))
+                if not first and broadcaster.on_reconnected is not None:
+                    broadcaster.on_reconnected()
+                first = False
                 async for note in conn.notifies():
+                    if note.channel == CREDENTIALS_CHANNEL:
+                        broadcaster.sign_out(parse_keys(note.payload))
+                        continue
                     try:
                         broadcaster.wake([int(note.payload)])
                     except ValueError:

@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -50,6 +51,7 @@ class ClerkClaims:
     role: str
     expires_at: datetime
     issued_at: int = 0  # the token's `iat`, whole seconds (a sign-out refuses older ones)
+    password_mark: str | None = None  # `pwd`: which password it was issued under
 
 
 def _key(secret: str | SecretStr) -> str:
@@ -57,8 +59,23 @@ def _key(secret: str | SecretStr) -> str:
     return secret.get_secret_value() if isinstance(secret, SecretStr) else secret
 
 
+def password_mark(secret: str | SecretStr, password_hash: str) -> str:
+    """What a clerk's token says of the password it was issued under: a new password
+    (a reset) ends every session of the old one. A MAC under the server's secret, so the
+    token, which anyone holding it can read, tells nothing of the hash."""
+    mac = hmac.new(_key(secret).encode(), b"clerk-password|" + password_hash.encode(), "sha256")
+    return mac.hexdigest()[:16]
+
+
 def issue_clerk_token(
-    *, secret: str | SecretStr, clerk_id: int, site_id: int, role: str, now: datetime, ttl_s: int
+    *,
+    secret: str | SecretStr,
+    clerk_id: int,
+    site_id: int,
+    role: str,
+    now: datetime,
+    ttl_s: int,
+    password_hash: str = "",
 ) -> tuple[str, datetime]:
     expires = now + timedelta(seconds=ttl_s)
     payload = {
@@ -68,6 +85,7 @@ def issue_clerk_token(
         "iat": int(now.timestamp()),
         "exp": int(expires.timestamp()),
         "typ": "clerk",
+        "pwd": password_mark(secret, password_hash),
     }
     return jwt.encode(payload, _key(secret), algorithm="HS256"), expires
 
@@ -97,4 +115,5 @@ def read_clerk_token(token: str, *, secret: str | SecretStr, now: datetime) -> C
         role=str(data["role"]),
         expires_at=datetime.fromtimestamp(int(data["exp"]), tz=now.tzinfo),
         issued_at=int(data.get("iat", 0)),
+        password_mark=str(data["pwd"]) if "pwd" in data else None,
     )

@@ -209,6 +209,7 @@ class SignIn:
             role=clerk.role,
             now=self.clock.now(),
             ttl_s=self.settings.clerk_token_ttl_s,
+            password_hash=clerk.password_hash,
         )
         return LoginResponse(
             access_token=token,

@@ -136,8 +136,9 @@ def staff_from_token(services: Services, token: str) -> Staff:
 
 
 class StaffCache:
-    """Who a session cookie belongs to, for a few seconds (like server/deps.ActorCache:
-    the same window for a revoked account; a sign-out from the console empties both).
+    """Who a session cookie belongs to, for a few seconds, while the token cache
+    (server/deps.ActorCache) still knows the token: what that one forgets (a revoked
+    account, a reset password) is looked up again here too.
     An open monitor asks every few seconds; this spares each ask its database read."""
 
     def __init__(self, ttl_s: float = 10.0) -> None:
@@ -174,6 +175,8 @@ async def console_staff(request: Request) -> Staff:
         raise SignInNeeded()
     cache, moment = staff_cache(request), time.monotonic()
     staff = cache.get(token, moment)
+    if staff is not None and services.actors.get(token) is None:
+        staff = None  # the token cache forgot them: revoked, or its own entry ran out
     if staff is None or not read_clerk_token(
         token, secret=services.settings.signing_key, now=services.clock.now()
     ):

@@ -186,6 +186,114 @@ def test_a_revoked_display_token_stops_its_board_at_once(
     assert refused.status_code == 401
 
 
+def press(browser: Browser, key: str, code: int, text: str = "") -> None:
+    """A key pressed on the focused element, as the keyboard sends it (no mouse)."""
+    extra = {"text": text} if text else {}
+    browser.send(
+        "Input.dispatchKeyEvent", type="keyDown", key=key, windowsVirtualKeyCode=code, **extra
+    )
+    browser.send("Input.dispatchKeyEvent", type="keyUp", key=key, windowsVirtualKeyCode=code)
+
+
+def rows_of(browser: Browser, form: str) -> list[list[str]]:
+    return browser.evaluate(  # type: ignore[no-any-return]
+        f"Array.from(document.querySelectorAll('#{form} tbody tr')).map(r => [r.dataset.code,"
+        " r.querySelector('input[name^=\"order.\"]').value,"
+        " r.querySelector('input[type=checkbox]').checked ? 'on' : ''])"
+    )
+
+
+def test_a_counters_service_order_is_changed_with_the_keyboard(
+    admin: Browser, demo_server: LiveServer
+) -> None:
+    """Counter 1 of the demo serves A, then E. With the keyboard only: A moves down, the
+    list is numbered again, the page says where A went; saved, the routing has E first,
+    the boards hear it and the audit log names who did it."""
+    from server.audit import audit_rows
+
+    open_form(admin, demo_server, "/admin/config/counters")
+    assert rows_of(admin, "counter-1")[:2] == [["A", "1", "on"], ["E", "2", "on"]]
+    admin.evaluate("document.querySelector('#counter-1 tr[data-code=A] [data-move=down]').focus()")
+    press(admin, "Enter", 13, "\r")
+    assert rows_of(admin, "counter-1") == [
+        ["E", "1", "on"],
+        ["A", "2", "on"],
+        ["B", "3", ""],
+        ["C", "4", ""],
+        ["D", "5", ""],
+    ]
+    focused = admin.evaluate(
+        "document.activeElement === document.querySelector('#counter-1 tr[data-code=A]"
+        " [data-move=down]')"
+    )
+    assert focused
+    assert admin.evaluate("document.getElementById('order-said').textContent") == (
+        "A: miejsce 2 z 5."
+    )
+    assert admin.axe() == []
+    admin.evaluate("document.querySelector('#counter-1 tr[data-code=E] [data-move=up]').focus()")
+    press(admin, " ", 32, " ")  # already first: stays where it is
+    assert rows_of(admin, "counter-1")[0] == ["E", "1", "on"]
+    submit(admin, "counter-1")
+    assert admin.evaluate("document.body.dataset.lastAnswer") == "200", admin.log
+
+    token = api_token(demo_server)
+    config = f"{demo_server.url}/api/v1/sites/demo/config"
+    headers = {"Authorization": f"Bearer {token}"}
+    counters = httpx.get(f"{config}/counters", headers=headers).json()
+    first = next(c for c in counters["counters"] if c["number"] == 1)
+    assert {link["service"]: link["order"] for link in first["services"]} == {"A": 2, "E": 1}
+    day = demo_server.services.clock.now().date()
+    [row] = [
+        r
+        for r in audit_rows(demo_server.services.db, "demo", day, day)
+        if r.action == "site.configured" and r.seq == max_seq(demo_server)
+    ]
+    assert row.actor_name and row.actor_role == "admin"
+    with demo_server.services.db.read() as session:
+        from sqlmodel import select
+
+        from server.models import Event
+
+        event = session.exec(select(Event).where(Event.seq == row.seq)).one()
+    assert (event.payload["change"], event.payload["target"]) == ("update_counter", "1")
+    assert {"number": 1, "services": ["E", "A"]} in event.payload["board"]["counters"]
+
+    # the weight field named, beside its row; then somebody else's save first: refused
+    admin.evaluate("document.querySelector('#counter-1 [name=routing]').value = 'weighted'")
+    set_field(admin, "counter-1", "weight.E", "0")
+    submit(admin, "counter-1")
+    assert admin.evaluate("document.body.dataset.lastAnswer") == "422"
+    assert admin.evaluate(
+        "[document.getElementById('counter-1-weight-E').getAttribute('aria-invalid'),"
+        " document.getElementById('counter-1-weight-E-error').hidden,"
+        " document.activeElement.id]"
+    ) == ["true", False, "counter-1-weight-E"]
+    first["services"] = [{"service": "A", "order": 1, "weight": 1.0}]
+    other = httpx.put(
+        f"{config}/counters/1",
+        json={"revision": counters["revision"], "counter": first},
+        headers=headers,
+    )
+    assert other.status_code == 200, other.text
+    set_field(admin, "counter-1", "weight.E", "2")
+    submit(admin, "counter-1")
+    assert admin.evaluate("document.body.dataset.lastAnswer") == "409"
+    again = httpx.get(f"{config}/counters", headers=headers).json()
+    assert next(c for c in again["counters"] if c["number"] == 1)["services"] == [
+        {"service": "A", "order": 1, "weight": 1.0}
+    ]
+
+
+def max_seq(server: LiveServer) -> int:
+    with server.services.db.read() as session:
+        from sqlmodel import select
+
+        from server.models import Site
+
+        return int(session.exec(select(Site).where(Site.code == "demo")).one().last_seq)
+
+
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("path", PAGES)
 def test_no_wcag_21_aa_violations(

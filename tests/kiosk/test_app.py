@@ -342,3 +342,59 @@ def test_the_priority_option_follows_the_offices_rule_not_only_the_kiosks(
     assert text_of(window, "ticketNumber") == "A001"
     with KolejkaClient(no_priority_server.url, "test", KIOSK_TOKEN) as client:
         assert [t.priority for t in client.queue_snapshot().waiting] == ["normal"]
+
+
+def test_a_reprint_from_the_console_and_a_renamed_service_reach_the_kiosk_at_once(
+    qtbot: QtBot, make_kiosk: MakeKiosk, sqlite_server: LiveServer, tmp_path: Path
+) -> None:
+    """The kiosk follows the site's events: neither waits for its next refresh (a minute
+    away here)."""
+    import httpx
+
+    from tests.console.helpers import console, page_csrf
+    from tests.support import PASSWORD, kiosk_actor
+
+    window = make_kiosk()
+    stream = window.controller.stream
+    assert stream is not None
+    qtbot.waitUntil(lambda: stream.stream.connected, timeout=10_000)
+    tap(qtbot, window, "language-pl")
+    tap(qtbot, window, "service-A")
+    on_screen(qtbot, window, Screen.TICKET)
+    tickets = tmp_path / "tickets"
+    assert len(list(tickets.glob("*.png"))) == 1
+    with KolejkaClient(sqlite_server.url, "test", KIOSK_TOKEN) as client:
+        [ticket] = client.queue_snapshot().waiting
+    with console(sqlite_server) as desk:
+        answer = desk.post(
+            "/admin/monitor/actions/reprint",
+            data={
+                "csrf": page_csrf(desk),
+                "ticket": str(ticket.id),
+                "device": str(kiosk_actor(sqlite_server.services.db).id),
+            },
+        )
+        assert answer.status_code == 200, answer.text
+    qtbot.waitUntil(lambda: len(list(tickets.glob("*.png"))) == 2, timeout=10_000)
+
+    login = httpx.post(
+        f"{sqlite_server.url}/api/v1/auth/login",
+        json={"site": "test", "username": "root", "password": PASSWORD},
+    )
+    config = f"{sqlite_server.url}/api/v1/sites/test/config"
+    headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    listing = httpx.get(f"{config}/services", headers=headers).json()
+    service = next(s for s in listing["services"] if s["code"] == "A")
+    service["names"]["pl"] = "Pobyt czasowy — wnioski"
+    saved = httpx.put(
+        f"{config}/services/A",
+        json={"revision": listing["revision"], "service": service},
+        headers=headers,
+    )
+    assert saved.status_code == 200, saved.text
+    qtbot.waitUntil(
+        lambda: any(
+            s.names.get("pl") == "Pobyt czasowy — wnioski" for s in window.controller.services
+        ),
+        timeout=10_000,
+    )

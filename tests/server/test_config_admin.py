@@ -350,6 +350,76 @@ def test_clerks_are_created_reset_and_disabled_and_no_secret_leaves(
     assert field_of(short) == [["body", "clerk", "password"]]
 
 
+def test_a_password_reset_or_a_disabled_account_ends_every_session_at_once(admin, live_server):
+    """The clerk's bearer token, the supervisor's console cookie and an open event stream
+    stop working with the reset, not at their expiry; the new password signs in."""
+    from tests.console.helpers import console
+
+    clerk = login(live_server, "clerk1", PASSWORD).json()["access_token"]
+    boss = login(live_server, "boss", PASSWORD).json()["access_token"]
+    counters = f"{live_server.url}/api/v1/sites/test/counters"
+
+    def status(token: str) -> int:
+        return httpx.get(counters, headers={"Authorization": f"Bearer {token}"}).status_code
+
+    assert status(clerk) == 200 and status(boss) == 200  # cached now
+
+    async def reset_while_streaming() -> int | None:
+        url = live_server.url.replace("http", "ws") + f"/api/v1/sites/test/events?token={clerk}"
+        async with websockets.connect(url) as socket:
+            assert json.loads(await socket.recv())["type"] == "reset"
+            await asyncio.to_thread(
+                admin.ok,
+                "POST",
+                "/clerks/clerk1/password",
+                json={"revision": admin.revision(), "password": "brand-new-pass-1"},
+            )
+            try:
+                while True:
+                    await asyncio.wait_for(socket.recv(), timeout=10)
+            except websockets.ConnectionClosed as closed:
+                return closed.rcvd.code if closed.rcvd else None
+
+    with console(live_server, "boss") as monitor:
+        assert monitor.get("/admin/monitor").status_code == 200  # its session cached
+        assert asyncio.run(reset_while_streaming()) == 4401
+        assert status(clerk) == 401  # at once, not 10 s later
+        assert status(boss) == 200  # somebody else's reset leaves them be
+        assert monitor.get("/admin/monitor").status_code == 200
+        fresh = login(live_server, "clerk1", "brand-new-pass-1").json()["access_token"]
+        assert status(fresh) == 200  # the new password's session works in the same second
+
+        admin.ok(
+            "POST",
+            "/clerks/boss/password",
+            json={"revision": admin.revision(), "password": "boss-new-pass-1"},
+        )
+        assert status(boss) == 401
+        page = monitor.get("/admin/monitor", headers={"Accept": "text/html"})
+        assert page.status_code == 303 and page.headers["location"].startswith("/admin/login")
+
+    with console(live_server, "boss", "boss-new-pass-1") as monitor:
+        assert monitor.get("/admin/monitor").status_code == 200
+        admin.ok("POST", "/clerks/boss/disable", json={"revision": admin.revision()})
+        page = monitor.get("/admin/monitor", headers={"Accept": "text/html"})
+        assert page.status_code == 303
+        admin.ok("POST", "/clerks/boss/enable", json={"revision": admin.revision()})
+        page = monitor.get("/admin/monitor", headers={"Accept": "text/html"})
+        assert page.status_code == 303  # enabled again: the old session stays ended
+    resets = [e for e in events(live_server) if e["payload"]["change"] == "reset_clerk_password"]
+    assert resets[0]["payload"]["signed_out"] == [f"clerk:{_clerk_id(live_server, 'clerk1')}"]
+
+
+def _clerk_id(server: LiveServer, username: str) -> int:
+    from sqlmodel import select
+
+    from server.models import Clerk
+
+    with server.services.db.read() as session:
+        clerk = session.exec(select(Clerk).where(Clerk.username == username)).one()
+        return int(clerk.id)
+
+
 def test_an_admin_cannot_lock_themselves_out_and_others_may_not_configure(
     sqlite_admin, sqlite_server
 ):

@@ -110,6 +110,37 @@ def test_a_clerk_cannot_open_the_console(office: LiveServer, browser: Browser) -
     assert browser.evaluate("location.pathname") == "/admin/login"
 
 
+def test_a_clerks_token_cannot_open_the_console(office: LiveServer, browser: Browser) -> None:
+    """The token the counter application gets (`POST /auth/login`), as the console's
+    cookie or as a bearer header: the console is for supervisors and admins only."""
+    import httpx
+
+    token = httpx.post(
+        f"{office.url}/api/v1/auth/login",
+        json={"site": "demo", "username": CLERK[0], "password": CLERK[1]},
+    ).json()["access_token"]
+    browser.send("Network.deleteCookies", name="kolejka_console", url=f"{office.url}/admin")
+    browser.send(
+        "Network.setCookie",
+        name="kolejka_console",
+        value=token,
+        url=f"{office.url}/admin",
+        path="/admin",
+        httpOnly=True,
+        sameSite="Strict",
+    )
+    browser.open(f"{office.url}/admin/monitor")
+    assert browser.evaluate("document.querySelector('h1').textContent").startswith("Konsola jest")
+    answer = browser.evaluate(
+        f"fetch('/admin/monitor', {{headers: {{Authorization: 'Bearer {token}',"
+        " Accept: 'application/json'}, credentials: 'omit', redirect: 'manual'})"
+        ".then(r => r.status)",
+        await_promise=True,
+    )
+    assert answer == 401  # a bearer header is no console session
+    browser.send("Network.deleteCookies", name="kolejka_console", url=f"{office.url}/admin")
+
+
 PAGES = {
     "login": ("/admin/login", None, "document.getElementById('username') !== null"),
     "refused": ("/admin/login", CLERK, "document.querySelector('h1') !== null"),

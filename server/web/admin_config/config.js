@@ -124,6 +124,35 @@
     send(form);
   });
 
+  // The counters' service order without a mouse: a row's up/down button moves it and
+  // numbers the list again from 1 (the order fields stay the truth the form sends); the
+  // button keeps the focus and the page says the new place.
+  document.addEventListener("click", (event) => {
+    const button = event.target instanceof Element ? event.target.closest("button[data-move]") : null;
+    if (!button) return;
+    const row = button.closest("tr");
+    const body = row && row.parentElement;
+    if (!row || !body) return;
+    if (button.dataset.move === "up" && row.previousElementSibling) {
+      body.insertBefore(row, row.previousElementSibling);
+    } else if (button.dataset.move === "down" && row.nextElementSibling) {
+      body.insertBefore(row.nextElementSibling, row);
+    }
+    const rows = Array.from(body.rows);
+    rows.forEach((each, index) => {
+      const order = each.querySelector('input[name^="order."]');
+      if (order) order.value = String(index + 1);
+    });
+    button.focus();
+    const live = document.getElementById("order-said");
+    if (live) {
+      live.textContent = (live.dataset.said || "")
+        .replace("{code}", row.dataset.code || "")
+        .replace("{n}", String(rows.indexOf(row) + 1))
+        .replace("{total}", String(rows.length));
+    }
+  });
+
   let said = null;
   try {
     said = window.sessionStorage.getItem("config-said");
