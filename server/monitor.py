@@ -211,6 +211,16 @@ class MonitorService:
             self._cache[site_code] = (monotonic_time.monotonic(), hall)
         return hall
 
+    def fresh(self, site_code: str) -> Hall:
+        """A new reading of `site_code` whatever the cache holds (the live feed's, once per
+        site for all its monitors); the page and its fragment share it afterwards."""
+        with self.db.read() as session:
+            site = repo.site_by_code(session, site_code)
+            hall = self.hall_in(session, site, self.clock.now())
+        with self._lock:
+            self._cache[site_code] = (monotonic_time.monotonic(), hall)
+        return hall
+
     def forget(self, site_code: str) -> None:
         """After the console's own action: the next reading shows it."""
         with self._lock:
