@@ -28,8 +28,17 @@ from server import repository as repo
 from server.booking_codes import format_short_code
 from server.clock import Clock
 from server.db import Database
-from server.estimate_inputs import estimate_inputs
-from server.models import Appointment, Clerk, Device, Event, Service, Site, Ticket
+from server.estimate_inputs import site_estimates
+from server.models import (
+    Appointment,
+    Clerk,
+    CounterService,
+    Device,
+    Event,
+    Service,
+    Site,
+    Ticket,
+)
 from server.presence import Presence
 from server.siteconfig import opening_hours_from_json
 
@@ -246,6 +255,7 @@ class MonitorService:
         alerts: list[Alert] = []
         service_rows: list[ServiceRow] = []
         waiting: list[WaitingRow] = []
+        estimates = site_estimates(session, site.id, now, self.recent_durations)  # one for all
         for service in services:
             assert service.id is not None
             # The longest-waiting heads of each priority class, from the queue's index:
@@ -273,7 +283,7 @@ class MonitorService:
                 service.daily_limit,
                 service.enabled,
             )
-            inputs = estimate_inputs(session, service.id, now, self.recent_durations)
+            inputs = estimates.for_service(service.id)
             oldest = min((t.arrival_at for t in rows), default=None)
             threshold = thresholds.wait_threshold_min(service.code)
             left = None if service.daily_limit is None else max(0, service.daily_limit - issued)
@@ -427,12 +437,26 @@ class MonitorService:
                 )
             )
         }
+        # The clients at the counters and the counters' services: a query each, not one
+        # per counter (the live feed reads the hall every second while events come).
+        current = [c.current_ticket_id for c in counters if c.current_ticket_id is not None]
+        at_counters = {
+            t.id: t for t in session.exec(select(Ticket).where(col(Ticket.id).in_(current)))
+        }
+        served: dict[int, list[str]] = {}
+        for counter_id, code in session.execute(
+            sa.select(col(CounterService.counter_id), col(Service.code))
+            .join(Service, col(Service.id) == col(CounterService.service_id))
+            .where(col(CounterService.counter_id).in_([c.id for c in counters]))
+            .order_by(col(CounterService.order), col(Service.code))
+        ).all():
+            served.setdefault(counter_id, []).append(code)
         rows = []
         for counter in counters:
             assert counter.id is not None
             client = None
             if counter.current_ticket_id is not None:
-                ticket = session.get(Ticket, counter.current_ticket_id)
+                ticket = at_counters.get(counter.current_ticket_id)
                 if ticket is not None and ticket.status in (
                     TicketStatus.CALLED.value,
                     TicketStatus.SERVING.value,
@@ -468,7 +492,7 @@ class MonitorService:
                     paused_s=_seconds(now, changed)
                     if counter.state == CounterState.PAUSED.value
                     else None,
-                    services=tuple(s.code for _, s in repo.links_of(session, counter)),
+                    services=tuple(served.get(counter.id, ())),
                 )
             )
         return rows
@@ -502,13 +526,19 @@ class MonitorService:
                 .group_by(col(Ticket.device_id))
             ).all()
         )
+        numbers: dict[int, str] = dict(
+            session.execute(
+                sa.select(col(Ticket.id), col(Ticket.number)).where(
+                    col(Ticket.id).in_(list(last_ticket.values()))
+                )
+            ).all()
+        )
         kiosks, displays = [], []
         for device in devices:
             assert device.id is not None
             seen = self.presence.of(device.kind, device.id)
             if device.kind == "kiosk":
                 ticket_id = last_ticket.get(device.id)
-                ticket = session.get(Ticket, ticket_id) if ticket_id else None
                 kiosks.append(
                     KioskRow(
                         device_id=device.id,
@@ -517,7 +547,7 @@ class MonitorService:
                         printer_status=device.printer_status,
                         printer_since=printer_since.get(device.name),
                         last_seen=seen.last_seen if seen else None,
-                        last_ticket=ticket.number if ticket else None,
+                        last_ticket=numbers.get(ticket_id) if ticket_id else None,
                     )
                 )
             else:

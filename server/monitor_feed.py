@@ -110,7 +110,7 @@ class SiteFeed:
         if parts is not None:
             watcher.has_figures = True
             watcher.offer(0, 0, _figures_text(self.seq, parts))
-        if parts is None or self._since_figures() > FIGURES_S:
+        if parts is None or self._since_figures() > self.hub.figures_s:
             self.wanted.set()
 
     def _since_figures(self) -> float:
@@ -133,7 +133,7 @@ class SiteFeed:
         self.started.set()
         while True:
             first = await sub.queue.get()
-            wait = self._last_batch + BATCH_S - loop.time()
+            wait = self._last_batch + self.hub.batch_s - loop.time()
             if wait > 0:
                 await asyncio.sleep(wait)
             items = [first]
@@ -175,8 +175,8 @@ class SiteFeed:
     async def _figures(self) -> None:
         while True:
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wanted.wait(), CLOCK_S)
-            wait = FIGURES_S - self._since_figures()
+                await asyncio.wait_for(self.wanted.wait(), self.hub.clock_s)
+            wait = self.hub.figures_s - self._since_figures()
             if wait > 0:  # a burst of events: one reading for all of it
                 await asyncio.sleep(wait)
             self.wanted.clear()
@@ -228,6 +228,7 @@ class MonitorHub:
         self.monitor = monitor
         self.render = render
         self.stats = FeedStats()
+        self.batch_s, self.figures_s, self.clock_s = BATCH_S, FIGURES_S, CLOCK_S
         self._feeds: dict[int, SiteFeed] = {}
 
     async def watch(
