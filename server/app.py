@@ -100,7 +100,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     # A revoked device or disabled clerk: forgotten by this process at once, by the
     # others when their event pump reads the `site.configured` that says so.
     broadcaster.on_signed_out = actors.forget
-    monitor = MonitorService(db, clock, presence, recent_durations=settings.recent_durations)
+    monitor = MonitorService(
+        db, clock, presence, recent_durations=settings.recent_durations, estimates=writes.estimates
+    )
     return Services(
         settings=settings,
         db=db,

@@ -28,7 +28,7 @@ from server import repository as repo
 from server.booking_codes import format_short_code
 from server.clock import Clock
 from server.db import Database
-from server.estimate_inputs import site_estimates
+from server.estimate_inputs import EstimateInputsCache
 from server.models import (
     Appointment,
     Clerk,
@@ -187,12 +187,21 @@ def _seconds(later: datetime, earlier: datetime | None) -> int | None:
 
 class MonitorService:
     def __init__(
-        self, db: Database, clock: Clock, presence: Presence, *, recent_durations: int = 20
+        self,
+        db: Database,
+        clock: Clock,
+        presence: Presence,
+        *,
+        recent_durations: int = 20,
+        estimates: EstimateInputsCache | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.presence = presence
         self.recent_durations = recent_durations
+        # The issuing side's forecast of this second, when there is one: the waits it
+        # worked out for the tickets it gave are the ones the monitor shows.
+        self.estimates = estimates or EstimateInputsCache(recent_durations)
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[float, Hall]] = {}
 
@@ -255,7 +264,6 @@ class MonitorService:
         alerts: list[Alert] = []
         service_rows: list[ServiceRow] = []
         waiting: list[WaitingRow] = []
-        estimates = site_estimates(session, site.id, now, self.recent_durations)  # one for all
         for service in services:
             assert service.id is not None
             # The longest-waiting heads of each priority class, from the queue's index:
@@ -283,7 +291,7 @@ class MonitorService:
                 service.daily_limit,
                 service.enabled,
             )
-            inputs = estimates.for_service(service.id)
+            inputs = self.estimates.get(session, service.id, now)  # one forecast per site
             oldest = min((t.arrival_at for t in rows), default=None)
             threshold = thresholds.wait_threshold_min(service.code)
             left = None if service.daily_limit is None else max(0, service.daily_limit - issued)

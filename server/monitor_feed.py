@@ -8,9 +8,10 @@ causes is done once per site, not once per monitor:
   as one frame (`{"type": "batch", "events": [...]}`) serialised once, so a burst of
   tickets is a few frames per monitor, not one per ticket. A quiet hall's event goes out
   at once (the frame is sent on the leading edge of the window);
-- one reading of the hall (server/monitor.py) at most every FIGURES_S, and every CLOCK_S
-  when nothing happens (the durations move on), rendered once per language (and own site
-  or not, which shows the actions), and sent as the parts that changed since the last
+- one reading of the hall (server/monitor.py) at a time, spaced by what the last one cost
+  (FIGURES_S, FIGURES_COST), and every CLOCK_S when nothing happens (the durations move
+  on), rendered once per language (and own site or not, which shows the actions), and
+  sent as the parts that changed since the last
   frame (`{"type": "figures", "seq": S, "parts": {"counters": "<section…>", …}}`). A
   monitor that joins gets the last reading's every part at once; the event stream's
   catch-up (or reset) is its own (server/routes/events_ws.py), so a resumed monitor
@@ -27,6 +28,7 @@ import contextlib
 import json
 import logging
 import re
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -39,7 +41,11 @@ from server.monitor import Hall, MonitorService
 log = logging.getLogger(__name__)
 
 BATCH_S = 0.1  # events this close to the last frame wait for the next (a 200 ms target)
-FIGURES_S = 1.0  # at most one reading and rendering of the hall per site this often
+# While events come, the hall is read and rendered again after FIGURES_COST times the CPU
+# the last reading took (a 40th of a core per watched site), within FIGURES_S: a small
+# office's figures follow within a fifth of a second, a busy hall's within two.
+FIGURES_S = (0.2, 2.0)
+FIGURES_COST = 40.0
 CLOCK_S = 15.0  # …and at least this often while a monitor is open (the clocks move on)
 MAX_FRAMES = 500  # frames waiting for one monitor before it is told to resume
 
@@ -99,6 +105,7 @@ class SiteFeed:
         self._sub: Subscriber | None = None
         self._last_batch = float("-inf")
         self._last_figures = float("-inf")
+        self._spacing = FIGURES_S[0]  # between two readings of the hall, by their cost
         self._tasks = [
             asyncio.create_task(self._events(), name=f"monitor-events-{site_id}"),
             asyncio.create_task(self._figures(), name=f"monitor-figures-{site_id}"),
@@ -110,7 +117,7 @@ class SiteFeed:
         if parts is not None:
             watcher.has_figures = True
             watcher.offer(0, 0, _figures_text(self.seq, parts))
-        if parts is None or self._since_figures() > self.hub.figures_s:
+        if parts is None or self._since_figures() > self._spacing:
             self.wanted.set()
 
     def _since_figures(self) -> float:
@@ -176,7 +183,7 @@ class SiteFeed:
         while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self.wanted.wait(), self.hub.clock_s)
-            wait = self.hub.figures_s - self._since_figures()
+            wait = self._spacing - self._since_figures()
             if wait > 0:  # a burst of events: one reading for all of it
                 await asyncio.sleep(wait)
             self.wanted.clear()
@@ -189,16 +196,22 @@ class SiteFeed:
             except Exception:  # a database hiccup must not stop the monitors' figures
                 log.exception("monitor figures for %s failed", self.site_code)
                 continue
-            self._send_figures(rendered)
+            cpu_s, figures = rendered
+            low, high = self.hub.figures_s
+            self._spacing = min(high, max(low, FIGURES_COST * cpu_s))
+            self._send_figures(figures)
 
-    def _read_and_render(self, views: set[ViewKey]) -> tuple[int, dict[ViewKey, dict[str, str]]]:
+    def _read_and_render(
+        self, views: set[ViewKey]
+    ) -> tuple[float, tuple[int, dict[ViewKey, dict[str, str]]]]:
+        started = time.thread_time()
         hall = self.hub.monitor.fresh(self.site_code)
         self.hub.stats.readings += 1
         rendered = {}
         for language, own in views:
             rendered[(language, own)] = split_parts(self.hub.render(hall, language, own))
             self.hub.stats.renders += 1
-        return hall.seq, rendered
+        return time.thread_time() - started, (hall.seq, rendered)
 
     def _send_figures(self, rendered: tuple[int, dict[ViewKey, dict[str, str]]]) -> None:
         self.seq, views = rendered
