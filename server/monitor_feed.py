@@ -181,8 +181,11 @@ class SiteFeed:
 
     async def _figures(self) -> None:
         while True:
+            # asyncio.timeout, not wait_for: 3.11's wait_for swallows a cancellation that
+            # comes as the event is set, and the feed would never stop.
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self.wanted.wait(), self.hub.clock_s)
+                async with asyncio.timeout(self.hub.clock_s):
+                    await self.wanted.wait()
             wait = self._spacing - self._since_figures()
             if wait > 0:  # a burst of events: one reading for all of it
                 await asyncio.sleep(wait)

@@ -16,7 +16,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import ClientConnection, connect
 
 from tests.console.helpers import console
-from tests.support import LiveServer
+from tests.support import PASSWORD, LiveServer
 
 Message = dict[str, Any]
 
@@ -169,3 +169,27 @@ def test_the_monitors_stream_needs_the_session_and_the_own_site(server: LiveServ
             ws.recv(timeout=10)
         assert ws.close_code == 4401  # no such site, as on /admin/events
     assert server.services.monitor_feed.feed_count() == 0
+
+
+def test_a_monitor_whose_account_is_disabled_is_closed_at_once(server: LiveServer) -> None:
+    import httpx
+
+    header = cookie(server)
+    login = httpx.post(
+        f"{server.url}/api/v1/auth/login",
+        json={"site": "test", "username": "root", "password": PASSWORD},
+    )
+    config = f"{server.url}/api/v1/sites/test/config"
+    auth = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    with connect(feed_url(server), additional_headers={"Cookie": header}) as ws:
+        until(ws, lambda m: m["type"] == "figures")
+        revision = httpx.get(f"{config}/services", headers=auth).json()["revision"]
+        disabled = httpx.post(
+            f"{config}/clerks/boss/disable", json={"revision": revision}, headers=auth
+        )
+        assert disabled.status_code == 200, disabled.text
+        with pytest.raises(ConnectionClosed):
+            while True:  # nothing after the event that revoked the session
+                message = json.loads(ws.recv(timeout=30))
+                assert all(e["type"] != "site.configured" for e in events_in([message]))
+        assert (ws.close_code, ws.close_reason) == (4401, "invalid_token")
