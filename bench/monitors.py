@@ -1,21 +1,24 @@
 """Console monitors benchmark: prints figures, asserts nothing.
 
     .venv/bin/python bench/monitors.py [--monitors 20] [--calls 40] [--seconds 20]
-                                       [--database URL]
+                                       [--pairs 3] [--database URL] [--rate R]
 
 Starts `kolejka server` (bench/load.py's bench site plus a supervisor) in its own
 process, then:
   1. opens `--monitors` console monitors, each signed in through the /admin form and
-     doing what server/web/admin/console.js does: the site's event stream at
-     /admin/events (a `ticket.called` event shows the call on the monitor at once), and
-     the monitor's live part (/admin/monitor/live) fetched again on an event, at most
-     every two seconds;
+     doing what server/web/admin/console.js does: the monitor's own stream
+     (/admin/monitor/events: the site's events in batches and the figures pushed as the
+     parts that changed; a `ticket.called` event shows the call at once). Against a
+     server whose monitor page has no `data-feed` (before the feed), the old way: the
+     site's event stream at /admin/events and the live part fetched after events, at
+     most every two seconds per monitor;
   2. times `--calls` calls: from the clerk's call_next answer to the `ticket.called`
-     event at every monitor, i.e. the call shown (p50/p99), and to the monitor's fetched
-     figures showing the called ticket at its counter;
-  3. issues tickets (bench/load.py's closed loop, 32 kiosks) without monitors, then with
-     the monitors open and refreshing: tickets/s, p50/p99 and server CPU per ticket;
-     with `--rate R` also open-loop at R tickets/s offered, without and with them.
+     event at every monitor, i.e. the call shown (p50/p99), and to the monitor's figures
+     showing the called ticket at its counter;
+  3. issues tickets (bench/load.py's closed loop, 32 kiosks) without monitors and with
+     them, alternating, `--pairs` times: tickets/s, p50/p99 and server CPU per ticket,
+     then a table of the pairs with the load average; with `--rate R` also open-loop at
+     R tickets/s offered, without and with them.
 """
 
 from __future__ import annotations
@@ -100,8 +103,8 @@ class Monitor:
     monitor's own stream (events in batches, the figures pushed as changed parts); on an
     older page the site's event stream and the figures fetched after events."""
 
-    def __init__(self, url: str, client: httpx.AsyncClient, calls: Calls) -> None:
-        self.url, self.client, self.calls = url, client, calls
+    def __init__(self, url: str, client: httpx.AsyncClient, calls: Calls, feed: str | None) -> None:
+        self.url, self.client, self.calls, self.feed = url, client, calls, feed
         self.last_fetch = 0.0
         self.in_flight = False
         self.pending = False
@@ -109,12 +112,8 @@ class Monitor:
         self.fetch_log: list[tuple[float, frozenset[str]]] = []  # numbers at counters
         self.parts: dict[str, str] = {}
         self.tasks: set[asyncio.Task[None]] = set()
-        self.feed: str | None = None
 
     async def run(self, ready: asyncio.Event, stop: asyncio.Event) -> None:
-        page = await self.client.get("/admin/monitor")
-        found = FEED.search(page.text)
-        self.feed = found.group(1) if found else None
         ws_url = self.url.replace("http://", "ws://") + (self.feed or "/admin/events")
         cookie = f"kolejka_console={self.client.cookies['kolejka_console']}"
         async with websockets.connect(
@@ -187,8 +186,11 @@ async def open_monitors(
     url: str, count: int, calls: Calls, stop: asyncio.Event
 ) -> tuple[list[Monitor], list[asyncio.Task[None]]]:
     clients = [await sign_in(url) for _ in range(count)]
+    async with httpx.AsyncClient(base_url=url, timeout=30, cookies=clients[0].cookies) as one:
+        found = FEED.search((await one.get("/admin/monitor")).text)  # which protocol
+    feed = found.group(1) if found else None
     readies = [asyncio.Event() for _ in clients]
-    monitors = [Monitor(url, c, calls) for c in clients]
+    monitors = [Monitor(url, c, calls, feed) for c in clients]
     tasks = [asyncio.create_task(m.run(r, stop)) for m, r in zip(monitors, readies, strict=True)]
     await asyncio.gather(*(r.wait() for r in readies))
     return monitors, tasks

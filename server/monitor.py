@@ -2,10 +2,11 @@
 side by side (the region view). Read-only; what raises an alert is the core's
 (kolejka.core.alerts) with the site's thresholds (rules.alerts).
 
-One `MonitorService.hall(site)` is a handful of queries, whatever the hall's size; the
-monitor's page asks for it again when the site's event stream says something changed,
-at most every two seconds per open monitor (server/web/admin/console.js, which shows a
-call at once from the event itself), and monitors asking within CACHE_S share a reading.
+One reading of a hall is a couple of dozen queries, whatever the hall's size (the
+counters', devices' and services' rows each in one query, not one per row). The open
+monitors do not ask for it: the live feed (server/monitor_feed.py) reads it once per site
+for all of them (`fresh`) while events come; the pages and the fragment's URL share that
+reading, or one made within CACHE_S.
 """
 
 from __future__ import annotations

@@ -42,10 +42,10 @@ log = logging.getLogger(__name__)
 
 BATCH_S = 0.1  # events this close to the last frame wait for the next (a 200 ms target)
 # While events come, the hall is read and rendered again after FIGURES_COST times the CPU
-# the last reading took (a 40th of a core per watched site), within FIGURES_S: a small
-# office's figures follow within a fifth of a second, a busy hall's within two.
+# the last reading took (at most 1 % of a core per watched site), within FIGURES_S: a
+# small office's figures follow within a fifth of a second or so, a busy hall's within two.
 FIGURES_S = (0.2, 2.0)
-FIGURES_COST = 40.0
+FIGURES_COST = 100.0
 CLOCK_S = 15.0  # …and at least this often while a monitor is open (the clocks move on)
 MAX_FRAMES = 500  # frames waiting for one monitor before it is told to resume
 

@@ -1,7 +1,9 @@
 """The console's live monitor and the supervisor's actions from it.
 
-- `GET /admin/monitor` — the page; its script keeps `#live` current from
-  `GET /admin/monitor/live` whenever the site's event stream (`/admin/events`) moves.
+- `GET /admin/monitor` — the page; its script keeps `#live` current from the monitor's
+  own stream, `/admin/monitor/events` (the site's events in batches and the figures'
+  changed parts, made once per site for every monitor: server/monitor_feed.py).
+- `GET /admin/monitor/live` — the live part alone (the same HTML the stream's parts are).
 - `POST /admin/monitor/actions/{action}` — one supervisor action (a form with the CSRF
   token, confirmed in the page first), run by its use case as the signed-in supervisor,
   so its event names them in the audit. JSON answer: `{"message": …}` or the API's error
