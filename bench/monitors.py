@@ -227,7 +227,7 @@ async def time_calls(url: str, monitors: int, count: int) -> None:
     await kiosk.aclose()
     for name, values in (
         (f"call → shown on {monitors} monitors (event)", calls.event_latency),
-        (f"call → in {monitors} monitors' fetched figures", calls.shown_latency),
+        (f"call → in {monitors} monitors' figures", calls.shown_latency),
     ):
         ms = [v * 1000 for v in values]
         print(
