@@ -189,7 +189,9 @@ def report(name: str, count: int, seconds: float, latencies_s: list[float], unit
     )
 
 
-async def issue_load(url: str, seconds: float, rate: float | None, server_pid: int) -> None:
+async def issue_load(
+    url: str, seconds: float, rate: float | None, server_pid: int
+) -> tuple[float, float]:
     """Closed loop (each kiosk sends as soon as it has its answer) or, with `rate`,
     open loop: the kiosks together offer `rate` tickets/s on a fixed schedule, however
     slowly the server answers — the latency a visitor would see at that load."""
@@ -249,18 +251,14 @@ async def issue_load(url: str, seconds: float, rate: float | None, server_pid: i
 
     start, cpu = time.perf_counter(), cpu_seconds(server_pid)
     await asyncio.gather(*(kiosk(i) for i in range(KIOSKS)))
-    cpu = cpu_seconds(server_pid) - cpu
+    elapsed, cpu = time.perf_counter() - start, cpu_seconds(server_pid) - cpu
     mode = f"offered {rate:.0f}/s" if rate else "closed loop"
-    report(
-        f"issue_ticket ({KIOSKS} kiosks, {mode})",
-        len(latencies),
-        time.perf_counter() - start,
-        latencies,
-        "tickets",
-    )
-    print(f"  server CPU {cpu / max(1, len(latencies)) * 1000:.2f} ms per ticket")
+    report(f"issue_ticket ({KIOSKS} kiosks, {mode})", len(latencies), elapsed, latencies, "tickets")
+    cpu_ms = cpu / max(1, len(latencies)) * 1000
+    print(f"  server CPU {cpu_ms:.2f} ms per ticket")
     if failures:
         print(f"  ({failures} requests failed)")
+    return len(latencies) / elapsed, cpu_ms
 
 
 async def clerk_client(url: str, n: int) -> httpx.AsyncClient:

@@ -1,21 +1,24 @@
 """Console monitors benchmark: prints figures, asserts nothing.
 
     .venv/bin/python bench/monitors.py [--monitors 20] [--calls 40] [--seconds 20]
-                                       [--database URL]
+                                       [--pairs 3] [--database URL] [--rate R]
 
 Starts `kolejka server` (bench/load.py's bench site plus a supervisor) in its own
 process, then:
   1. opens `--monitors` console monitors, each signed in through the /admin form and
-     doing what server/web/admin/console.js does: the site's event stream at
-     /admin/events (a `ticket.called` event shows the call on the monitor at once), and
-     the monitor's live part (/admin/monitor/live) fetched again on an event, at most
-     every two seconds;
+     doing what server/web/admin/console.js does: the monitor's own stream
+     (/admin/monitor/events: the site's events in batches and the figures pushed as the
+     parts that changed; a `ticket.called` event shows the call at once). Against a
+     server whose monitor page has no `data-feed` (before the feed), the old way: the
+     site's event stream at /admin/events and the live part fetched after events, at
+     most every two seconds per monitor;
   2. times `--calls` calls: from the clerk's call_next answer to the `ticket.called`
-     event at every monitor, i.e. the call shown (p50/p99), and to the monitor's fetched
-     figures showing the called ticket at its counter;
-  3. issues tickets (bench/load.py's closed loop, 32 kiosks) without monitors, then with
-     the monitors open and refreshing: tickets/s, p50/p99 and server CPU per ticket;
-     with `--rate R` also open-loop at R tickets/s offered, without and with them.
+     event at every monitor, i.e. the call shown (p50/p99), and to the monitor's figures
+     showing the called ticket at its counter;
+  3. issues tickets (bench/load.py's closed loop, 32 kiosks) without monitors and with
+     them, alternating, `--pairs` times: tickets/s, p50/p99 and server CPU per ticket,
+     then a table of the pairs with the load average; with `--rate R` also open-loop at
+     R tickets/s offered, without and with them.
 """
 
 from __future__ import annotations
@@ -92,20 +95,26 @@ class Calls:
     fetches: int = 0
 
 
-class Monitor:
-    """One open console monitor, as console.js runs it."""
+FEED = re.compile(r'data-feed="([^"]+)"')
 
-    def __init__(self, url: str, client: httpx.AsyncClient, calls: Calls) -> None:
-        self.url, self.client, self.calls = url, client, calls
+
+class Monitor:
+    """One open console monitor, as console.js runs it: on a page with `data-feed` the
+    monitor's own stream (events in batches, the figures pushed as changed parts); on an
+    older page the site's event stream and the figures fetched after events."""
+
+    def __init__(self, url: str, client: httpx.AsyncClient, calls: Calls, feed: str | None) -> None:
+        self.url, self.client, self.calls, self.feed = url, client, calls, feed
         self.last_fetch = 0.0
         self.in_flight = False
         self.pending = False
         self.called_arrival: dict[int, float] = {}  # ticket id → its call event arrived
         self.fetch_log: list[tuple[float, frozenset[str]]] = []  # numbers at counters
+        self.parts: dict[str, str] = {}
         self.tasks: set[asyncio.Task[None]] = set()
 
     async def run(self, ready: asyncio.Event, stop: asyncio.Event) -> None:
-        ws_url = self.url.replace("http://", "ws://") + "/admin/events"
+        ws_url = self.url.replace("http://", "ws://") + (self.feed or "/admin/events")
         cookie = f"kolejka_console={self.client.cookies['kolejka_console']}"
         async with websockets.connect(
             ws_url, additional_headers={"Cookie": cookie}, max_size=2**24
@@ -118,12 +127,21 @@ class Monitor:
                 except TimeoutError:
                     continue
                 now = time.perf_counter()
-                event = json.loads(text)
-                self.calls.events += 1
-                ticket = event.get("payload", {}).get("ticket", {})
-                if event["type"] == "ticket.called":
-                    self.called_arrival.setdefault(ticket.get("id"), now)
-                self.refresh()
+                message = json.loads(text)
+                if message["type"] == "figures":
+                    self.calls.fetches += 1
+                    self.parts.update(message["parts"])
+                    shown = AT_COUNTER.findall(self.parts.get("counters", ""))
+                    self.fetch_log.append((now, frozenset(shown)))
+                    continue
+                events = message["events"] if message["type"] == "batch" else [message]
+                for event in events:
+                    self.calls.events += 1
+                    ticket = event.get("payload", {}).get("ticket", {})
+                    if event["type"] == "ticket.called":
+                        self.called_arrival.setdefault(ticket.get("id"), now)
+                if self.feed is None:
+                    self.refresh()
         for task in list(self.tasks):
             task.cancel()
 
@@ -168,8 +186,11 @@ async def open_monitors(
     url: str, count: int, calls: Calls, stop: asyncio.Event
 ) -> tuple[list[Monitor], list[asyncio.Task[None]]]:
     clients = [await sign_in(url) for _ in range(count)]
+    async with httpx.AsyncClient(base_url=url, timeout=30, cookies=clients[0].cookies) as one:
+        found = FEED.search((await one.get("/admin/monitor")).text)  # which protocol
+    feed = found.group(1) if found else None
     readies = [asyncio.Event() for _ in clients]
-    monitors = [Monitor(url, c, calls) for c in clients]
+    monitors = [Monitor(url, c, calls, feed) for c in clients]
     tasks = [asyncio.create_task(m.run(r, stop)) for m, r in zip(monitors, readies, strict=True)]
     await asyncio.gather(*(r.wait() for r in readies))
     return monitors, tasks
@@ -206,7 +227,7 @@ async def time_calls(url: str, monitors: int, count: int) -> None:
     await kiosk.aclose()
     for name, values in (
         (f"call → shown on {monitors} monitors (event)", calls.event_latency),
-        (f"call → in {monitors} monitors' fetched figures", calls.shown_latency),
+        (f"call → in {monitors} monitors' figures", calls.shown_latency),
     ):
         ms = [v * 1000 for v in values]
         print(
@@ -219,18 +240,46 @@ async def time_calls(url: str, monitors: int, count: int) -> None:
 
 async def issue_with_monitors(
     url: str, monitors: int, seconds: float, pid: int, rate: float | None = None
-) -> None:
+) -> tuple[float, float]:
     calls = Calls()
     stop = asyncio.Event()
     _opened, tasks = await open_monitors(url, monitors, calls, stop)
-    await load.issue_load(url, seconds, rate, pid)
+    figures = await load.issue_load(url, seconds, rate, pid)
     stop.set()
     await asyncio.gather(*tasks)
     print(
-        f"  the {monitors} monitors got {calls.events} events and fetched their figures "
+        f"  the {monitors} monitors got {calls.events} events and their figures "
         f"{calls.fetches} times ({calls.fetches / seconds:.1f}/s)",
         flush=True,
     )
+    return figures
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def issue_in_pairs(url: str, monitors: int, seconds: float, pid: int, pairs: int) -> None:
+    """Issuing without and with the monitors, alternating, `pairs` times: the host's load
+    moves between phases, so each pair is compared within itself."""
+    rows = []
+    for n in range(1, pairs + 1):
+        print(f"pair {n}: issuing without monitors (load {load_average()}):", flush=True)
+        without = asyncio.run(load.issue_load(url, seconds, None, pid))
+        print(f"pair {n}: issuing with {monitors} monitors open (load {load_average()}):")
+        with_them = asyncio.run(issue_with_monitors(url, monitors, seconds, pid))
+        rows.append((n, without, with_them, load_average()))
+    print(
+        f"\n| pair | tickets/s, 0 monitors | … {monitors} monitors | CPU ms/ticket, 0 | "
+        f"… {monitors} | ratio of CPU | load (1/5/15 min) |\n" + "| --- " * 7 + "|"
+    )
+    for n, (rate0, cpu0), (rate1, cpu1), average in rows:
+        print(
+            f"| {n} | {rate0:.1f} | {rate1:.1f} | {cpu0:.2f} | {cpu1:.2f} | "
+            f"{cpu1 / cpu0:.2f} | {average} |"
+        )
+    ratios = sorted(c1 / c0 for _, (_, c0), (_, c1), _ in rows)
+    print(f"median CPU ratio with/without monitors: {statistics.median(ratios):.2f}", flush=True)
 
 
 def main() -> None:
@@ -238,6 +287,7 @@ def main() -> None:
     parser.add_argument("--monitors", type=int, default=20)
     parser.add_argument("--calls", type=int, default=40)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--pairs", type=int, default=3, help="issuing without/with, alternating")
     parser.add_argument("--database", help="default: a fresh SQLite file")
     parser.add_argument(
         "--rate",
@@ -259,13 +309,9 @@ def main() -> None:
         flush=True,
     )
     try:
+        print(f"load average {load_average()}", flush=True)
         asyncio.run(time_calls(url, args.monitors, args.calls))
-        print("issuing without monitors:", flush=True)
-        asyncio.run(load.issue_load(url, args.seconds, None, server.pid))
-        print(f"issuing with {args.monitors} monitors open:", flush=True)
-        asyncio.run(issue_with_monitors(url, args.monitors, args.seconds, server.pid))
-        print("issuing without monitors, again:", flush=True)
-        asyncio.run(load.issue_load(url, args.seconds, None, server.pid))
+        issue_in_pairs(url, args.monitors, args.seconds, server.pid, args.pairs)
         for rate in args.rate or []:
             print(f"offered {rate:.0f} tickets/s, without and with the monitors:", flush=True)
             asyncio.run(load.issue_load(url, args.seconds, rate, server.pid))

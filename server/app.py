@@ -37,6 +37,7 @@ from server.housekeeping import keep_house
 from server.limits import ANONYMOUS_BODY_MAX, BodyLimits
 from server.mailer import FolderTransport, SmtpMailer, Transport
 from server.monitor import MonitorService
+from server.monitor_feed import MonitorHub
 from server.notifications import WatchObserver
 from server.open_feed import OpenFeed
 from server.presence import Presence
@@ -101,6 +102,9 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
     # their event pump reads the `site.configured` that says so.
     broadcaster.on_signed_out = actors.forget
     broadcaster.on_reconnected = actors.forget_all
+    monitor = MonitorService(
+        db, clock, presence, recent_durations=settings.recent_durations, estimates=writes.estimates
+    )
     return Services(
         settings=settings,
         db=db,
@@ -128,7 +132,8 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
             burst=max(20, settings.open_feed_rate_per_minute // 10),
         ),
         presence=presence,
-        monitor=MonitorService(db, clock, presence, recent_durations=settings.recent_durations),
+        monitor=monitor,
+        monitor_feed=MonitorHub(broadcaster, monitor, admin_monitor.live_fragment),
         config=ConfigAdmin(db, clock, actors.forget),
         actors=actors,
         statistics=Statistics(db, clock),
@@ -272,6 +277,7 @@ def create_app(
                 listener.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await listener
+            await services.monitor_feed.stop()
             await services.broadcaster.stop()
             services.writer.close()
             services.db.dispose()

@@ -27,6 +27,7 @@ from server.errors import NotAuthenticated
 from server.idempotency import RequestKey
 from server.models import Clerk, Device
 from server.monitor import MonitorService
+from server.monitor_feed import MonitorHub
 from server.open_feed import OpenFeed
 from server.presence import Presence
 from server.printer_status import PrinterStatusService
@@ -113,6 +114,7 @@ class Services:
     open_feed_limiter: RateLimiter
     presence: Presence
     monitor: MonitorService
+    monitor_feed: MonitorHub
     config: ConfigAdmin
     statistics: Statistics
     actors: ActorCache = field(default_factory=lambda: ActorCache())

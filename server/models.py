@@ -209,7 +209,11 @@ class QueueLength(SQLModel, table=True):
 class Event(SQLModel, table=True):
     """The append-only log: audit trail, statistics source and WebSocket replay."""
 
-    __table_args__ = (sa.UniqueConstraint("site_id", "seq"),)
+    __table_args__ = (
+        sa.UniqueConstraint("site_id", "seq"),
+        # The latest events of a type (the monitor's "paused since", "printer since").
+        sa.Index("ix_event_site_type", "site_id", "type", "seq"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = Field(foreign_key="site.id")
     seq: int

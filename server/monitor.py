@@ -2,10 +2,11 @@
 side by side (the region view). Read-only; what raises an alert is the core's
 (kolejka.core.alerts) with the site's thresholds (rules.alerts).
 
-One `MonitorService.hall(site)` is a handful of queries, whatever the hall's size; the
-monitor's page asks for it again when the site's event stream says something changed,
-at most every two seconds per open monitor (server/web/admin/console.js, which shows a
-call at once from the event itself), and monitors asking within CACHE_S share a reading.
+One reading of a hall is a couple of dozen queries, whatever the hall's size (the
+counters', devices' and services' rows each in one query, not one per row). The open
+monitors do not ask for it: the live feed (server/monitor_feed.py) reads it once per site
+for all of them (`fresh`) while events come; the pages and the fragment's URL share that
+reading, or one made within CACHE_S.
 """
 
 from __future__ import annotations
@@ -28,8 +29,17 @@ from server import repository as repo
 from server.booking_codes import format_short_code
 from server.clock import Clock
 from server.db import Database
-from server.estimate_inputs import estimate_inputs
-from server.models import Appointment, Clerk, Device, Event, Service, Site, Ticket
+from server.estimate_inputs import EstimateInputsCache
+from server.models import (
+    Appointment,
+    Clerk,
+    CounterService,
+    Device,
+    Event,
+    Service,
+    Site,
+    Ticket,
+)
 from server.presence import Presence
 from server.siteconfig import opening_hours_from_json
 
@@ -178,12 +188,21 @@ def _seconds(later: datetime, earlier: datetime | None) -> int | None:
 
 class MonitorService:
     def __init__(
-        self, db: Database, clock: Clock, presence: Presence, *, recent_durations: int = 20
+        self,
+        db: Database,
+        clock: Clock,
+        presence: Presence,
+        *,
+        recent_durations: int = 20,
+        estimates: EstimateInputsCache | None = None,
     ) -> None:
         self.db = db
         self.clock = clock
         self.presence = presence
         self.recent_durations = recent_durations
+        # The issuing side's forecast of this second, when there is one: the waits it
+        # worked out for the tickets it gave are the ones the monitor shows.
+        self.estimates = estimates or EstimateInputsCache(recent_durations)
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[float, Hall]] = {}
 
@@ -206,6 +225,16 @@ class MonitorService:
                 age = monotonic_time.monotonic() - cached[0]
                 if age < CACHE_S or (cached[1].seq == site.last_seq and age < UNCHANGED_S):
                     return cached[1]
+            hall = self.hall_in(session, site, self.clock.now())
+        with self._lock:
+            self._cache[site_code] = (monotonic_time.monotonic(), hall)
+        return hall
+
+    def fresh(self, site_code: str) -> Hall:
+        """A new reading of `site_code` whatever the cache holds (the live feed's, once per
+        site for all its monitors); the page and its fragment share it afterwards."""
+        with self.db.read() as session:
+            site = repo.site_by_code(session, site_code)
             hall = self.hall_in(session, site, self.clock.now())
         with self._lock:
             self._cache[site_code] = (monotonic_time.monotonic(), hall)
@@ -263,7 +292,7 @@ class MonitorService:
                 service.daily_limit,
                 service.enabled,
             )
-            inputs = estimate_inputs(session, service.id, now, self.recent_durations)
+            inputs = self.estimates.get(session, service.id, now)  # one forecast per site
             oldest = min((t.arrival_at for t in rows), default=None)
             threshold = thresholds.wait_threshold_min(service.code)
             left = None if service.daily_limit is None else max(0, service.daily_limit - issued)
@@ -417,12 +446,26 @@ class MonitorService:
                 )
             )
         }
+        # The clients at the counters and the counters' services: a query each, not one
+        # per counter (the live feed reads the hall every second while events come).
+        current = [c.current_ticket_id for c in counters if c.current_ticket_id is not None]
+        at_counters = {
+            t.id: t for t in session.exec(select(Ticket).where(col(Ticket.id).in_(current)))
+        }
+        served: dict[int, list[str]] = {}
+        for counter_id, code in session.execute(
+            sa.select(col(CounterService.counter_id), col(Service.code))
+            .join(Service, col(Service.id) == col(CounterService.service_id))
+            .where(col(CounterService.counter_id).in_([c.id for c in counters]))
+            .order_by(col(CounterService.order), col(Service.code))
+        ).all():
+            served.setdefault(counter_id, []).append(code)
         rows = []
         for counter in counters:
             assert counter.id is not None
             client = None
             if counter.current_ticket_id is not None:
-                ticket = session.get(Ticket, counter.current_ticket_id)
+                ticket = at_counters.get(counter.current_ticket_id)
                 if ticket is not None and ticket.status in (
                     TicketStatus.CALLED.value,
                     TicketStatus.SERVING.value,
@@ -458,7 +501,7 @@ class MonitorService:
                     paused_s=_seconds(now, changed)
                     if counter.state == CounterState.PAUSED.value
                     else None,
-                    services=tuple(s.code for _, s in repo.links_of(session, counter)),
+                    services=tuple(served.get(counter.id, ())),
                 )
             )
         return rows
@@ -492,13 +535,19 @@ class MonitorService:
                 .group_by(col(Ticket.device_id))
             ).all()
         )
+        numbers: dict[int, str] = dict(
+            session.execute(
+                sa.select(col(Ticket.id), col(Ticket.number)).where(
+                    col(Ticket.id).in_(list(last_ticket.values()))
+                )
+            ).all()
+        )
         kiosks, displays = [], []
         for device in devices:
             assert device.id is not None
             seen = self.presence.of(device.kind, device.id)
             if device.kind == "kiosk":
                 ticket_id = last_ticket.get(device.id)
-                ticket = session.get(Ticket, ticket_id) if ticket_id else None
                 kiosks.append(
                     KioskRow(
                         device_id=device.id,
@@ -507,7 +556,7 @@ class MonitorService:
                         printer_status=device.printer_status,
                         printer_since=printer_since.get(device.name),
                         last_seen=seen.last_seen if seen else None,
-                        last_ticket=ticket.number if ticket else None,
+                        last_ticket=numbers.get(ticket_id) if ticket_id else None,
                     )
                 )
             else:

@@ -369,7 +369,7 @@ def console_asset(name: str) -> FileResponse:
 # --- the console's event stream -------------------------------------------------------
 
 
-def _same_origin(websocket: WebSocket) -> bool:
+def same_origin(websocket: WebSocket) -> bool:
     """A browser's WebSocket sends its page's Origin; only the console's own pages may
     open the stream with the session cookie (cross-site WebSocket hijacking)."""
     origin = websocket.headers.get("origin")
@@ -391,7 +391,7 @@ async def console_events(
     services: Services = websocket.app.state.services
     await websocket.accept()
     token = websocket.cookies.get(SESSION_COOKIE)
-    if not token or not _same_origin(websocket):
+    if not token or not same_origin(websocket):
         await websocket.close(code=CLOSE_AUTH, reason="not_authenticated")
         return
     try:

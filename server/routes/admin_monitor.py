@@ -1,7 +1,9 @@
 """The console's live monitor and the supervisor's actions from it.
 
-- `GET /admin/monitor` — the page; its script keeps `#live` current from
-  `GET /admin/monitor/live` whenever the site's event stream (`/admin/events`) moves.
+- `GET /admin/monitor` — the page; its script keeps `#live` current from the monitor's
+  own stream, `/admin/monitor/events` (the site's events in batches and the figures'
+  changed parts, made once per site for every monitor: server/monitor_feed.py).
+- `GET /admin/monitor/live` — the live part alone (the same HTML the stream's parts are).
 - `POST /admin/monitor/actions/{action}` — one supervisor action (a form with the CSRF
   token, confirmed in the page first), run by its use case as the signed-in supervisor,
   so its event names them in the audit. JSON answer: `{"message": …}` or the API's error
@@ -13,28 +15,45 @@ The figures come from server/monitor.py; routes only wire.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import Callable
 from typing import Annotated, Any
 
 from anyio import to_thread
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from kolejka.core.errors import DomainError, Forbidden
 from kolejka.core.states import Priority
 from kolejka.i18n import N_, translator
-from server.console import Staff
-from server.deps import Services
+from server.console import LANGUAGE_COOKIE, SESSION_COOKIE, Staff, console_language
+from server.deps import Services, lookup_token
+from server.display_reads import SitePosition, site_position
 from server.guard import error_response
 from server.monitor import Hall, service_name
+from server.monitor_feed import Watcher
+from server.params import OptionalAfterSeq
 from server.routes.admin_console import (
     CONSOLE_HEADERS,
+    NAV,
     ConsoleForm,
     StaffDep,
     console_page,
     request_language,
+    same_origin,
     staff_cache,
+    staff_from_token,
 )
+from server.routes.events_ws import (
+    CLOSE_AUTH,
+    CLOSE_FORBIDDEN,
+    CLOSE_TOO_SLOW,
+    catch_up,
+    drain_client,
+    replay,
+)
+from server.templating import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 
@@ -79,8 +98,23 @@ async def monitor_page(request: Request, staff: StaffDep, site: SiteQuery = None
     )
 
 
-# The live part is the same HTML for every monitor of a site in one language (no session's
-# token in it: the script sends that from the page), so each reading is rendered once.
+def live_fragment(hall: Hall, language: str, own_site: bool) -> str:
+    """The monitor's live part: the same HTML for every monitor of a site in one language
+    (no session's token in it: the script sends that from the page), so the live feed
+    renders each reading once for all of them (server/monitor_feed.py)."""
+    return render(
+        "admin/monitor_live.html",
+        language,
+        staff=None,
+        nav=NAV,
+        section=None,
+        csrf="",
+        path="/admin/monitor/live",
+        own_site=own_site,
+        **hall_context(hall, language),
+    )
+
+
 _rendered: dict[tuple[str, int, str, str, bool], str] = {}
 
 
@@ -94,14 +128,106 @@ async def monitor_live(request: Request, staff: StaffDep, site: SiteQuery = None
     key = (hall.site, hall.seq, hall.at.isoformat(), language, own)
     html = _rendered.get(key)
     if html is None:
-        page = console_page(
-            request, "admin/monitor_live.html", own_site=own, **hall_context(hall, language)
-        )
-        html = bytes(page.body).decode()
+        html = live_fragment(hall, language, own)
         if len(_rendered) > 64:
             _rendered.clear()
         _rendered[key] = html
     return HTMLResponse(html, headers=CONSOLE_HEADERS)
+
+
+@router.websocket("/monitor/events")
+async def monitor_events(
+    websocket: WebSocket,
+    after: OptionalAfterSeq = None,
+    epoch: str | None = None,
+    site: str | None = None,
+) -> None:
+    """The monitor's own stream, by the session cookie: first what `/admin/events` sends
+    (the events after `?after=&epoch=`, or a reset), then the site's events in batches
+    and the figures' changed parts, each made once for every monitor of the site
+    (server/monitor_feed.py). A regional admin may name another `site`."""
+    services: Services = websocket.app.state.services
+    await websocket.accept()
+    token = websocket.cookies.get(SESSION_COOKIE)
+    if not token or not same_origin(websocket):
+        await websocket.close(code=CLOSE_AUTH, reason="not_authenticated")
+        return
+    try:
+        staff = await to_thread.run_sync(staff_from_token, services, token)
+        code = site or staff.site_code
+        position = await to_thread.run_sync(site_position, services.db, code)
+    except DomainError as exc:
+        await websocket.close(code=CLOSE_AUTH, reason=exc.code)
+        return
+    if position.id != staff.actor.site_id and not staff.regional:
+        await websocket.close(code=CLOSE_FORBIDDEN, reason="wrong_site")
+        return
+    view = (console_language(websocket.cookies.get(LANGUAGE_COOKIE)), code == staff.site_code)
+    hub = services.monitor_feed
+    watcher = await hub.watch(code, position.id, view, staff.actor.key)
+    try:
+        try:  # revoked between the first look and joining the feed: the feed missed it
+            await to_thread.run_sync(lookup_token, services, token)
+        except DomainError as exc:
+            await websocket.close(code=CLOSE_AUTH, reason=exc.code)
+            return
+        await _watch(websocket, services, code, position, after, epoch, watcher)
+    finally:
+        await hub.leave(position.id, watcher)
+
+
+async def _watch(
+    websocket: WebSocket,
+    services: Services,
+    code: str,
+    position: SitePosition,
+    after: int | None,
+    epoch: str | None,
+    watcher: Watcher,
+) -> None:
+    async def reader() -> None:
+        await drain_client(websocket)
+        watcher.close("gone")
+
+    reading = asyncio.create_task(reader())
+    try:
+        sent = await catch_up(
+            websocket,
+            services,
+            code,
+            position.id,
+            after,
+            epoch,
+            position.epoch,
+            position.last_seq,
+        )
+        while True:
+            await watcher.ready.wait()
+            watcher.ready.clear()
+            if watcher.closing == "gone":
+                return
+            if watcher.closing == "signed_out":  # the token was revoked: not one event more
+                await websocket.close(code=CLOSE_AUTH, reason="invalid_token")
+                return
+            if watcher.closing == "too_slow":
+                await websocket.close(code=CLOSE_TOO_SLOW, reason="too_slow_resume_with_after")
+                return
+            while watcher.frames and watcher.closing is None:
+                first, last, text = watcher.frames.popleft()
+                if last and last <= sent:
+                    continue  # the catch-up sent these already
+                if last and first > sent + 1:  # never skip a seq: the gap from the log
+                    sent = await replay(websocket, services, position.id, sent, first - 1)
+                await websocket.send_text(text)
+                sent = max(sent, last)
+            if watcher.closing is not None:
+                watcher.ready.set()
+    except (WebSocketDisconnect, RuntimeError):
+        return
+    finally:
+        reading.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await reading
 
 
 @router.get("/region", response_class=HTMLResponse)

@@ -102,9 +102,9 @@ async def stream_events(
             broadcaster.unsubscribe(sub)
             await websocket.close(code=CLOSE_AUTH, reason=exc.code)
             return
-    reader = asyncio.create_task(_drain_client(websocket))
+    reader = asyncio.create_task(drain_client(websocket))
     try:
-        sent = await _catch_up(
+        sent = await catch_up(
             websocket, services, site, site_id, after, epoch, current_epoch, last_seq
         )
         while True:
@@ -130,7 +130,7 @@ async def stream_events(
             if seq <= sent:
                 continue
             if seq != sent + 1:  # cannot happen with one pump; heal from the log anyway
-                sent = await _replay(websocket, services, site_id, sent, seq - 1)
+                sent = await replay(websocket, services, site_id, sent, seq - 1)
             await websocket.send_text(text)
             sent = seq
     except (WebSocketDisconnect, RuntimeError):
@@ -142,14 +142,14 @@ async def stream_events(
             await reader
 
 
-async def _drain_client(websocket: WebSocket) -> None:
+async def drain_client(websocket: WebSocket) -> None:
     """Read (and ignore) what the client sends, so a closed socket ends the stream."""
     with contextlib.suppress(WebSocketDisconnect, RuntimeError):
         while True:
             await websocket.receive_text()
 
 
-async def _catch_up(
+async def catch_up(
     websocket: WebSocket,
     services: Services,
     site: str,
@@ -181,10 +181,10 @@ async def _catch_up(
         await websocket.send_text(reset.model_dump_json())
         return snapshot.seq
     assert after is not None
-    return await _replay(websocket, services, site_id, after, None)
+    return await replay(websocket, services, site_id, after, None)
 
 
-async def _replay(
+async def replay(
     websocket: WebSocket, services: Services, site_id: int, after: int, until: int | None
 ) -> int:
     sent = after

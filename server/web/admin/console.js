@@ -1,11 +1,14 @@
 // The /admin console's one script (no framework, nothing from outside this server).
 //
-// - Live pages (body[data-fragment]): the part inside #live is the server's own HTML,
-//   fetched again from data-fragment whenever the site's event stream (/admin/events)
-//   says something happened, at most once per second, and every 15 s for the clocks.
-//   A call is shown at once from the event itself (the counter's row gets the number),
-//   so the figures can be fetched seldom and shared between monitors.
-//   The stream resumes from the last seq it saw (?after=&epoch=), so a monitor that lost
+// - The monitor (body[data-feed]): one stream (/admin/monitor/events) brings the site's
+//   events in batches and the figures' changed parts (`figures`: each a <section
+//   data-part> of #live, the server's own HTML, made once for every monitor of the site).
+//   Nothing is fetched: a call is shown at once from its event (the counter's row gets
+//   the number), the figures follow within a second or so.
+// - Other live pages (body[data-fragment]): the part inside #live is fetched again from
+//   data-fragment whenever the site's event stream (/admin/events) says something
+//   happened, at most every 2 s, and every 15 s for the clocks.
+// - Either stream resumes from the last seq it saw (?after=&epoch=), so a page that lost
 //   its connection says so (#connection) and misses nothing once it is back.
 // - Forms with data-confirm ask first in an accessible <dialog>; forms with data-action
 //   are sent in the background and the server's answer is read out in #status.
@@ -64,6 +67,27 @@
     }
   }
 
+  // The figures' parts that changed, each replacing its section (the focus stays put).
+  function showFigures(message) {
+    if (!live) return;
+    const focused = document.activeElement && live.contains(document.activeElement)
+      ? document.activeElement.id : null;
+    const parts = message.parts || {};
+    for (const name of Object.keys(parts)) {
+      const old = live.querySelector('[data-part="' + name + '"]');
+      if (!old) continue;
+      const fresh = document.createElement("template");
+      fresh.innerHTML = parts[name];
+      old.replaceWith(fresh.content);
+    }
+    if (focused) {
+      const again = document.getElementById(focused);
+      if (again) again.focus();
+    }
+    body.dataset.rendered = String(message.seq);
+    body.dataset.renders = String(Number(body.dataset.renders || "0") + 1);
+  }
+
   // A call or recall: the counter's row shows the ticket before the figures come.
   function showCall(event) {
     if (event.type !== "ticket.called" && event.type !== "ticket.recalled") return;
@@ -80,7 +104,8 @@
   }
 
   // --- the event stream ---------------------------------------------------------------
-  const streamUrl = body.dataset.stream;
+  const feedUrl = body.dataset.feed;
+  const streamUrl = feedUrl || body.dataset.stream;
   const banner = document.getElementById("connection");
   let retry = 0;
 
@@ -107,14 +132,22 @@
       refresh();
     });
     socket.addEventListener("message", (message) => {
-      let event;
-      try { event = JSON.parse(message.data); } catch (err) { return; }
-      epoch = event.epoch;
-      lastSeq = event.seq;
-      body.dataset.seq = String(event.seq);
-      body.dataset.lastType = event.type;
-      showCall(event);
-      refresh();
+      let data;
+      try { data = JSON.parse(message.data); } catch (err) { return; }
+      if (data.type === "figures") { showFigures(data); return; }
+      const events = data.type === "batch" ? data.events || [] : [data];
+      let fresh = false;
+      for (const event of events) {
+        // a batch may repeat what the catch-up sent
+        if (event.epoch === epoch && lastSeq !== null && event.seq <= lastSeq) continue;
+        epoch = event.epoch;
+        lastSeq = event.seq;
+        body.dataset.seq = String(event.seq);
+        body.dataset.lastType = event.type;
+        showCall(event);
+        fresh = true;
+      }
+      if (fresh) refresh();
     });
     socket.addEventListener("close", (closed) => {
       if (closed.code === 4401) {  // the session ended

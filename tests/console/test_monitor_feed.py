@@ -1,0 +1,195 @@
+"""The live monitor's own stream (/admin/monitor/events, server/monitor_feed.py) on a live
+server: the work an event causes is done once per site, however many monitors are open
+(counted: database queries, hall readings, renderings, frames built); a monitor that lost
+its connection resumes with every event it missed, in order; the stream's refusals."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import ClientConnection, connect
+
+from tests.console.helpers import console
+from tests.support import PASSWORD, LiveServer
+
+Message = dict[str, Any]
+
+
+@pytest.fixture
+def server(sqlite_server: LiveServer) -> Iterator[LiveServer]:
+    # No clock refresh while a test counts: only the events cause work.
+    sqlite_server.services.monitor_feed.clock_s = 3600.0
+    yield sqlite_server
+
+
+def feed_url(server: LiveServer, **params: Any) -> str:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    path = "/admin/monitor/events" + (f"?{query}" if query else "")
+    return server.url.replace("http", "ws") + path
+
+
+def cookie(server: LiveServer) -> str:
+    with console(server) as client:
+        return f"kolejka_console={client.cookies['kolejka_console']}"
+
+
+def until(ws: ClientConnection, wanted: Callable[[Message], bool]) -> list[Message]:
+    """The messages up to and including the first one `wanted`."""
+    seen = []
+    while True:
+        message = json.loads(ws.recv(timeout=30))
+        seen.append(message)
+        if wanted(message):
+            return seen
+
+
+def events_in(messages: list[Message]) -> list[Message]:
+    out: list[Message] = []
+    for m in messages:
+        if m["type"] == "batch":
+            out.extend(m["events"])
+        elif m["type"] != "figures":
+            out.append(m)
+    return out
+
+
+def waiting_shows(number: str) -> Callable[[Message], bool]:
+    return lambda m: (
+        m["type"] == "figures" and f'data-ticket="{number}"' in m["parts"].get("waiting", "")
+    )
+
+
+@contextmanager
+def counted_queries(engine: sa.Engine) -> Iterator[list[int]]:
+    count = [0]
+
+    def one(*_: object) -> None:
+        count[0] += 1
+
+    sa.event.listen(engine, "before_cursor_execute", one)
+    try:
+        yield count
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", one)
+
+
+def work_for_one_ticket(
+    server: LiveServer, monitors: int, kiosk: Any, header: str
+) -> dict[str, int]:
+    """Open `monitors` monitors, then issue one ticket and count what the server did
+    until every monitor shows it."""
+    hub = server.services.monitor_feed
+    with ExitStack() as stack:
+        socks = [
+            stack.enter_context(connect(feed_url(server), additional_headers={"Cookie": header}))
+            for _ in range(monitors)
+        ]
+        for ws in socks:  # the reset and the figures each joining monitor gets
+            until(ws, lambda m: m["type"] == "figures")
+        warm = kiosk.issue_ticket("A", "pl", "normal")  # caches warm, the feed settled
+        for ws in socks:
+            until(ws, waiting_shows(warm.number))
+        before = (hub.stats.batches, hub.stats.readings, hub.stats.renders)
+        with counted_queries(server.services.db.engine) as queries:
+            ticket = kiosk.issue_ticket("A", "pl", "normal")
+            for ws in socks:
+                seen = until(ws, waiting_shows(ticket.number))
+                assert ticket.number in {
+                    e["payload"]["ticket"]["number"]
+                    for e in events_in(seen)
+                    if e["type"] == "ticket.issued"
+                }
+            count = queries[0]
+        after = (hub.stats.batches, hub.stats.readings, hub.stats.renders)
+    return {
+        "queries": count,
+        "batches": after[0] - before[0],
+        "readings": after[1] - before[1],
+        "renders": after[2] - before[2],
+    }
+
+
+def test_the_work_per_event_does_not_grow_with_the_number_of_monitors(
+    server: LiveServer, kiosk_client: Any
+) -> None:
+    kiosk = kiosk_client(server)
+    header = cookie(server)
+    one = work_for_one_ticket(server, 1, kiosk, header)
+    ten = work_for_one_ticket(server, 10, kiosk, header)
+    assert one["readings"] == ten["readings"] == 1, (one, ten)  # one hall reading
+    assert one["renders"] == ten["renders"] == 1, (one, ten)  # one rendering (one language)
+    assert ten["batches"] <= one["batches"], (one, ten)  # each frame built once for all
+    # The database: issuing, the event pump's read and one reading of the hall — the same
+    # for ten monitors as for one (an event pump's extra empty read at most).
+    assert ten["queries"] <= one["queries"] + 1, (one, ten)
+
+
+def test_a_lost_monitor_resumes_with_every_event_it_missed(
+    server: LiveServer, kiosk_client: Any
+) -> None:
+    kiosk = kiosk_client(server)
+    header = cookie(server)
+    with connect(feed_url(server), additional_headers={"Cookie": header}) as ws:
+        reset = json.loads(ws.recv(timeout=30))
+        assert reset["type"] == "reset"
+        first = kiosk.issue_ticket("A", "pl", "normal")
+        seen = events_in(until(ws, waiting_shows(first.number)))
+        last_seq, epoch = seen[-1]["seq"], seen[-1]["epoch"]
+    missed = [kiosk.issue_ticket("B", "en", "normal") for _ in range(3)]
+    url = feed_url(server, after=last_seq, epoch=epoch)
+    with connect(url, additional_headers={"Cookie": header}) as ws:
+        messages = until(ws, waiting_shows(missed[-1].number))
+    events = [e for e in events_in(messages) if e["seq"] > last_seq]
+    seqs = [e["seq"] for e in events]
+    assert seqs == list(range(last_seq + 1, last_seq + 1 + len(seqs)))  # none skipped
+    issued = [e["payload"]["ticket"]["number"] for e in events if e["type"] == "ticket.issued"]
+    assert issued == [t.number for t in missed]
+    assert all(m["type"] != "reset" for m in messages)
+
+
+def test_the_monitors_stream_needs_the_session_and_the_own_site(server: LiveServer) -> None:
+    with connect(feed_url(server)) as ws:  # no cookie
+        with pytest.raises(ConnectionClosed):
+            ws.recv(timeout=10)
+        assert ws.close_code == 4401
+    header = cookie(server)
+    evil = {"Cookie": header, "Origin": "http://evil.example"}
+    with connect(feed_url(server), additional_headers=evil) as ws:
+        with pytest.raises(ConnectionClosed):
+            ws.recv(timeout=10)
+        assert ws.close_code == 4401
+    with connect(feed_url(server, site="nowhere"), additional_headers={"Cookie": header}) as ws:
+        with pytest.raises(ConnectionClosed):
+            ws.recv(timeout=10)
+        assert ws.close_code == 4401  # no such site, as on /admin/events
+    assert server.services.monitor_feed.feed_count() == 0
+
+
+def test_a_monitor_whose_account_is_disabled_is_closed_at_once(server: LiveServer) -> None:
+    import httpx
+
+    header = cookie(server)
+    login = httpx.post(
+        f"{server.url}/api/v1/auth/login",
+        json={"site": "test", "username": "root", "password": PASSWORD},
+    )
+    config = f"{server.url}/api/v1/sites/test/config"
+    auth = {"Authorization": f"Bearer {login.json()['access_token']}"}
+    with connect(feed_url(server), additional_headers={"Cookie": header}) as ws:
+        until(ws, lambda m: m["type"] == "figures")
+        revision = httpx.get(f"{config}/services", headers=auth).json()["revision"]
+        disabled = httpx.post(
+            f"{config}/clerks/boss/disable", json={"revision": revision}, headers=auth
+        )
+        assert disabled.status_code == 200, disabled.text
+        with pytest.raises(ConnectionClosed):
+            while True:  # nothing after the event that revoked the session
+                message = json.loads(ws.recv(timeout=30))
+                assert all(e["type"] != "site.configured" for e in events_in([message]))
+        assert (ws.close_code, ws.close_reason) == (4401, "invalid_token")
