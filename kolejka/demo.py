@@ -126,6 +126,21 @@ def startup_text(url: str, public: str, database: str) -> str:
     return "\n".join(lines)
 
 
+def document_booking_text(services: Any) -> str:
+    """A fresh booking bound to the demo's document number, and how to try it."""
+    from kolejka.core.errors import DomainError
+    from server.demo_booking import DEMO_DOCUMENT, demo_document_booking
+
+    try:
+        code = demo_document_booking(services, "demo")
+    except DomainError as exc:  # a database whose office has no service D
+        return f"  no booking bound to a document made: {exc.code}"
+    return (
+        f"  a booking bound to a document number: at the kiosk tap 'I have an appointment',"
+        f" type {code}, then the document number {DEMO_DOCUMENT}"
+    )
+
+
 def tile(count: int, x: int, y: int, width: int, height: int) -> list[tuple[int, int, int, int]]:
     """`count` windows side by side over the screen's free area (x, y, width, height)."""
     if count <= 0:
@@ -239,6 +254,7 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"  online booking {public}/book/demo   messages (e-mail, SMS) go to {outbox}", flush=True
     )
+    print(document_booking_text(app.state.services), flush=True)
     try:
         if args.no_gui:
             _wait(args.quit_after)

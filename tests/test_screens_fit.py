@@ -237,20 +237,23 @@ def test_the_document_number_screen_fits(
             controller.dispatch(TimedOut())
             controller.dispatch(LanguageChosen(lang))
             kiosk_window.set_large_text(large)
-            controller.state = replace(
-                controller.state,
-                screen=Screen.DOCUMENT,
-                booking_code="ABCDEF12",
-                notice="appointment_document_mismatch",
-                tries_left=4,
-            )
-            kiosk_window._render()
             key = kiosk_window.findChild(QPushButton, "documentKey-W")
             assert key is not None
-            for _ in range(MAX_DOCUMENT_LENGTH):
-                key.click()
-            settle(lambda: True, "typed")
-            check(problems, f"{where} document-{lang}", kiosk_window)
+            for notice in ("appointment_document_required", "appointment_document_mismatch"):
+                controller.state = replace(
+                    controller.state,
+                    screen=Screen.DOCUMENT,
+                    booking_code="ABCDEF12",
+                    notice=notice,
+                    tries_left=4,
+                )
+                kiosk_window._render()
+                for _ in range(MAX_DOCUMENT_LENGTH):
+                    key.click()
+                settle(lambda: True, "typed")
+                assert kiosk_window.width() == width  # nothing holds the window wider
+                check(problems, f"{where} document-{lang} {notice}", kiosk_window)
+                kiosk_window.screens[Screen.DOCUMENT].clear()
             controller.state = replace(
                 controller.state, screen=Screen.NOTICE, notice="appointment_document_locked"
             )

@@ -22,7 +22,7 @@ from kiosk.screens.base import ScreenBase, View
 from kiosk.widgets import button, label
 from kolejka.i18n import translator
 
-MAX_DOCUMENT_LENGTH = 14  # passports and ID cards: 8-10; the server takes up to 40
+MAX_DOCUMENT_LENGTH = 12  # passports and ID cards: 8-10; the server takes up to 40
 MIN_DOCUMENT_LENGTH = 5  # a shorter one is surely incomplete: do not spend a try on it
 EMPTY_FIELD = "_" * 9
 
@@ -86,7 +86,7 @@ class DocumentScreen(ScreenBase):
         bottom.addWidget(self.back)
         bottom.addStretch(1)
         bottom.addWidget(self.submit)
-        column = QVBoxLayout(self)
+        self.column = column = QVBoxLayout(self)
         column.setContentsMargins(48, 16, 48, 20)
         column.setSpacing(12)
         column.addWidget(self.title)
@@ -101,6 +101,8 @@ class DocumentScreen(ScreenBase):
         direction = QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
         if self.middle.direction() != direction:
             self.middle.setDirection(direction)
+            side = 24 if narrow else 48  # a portrait 800 px kiosk needs the width for the keys
+            self.column.setContentsMargins(side, 16, side, 20)
 
     # --- typing --------------------------------------------------------------------------
 
@@ -153,9 +155,10 @@ class DocumentScreen(ScreenBase):
             if state.tries_left is not None:
                 problem += " " + _("Tries left: {tries_left}.").format(tries_left=state.tries_left)
             self.problem.setText("⊘  " + problem)
-            self.problem.show()
-        else:
-            self.problem.hide()
+        mismatch = state.notice == "appointment_document_mismatch"
+        self.problem.setVisible(mismatch)
+        # Said when the number is first asked; after a wrong one the room is the problem's.
+        self.privacy.setVisible(not mismatch)
         self.explain.setText(
             _(
                 "This booking is bound to a passport or ID number. Please type the number "

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
 
+import httpx
 import sqlalchemy as sa
 from alembic import command
 
@@ -116,3 +117,28 @@ def test_the_migration_adds_and_drops_the_count(database_url: str) -> None:
         command.upgrade(config, "head")
     finally:
         engine.dispose()
+
+
+def test_the_demo_makes_a_booking_bound_to_its_public_document_number(
+    sqlite_url: str, clock: object
+) -> None:
+    from server.app import DEMO_CONFIG, create_app
+    from server.demo_booking import DEMO_DOCUMENT, demo_document_booking
+    from server.settings import Settings
+    from server.siteconfig import load_config
+
+    settings = Settings(environment="test", database_url=sqlite_url)
+    config = load_config(DEMO_CONFIG)
+    server = LiveServer(lambda: create_app(settings, clock=clock, site_config=config)).start()
+    try:
+        code = demo_document_booking(server.services, "demo")
+        url = f"{server.url}/api/v1/sites/demo/appointments/check-in"
+        headers = {"Authorization": "Bearer demo-kiosk-token-0001"}
+        asked = httpx.post(url, json={"code": code}, headers=headers, timeout=30)
+        assert asked.json()["code"] == "appointment_document_required"
+        typed = f"{DEMO_DOCUMENT[:2]} {DEMO_DOCUMENT[2:]}"  # as a visitor may type it
+        ticket = httpx.post(url, json={"code": code, "document": typed}, headers=headers)
+        assert ticket.status_code == 201, ticket.text
+        assert ticket.json()["service"] == "D"
+    finally:
+        server.stop()
