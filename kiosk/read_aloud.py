@@ -118,6 +118,7 @@ class ReadAloud(QObject):
             state.language,
             state.group,
             state.notice,
+            state.tries_left,
             state.ticket.id if state.ticket else None,
             state.pending_code is not None,
             state.printer_fault,

@@ -5,9 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QSize, Qt, Signal, Slot
-from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
-    QBoxLayout,
     QHBoxLayout,
     QLabel,
     QLayout,
@@ -227,50 +225,13 @@ class Footer(QWidget):
         self.contrast = button("", "highContrast")
         self.contrast.setCheckable(True)
         self.contrast.toggled.connect(self.contrastToggled)
-        self.settings = QWidget()
-        settings_row = QHBoxLayout(self.settings)
-        settings_row.setContentsMargins(0, 0, 0, 0)
-        settings_row.setSpacing(12)
-        settings_row.addWidget(self.contrast)
-        settings_row.addWidget(self.large_text)
-        # One row on a wide kiosk; on a narrow one (a portrait 800 px) the languages above
-        # the settings, so the footer never makes the window wider than the screen.
-        self.row = row = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        row = QHBoxLayout(self)
         row.setContentsMargins(28, 10, 28, 10)
         row.setSpacing(12)
         row.addWidget(self.switcher)
         row.addStretch(1)
-        row.addWidget(self.settings)
-
-    def _parts(self) -> list[int]:
-        return [
-            part.minimumSizeHint().width()
-            for part in (self.switcher, self.settings)
-            if not part.isHidden()
-        ]
-
-    def _margins(self) -> int:
-        margins = self.row.contentsMargins()
-        return margins.left() + margins.right()
-
-    def one_row_width(self) -> int:
-        parts = self._parts()
-        return sum(parts) + self.row.spacing() * max(0, len(parts) - 1) + self._margins()
-
-    def minimumSizeHint(self) -> QSize:
-        hint = super().minimumSizeHint()
-        narrowest = max(self._parts(), default=0) + self._margins()
-        return QSize(min(hint.width(), narrowest), hint.height())
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._arrange()
-
-    def _arrange(self) -> None:
-        wide = self.width() >= self.one_row_width()
-        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
-        if self.row.direction() != direction:
-            self.row.setDirection(direction)
+        row.addWidget(self.contrast)
+        row.addWidget(self.large_text)
 
     @Slot()
     def _language_clicked(self) -> None:
@@ -294,4 +255,3 @@ class Footer(QWidget):
             choice.setText(("✓ " if chosen else "") + NATIVE_NAMES[code])
         self.large_text.setText(large_text_label)
         self.contrast.setText(contrast_label)
-        self._arrange()  # longer labels may no longer fit in one row

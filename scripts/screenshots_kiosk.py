@@ -243,7 +243,7 @@ def main(out: Path) -> int:
         shot(f"document-locked-{lang}")
     document_asked("uk")  # portrait, then high contrast with the read-aloud cursor on a key
     type_document("FA0123")
-    window.resize(800, 1280)
+    window.resize(1080, 1920)  # a portrait kiosk, saved scaled down
     shot("document-uk-portrait")
     window.resize(1280, 800)
     window.set_high_contrast(True)
