@@ -231,8 +231,8 @@ class KioskController(QObject):
                 # A choice made before the office turned priority tickets off is not sent.
                 priority = priority and self.site_priority
                 self._work.run(self.issuer.issue, service, language, priority)
-            case CheckIn(code, language):
-                self._work.run(self.issuer.check_in, code, language)
+            case CheckIn(code, language, document):
+                self._work.run(self.issuer.check_in, code, language, document)
 
     def _reset_intervals(self) -> None:
         """The countdowns' lengths as configured, times the read-aloud patience."""
@@ -273,7 +273,9 @@ class KioskController(QObject):
             self.dispatch(WorkFailed("server", "server_unreachable"))
             self._refresh_timer.start(_ms(self.timing.retry_s))
         elif isinstance(error, ApiError):
-            self.dispatch(WorkFailed("refused", error.code))
+            left = error.params.get("tries_left")
+            tries_left = left if isinstance(left, int) and not isinstance(left, bool) else None
+            self.dispatch(WorkFailed("refused", error.code, tries_left))
             self.refresh()  # the refusal (a limit, closing time) shows on the cards too
         else:
             log.error("ticket work failed unexpectedly: %r", error)

@@ -9,7 +9,7 @@ second tap arrives in WORKING and is dropped: a double tap never asks for two ti
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Literal
 
@@ -20,6 +20,7 @@ class Screen(StrEnum):
     LANGUAGE = "language"  # the start screen
     SERVICES = "services"
     APPOINTMENT = "appointment"
+    DOCUMENT = "document"  # a booking bound to a document number asks for it
     WORKING = "working"  # issuing and printing
     TICKET = "ticket"  # the confirmation
     NOTICE = "notice"  # a refusal explained, with a way back
@@ -36,6 +37,10 @@ class KioskState:
     activity: Literal["issue", "check_in"] | None = None  # what WORKING is doing
     ticket: TicketPublic | None = None
     notice: str | None = None  # the code explained on NOTICE
+    # The booking being checked in, kept while DOCUMENT asks for its document number (the
+    # number itself is never in the state: it goes straight into the CheckIn command).
+    booking_code: str | None = None
+    tries_left: int | None = None  # after a wrong document number: the server's count
     server_up: bool = True
     printer_fault: str | None = None  # a printer reason code (paper_out, cover_open, …)
 
@@ -83,6 +88,11 @@ class CodeEntered:
 
 
 @dataclass(frozen=True)
+class DocumentEntered:
+    document: str = field(repr=False)  # never in a log line
+
+
+@dataclass(frozen=True)
 class TicketReady:
     ticket: TicketPublic
 
@@ -93,6 +103,7 @@ class WorkFailed:
 
     kind: Literal["server", "printer", "refused"]
     code: str  # "server_unreachable", a printer reason, or the server's refusal code
+    tries_left: int | None = None  # appointment_document_mismatch: wrong tries still allowed
 
 
 @dataclass(frozen=True)
@@ -133,6 +144,7 @@ Event = (
     | ServiceChosen
     | AppointmentOpened
     | CodeEntered
+    | DocumentEntered
     | TicketReady
     | WorkFailed
     | ServerDown
@@ -158,12 +170,17 @@ class Issue:
 class CheckIn:
     code: str
     language: str
+    document: str | None = field(default=None, repr=False)
 
 
 Command = Issue | CheckIn
 
 # Screens on which the visitor's session goes on; the others are left by events only.
-INTERACTIVE = frozenset({Screen.LANGUAGE, Screen.SERVICES, Screen.APPOINTMENT, Screen.NOTICE})
+INTERACTIVE = frozenset(
+    {Screen.LANGUAGE, Screen.SERVICES, Screen.APPOINTMENT, Screen.DOCUMENT, Screen.NOTICE}
+)
+# Check-in refusals that ask the visitor for the booking's document number.
+ASKS_DOCUMENT = frozenset({"appointment_document_required", "appointment_document_mismatch"})
 
 
 def start(state: KioskState, *, pending_code: str | None = None) -> KioskState:
@@ -178,15 +195,20 @@ def _working(state: KioskState, activity: Literal["issue", "check_in"]) -> Kiosk
     return replace(state, screen=Screen.WORKING, activity=activity, pending_code=None, notice=None)
 
 
+def _checking_in(state: KioskState, code: str, language: str) -> tuple[KioskState, list[Command]]:
+    working = replace(_working(state, "check_in"), booking_code=code, tries_left=None)
+    return working, [CheckIn(code, language)]
+
+
 def step(state: KioskState, event: Event) -> tuple[KioskState, list[Command]]:
     screen = state.screen
     match event:
         case LanguageChosen(language):
             if screen is Screen.LANGUAGE:
                 if state.pending_code is not None:
-                    code = state.pending_code
-                    working = _working(replace(state, language=language), "check_in")
-                    return working, [CheckIn(code, language)]
+                    return _checking_in(
+                        replace(state, language=language), state.pending_code, language
+                    )
                 return replace(state, screen=Screen.SERVICES, language=language), []
             if screen is Screen.WORKING:
                 return state, []
@@ -198,8 +220,9 @@ def step(state: KioskState, event: Event) -> tuple[KioskState, list[Command]]:
                 return replace(state, group=None), []
             if screen in (Screen.SERVICES, Screen.TICKET):
                 return start(state), []
-            if screen in (Screen.APPOINTMENT, Screen.NOTICE):
-                return replace(state, screen=Screen.SERVICES, notice=None), []
+            if screen in (Screen.APPOINTMENT, Screen.DOCUMENT, Screen.NOTICE):
+                left = replace(state, screen=Screen.SERVICES, notice=None, booking_code=None)
+                return replace(left, tries_left=None), []
             return state, []
         case PriorityToggled() if screen is Screen.SERVICES:
             return replace(state, priority=not state.priority), []
@@ -208,21 +231,31 @@ def step(state: KioskState, event: Event) -> tuple[KioskState, list[Command]]:
         case AppointmentOpened() if screen is Screen.SERVICES:
             return replace(state, screen=Screen.APPOINTMENT), []
         case CodeEntered(code):
-            if screen in (Screen.SERVICES, Screen.APPOINTMENT) and state.language:
-                return _working(state, "check_in"), [CheckIn(code, state.language)]
+            if screen in (Screen.SERVICES, Screen.APPOINTMENT, Screen.DOCUMENT) and state.language:
+                return _checking_in(state, code, state.language)
             if screen is Screen.LANGUAGE:
                 return replace(state, pending_code=code), []
             if screen in (Screen.TICKET, Screen.NOTICE):  # most likely the next visitor
                 return start(state, pending_code=code), []
             return state, []
+        case DocumentEntered(document) if screen is Screen.DOCUMENT:
+            if state.booking_code is None or state.language is None or not document:
+                return state, []
+            working = _working(state, "check_in")
+            return working, [CheckIn(state.booking_code, state.language, document)]
         case TicketReady(ticket) if screen is Screen.WORKING:
-            return replace(state, screen=Screen.TICKET, ticket=ticket), []
-        case WorkFailed(kind, code) if screen is Screen.WORKING:
+            done = replace(state, screen=Screen.TICKET, ticket=ticket, booking_code=None)
+            return replace(done, tries_left=None), []
+        case WorkFailed(kind, code, tries_left) if screen is Screen.WORKING:
             if kind == "server":
                 return replace(state, screen=Screen.UNAVAILABLE, server_up=False), []
             if kind == "printer":
                 return replace(state, screen=Screen.UNAVAILABLE, printer_fault=code), []
-            return replace(state, screen=Screen.NOTICE, notice=code), []
+            if code in ASKS_DOCUMENT and state.booking_code is not None:
+                return replace(
+                    state, screen=Screen.DOCUMENT, notice=code, tries_left=tries_left
+                ), []
+            return replace(state, screen=Screen.NOTICE, notice=code, booking_code=None), []
         case ServerDown():
             down = replace(state, server_up=False)
             if screen is Screen.WORKING:

@@ -128,9 +128,9 @@ class TicketIssuer:
             raise
         return self._print(ticket)
 
-    def check_in(self, code: str, language: str) -> TicketPublic:
+    def check_in(self, code: str, language: str, document: str | None = None) -> TicketPublic:
         self._preflight()
-        ticket = self.client.check_in(code, language)
+        ticket = self.client.check_in(code, language, document)
         return self._print(ticket)
 
     def reprint_requested(self) -> list[str]:

@@ -118,6 +118,7 @@ class ReadAloud(QObject):
             state.language,
             state.group,
             state.notice,
+            state.tries_left,
             state.ticket.id if state.ticket else None,
             state.pending_code is not None,
             state.printer_fault,
@@ -159,10 +160,10 @@ class ReadAloud(QObject):
             said.insert(0, Utterance(f"{_(ON)} {_(HELP)}", language))
         return said
 
-    def say_text(self, text: str) -> None:
+    def say_text(self, text: str, *, private: bool = False) -> None:
         if self.on and self.reader is not None:
             language = self._state().language or "pl"
-            self.reader.say([Utterance(text, language)])
+            self.reader.say([Utterance(text, language, private)])
 
     # --- the keypad ----------------------------------------------------------------------
 
@@ -211,6 +212,17 @@ class ReadAloud(QObject):
             target = self._cursor
             self._move_cursor(None)
             target.click()
+            if target.property("typing") and target.isVisible():
+                self._typed(target)
+
+    def _typed(self, key: QAbstractButton) -> None:
+        """A key of an on-screen keyboard was pressed: the cursor stays on it (the next
+        letter is near) and the visitor hears what is typed so far."""
+        if key.isEnabled():
+            self._move_cursor(key)
+        words = getattr(self._screen(), "typed_words", None)
+        if callable(words):
+            self.say_text(str(words()), private=True)
 
     def _move_cursor(self, button: QAbstractButton | None) -> None:
         for widget in (self._cursor, button):

@@ -45,6 +45,16 @@ SILENT = str.maketrans({"☐": None, "›": None, "→": None, "·": ",", "↻":
 class Utterance:
     text: str
     language: str
+    # What the visitor typed (a document number): said into the headphones, never logged
+    # nor kept in `Reader.said`.
+    private: bool = False
+
+    def __repr__(self) -> str:
+        text = "…" if self.private else repr(self.text)
+        return f"Utterance({text}, {self.language!r}, private={self.private})"
+
+
+PRIVATE_TEXT = "…"
 
 
 def visible_texts(root: QWidget) -> list[str]:
@@ -54,8 +64,12 @@ def visible_texts(root: QWidget) -> list[str]:
         if not widget.isVisibleTo(root) or not widget.isVisible():
             continue
         text = ""
+        if widget.property("private"):
+            continue  # typed personal data: spelled on request, never said with the screen
         if isinstance(widget, QLabel):
             text = widget.text()
+        elif widget.property("role") == "key":
+            continue  # a keyboard's keys are said when the cursor reaches them
         elif isinstance(widget, QAbstractButton) and not widget.findChildren(QLabel):
             text = widget.text() or widget.accessibleName()
         text = " ".join(text.split())
@@ -88,7 +102,8 @@ def choice_words(widget: QWidget, language: str) -> str:
     """What a focused button is, said in `language`: its labels, or its own text."""
     texts = visible_texts(widget) if widget.findChildren(QLabel) else []
     if not texts and isinstance(widget, QAbstractButton):
-        texts = [widget.text() or widget.accessibleName()]
+        # A key drawn as a sign (⌫) has its name in words.
+        texts = [widget.accessibleName() or widget.text()]
     if isinstance(widget, QAbstractButton) and widget.isCheckable() and widget.isChecked():
         texts.append("☑")
     if isinstance(widget, QAbstractButton) and not widget.isEnabled():
@@ -154,8 +169,12 @@ class Reader:
                 try:
                     audio = self.engine.render_text(utterance.text, utterance.language)
                     self.sink.play(audio, "read-aloud")
-                    self._said.append(utterance)
+                    self._said.append(
+                        Utterance(PRIVATE_TEXT, utterance.language, private=True)
+                        if utterance.private
+                        else utterance
+                    )
                 except (SpeechError, OSError) as exc:
-                    log.warning("read aloud: %r not said: %s", utterance.text, exc)
+                    log.warning("read aloud: %r not said: %s", utterance, exc)
             if self._queue.empty():
                 self._idle.set()

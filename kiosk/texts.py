@@ -78,6 +78,14 @@ NOTICES: dict[str, tuple[str, str]] = {
             "Please take a ticket for your matter or ask at the information desk."
         ),
     ),
+    "appointment_document_locked": (
+        _CHECKIN_TITLE,
+        N_(
+            "The document number was typed wrongly too many times. For your safety this "
+            "booking can now be checked in only at the information desk: please go there "
+            "with your document."
+        ),
+    ),
     "appointment_other_site": (
         _CHECKIN_TITLE,
         N_("This booking is for another office: its address is on your confirmation."),

@@ -167,9 +167,22 @@ def stylesheet(scale: float = 1.0, p: Palette = PALETTE) -> str:
         border-radius: 12px;
     }}
     QPushButton[role="key"]:pressed {{ background: {p.card_pressed}; }}
+    QPushButton[role="key"][pointed="true"] {{ border: 8px solid {p.cursor}; }}
+    QPushButton[role="key"]:disabled {{
+        color: {p.disabled_text}; background: {p.disabled_card};
+        border: 3px dashed {p.disabled_edge};
+    }}
     QLabel[role="codeField"] {{
         background: {p.card}; border: 3px solid {p.text}; border-radius: 12px;
         font-size: {px(40)}; font-weight: bold; padding: 4px 16px; letter-spacing: 4px;
+    }}
+    QLabel[role="documentField"] {{
+        background: {p.card}; border: 3px solid {p.text}; border-radius: 12px;
+        font-size: {px(34)}; font-weight: bold; padding: 4px 12px; letter-spacing: 3px;
+    }}
+    QLabel[role="problem"] {{
+        font-size: {px(28)}; font-weight: bold; color: {p.alert};
+        border: 3px solid {p.alert}; border-radius: 12px; padding: 8px 12px;
     }}
     QScrollBar:vertical {{
         width: 28px; background: {p.disabled_card}; border: none; margin: 0px;

@@ -33,6 +33,7 @@ from kiosk.scanner import ScanBuffer, ScannerFilter
 from kiosk.screens import (
     AnyScreen,
     AppointmentScreen,
+    DocumentScreen,
     LanguageScreen,
     NoticeScreen,
     ServicesScreen,
@@ -144,6 +145,7 @@ class KioskWindow(QMainWindow):
             Screen.LANGUAGE: LanguageScreen(config.languages),
             Screen.SERVICES: ServicesScreen(),
             Screen.APPOINTMENT: AppointmentScreen(),
+            Screen.DOCUMENT: DocumentScreen(),
             Screen.WORKING: WorkingScreen(),
             Screen.TICKET: TicketScreen(),
             Screen.NOTICE: NoticeScreen(),
@@ -241,10 +243,12 @@ class KioskWindow(QMainWindow):
                 self.set_large_text(self.config.large_text)
             if self.high_contrast:
                 self.set_high_contrast(False)
-        if view.state.screen is not Screen.APPOINTMENT:
-            appointment = self.screens[Screen.APPOINTMENT]
-            assert isinstance(appointment, AppointmentScreen)
-            appointment.clear()
+        # What a visitor typed and left is gone before anyone else sees the kiosk.
+        for typed in (Screen.APPOINTMENT, Screen.DOCUMENT):
+            if view.state.screen is not typed:
+                keyed = self.screens[typed]
+                assert isinstance(keyed, AppointmentScreen | DocumentScreen)
+                keyed.clear()
         screen.show_view(view)
         if self.stack.currentWidget() is not screen:
             self.stack.setCurrentWidget(screen)

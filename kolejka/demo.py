@@ -22,6 +22,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -105,7 +106,12 @@ def listen_host(public: str) -> str:
 
 
 def startup_text(
-    url: str, public: str, database: str, outbox: Path | None = None, prints: Path | None = None
+    url: str,
+    public: str,
+    database: str,
+    outbox: Path | None = None,
+    prints: Path | None = None,
+    extra: Sequence[str] = (),
 ) -> str:
     """What the demo prints at start: where everything is, who can sign in, how to stop
     (last, where a newcomer's eye ends)."""
@@ -127,6 +133,7 @@ def startup_text(
         lines.append(f"  messages (e-mail, SMS) go to {outbox}")
     if prints is not None:
         lines.append(f"  printed tickets (PNG previews) go to {prints}")
+    lines.extend(extra)
     if listen_host(public) != "127.0.0.1":
         lines.append(
             "  listening on every interface so that phones on this network reach it:"
@@ -134,6 +141,21 @@ def startup_text(
         )
     lines.append("  to stop: press Ctrl+C here (or close the windows)")
     return "\n".join(lines)
+
+
+def document_booking_text(services: Any) -> str:
+    """A fresh booking bound to the demo's document number, and how to try it."""
+    from kolejka.core.errors import DomainError
+    from server.demo_booking import DEMO_DOCUMENT, demo_document_booking
+
+    try:
+        code = demo_document_booking(services, "demo")
+    except DomainError as exc:  # a database whose office has no service D
+        return f"  no booking bound to a document made: {exc.code}"
+    return (
+        f"  a booking bound to a document number: at the kiosk tap 'I have an appointment',"
+        f" type {code}, then the document number {DEMO_DOCUMENT}"
+    )
 
 
 def tile(count: int, x: int, y: int, width: int, height: int) -> list[tuple[int, int, int, int]]:
@@ -248,7 +270,8 @@ def run(args: argparse.Namespace) -> int:
     prints = None
     if not args.no_gui:
         prints = args.print_dir or Path(tempfile.mkdtemp(prefix="kolejka-tickets-"))
-    print(startup_text(url, public, settings.database_url, outbox, prints), flush=True)
+    extra = [document_booking_text(app.state.services)]
+    print(startup_text(url, public, settings.database_url, outbox, prints, extra), flush=True)
     try:
         if args.no_gui:
             _wait(args.quit_after)

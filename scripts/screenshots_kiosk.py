@@ -114,6 +114,7 @@ def main(out: Path) -> int:
     )
     from printers.config import PrinterConfig
     from server.clock import ManualClock
+    from server.demo_booking import demo_document_booking
 
     out.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="kolejka-kiosk-shots-"))
@@ -169,6 +170,28 @@ def main(out: Path) -> int:
     def go(event: object) -> None:
         controller.dispatch(event)  # type: ignore[arg-type]
 
+    services = server.config.app.state.services
+
+    def type_document(text: str) -> None:
+        for character in text:
+            key = window.findChild(QPushButton, f"documentKey-{character}")
+            assert key is not None
+            key.click()
+
+    def document_asked(lang: str) -> None:
+        """A booking bound to a document number, scanned: the kiosk asks for the number."""
+        go(TimedOut())
+        go(LanguageChosen(lang))
+        go(CodeEntered(demo_document_booking(services, "demo")))
+        settle(lambda: controller.state.screen is Screen.DOCUMENT, "the document screen")
+
+    def wrong_document(text: str = "AB7654321") -> None:
+        type_document(text)
+        sent = window.findChild(QPushButton, "documentCheckIn")
+        assert sent is not None
+        sent.click()
+        settle(lambda: controller.state.screen is not Screen.WORKING, "the answer")
+
     settle(lambda: bool(controller.services) and bool(controller.site_name), "services")
     shot("start")
     go(CodeEntered("QR-DEMO-0001"))
@@ -201,6 +224,37 @@ def main(out: Path) -> int:
         settle(lambda: controller.state.screen is Screen.NOTICE, "the refusal")
         shot(f"notice-{lang}")
         go(TimedOut())
+
+    # A booking bound to a document number: asked, a wrong number said, locked at the limit.
+    for lang in LANGS:
+        document_asked(lang)
+        type_document("AB12345")
+        shot(f"document-{lang}")
+        window.findChild(QPushButton, "documentClear").click()
+        wrong_document()
+        type_document("AB12")
+        shot(f"document-wrong-{lang}")
+    for _ in range(4):
+        wrong_document("XX000000")
+    wrong_document("XX999999")
+    settle(lambda: controller.state.notice == "appointment_document_locked", "the lock")
+    for lang in LANGS:
+        go(LanguageChosen(lang))
+        shot(f"document-locked-{lang}")
+    document_asked("uk")  # portrait, then high contrast with the read-aloud cursor on a key
+    type_document("FA0123")
+    window.resize(1080, 1920)  # a portrait kiosk, saved scaled down
+    shot("document-uk-portrait")
+    window.resize(1280, 800)
+    window.set_high_contrast(True)
+    window.read_aloud.on = True
+    key = window.findChild(QPushButton, "documentKey-4")
+    window.read_aloud._move_cursor(key)
+    shot("document-uk-contrast")
+    window.read_aloud.on = False
+    window.read_aloud._move_cursor(None)
+    window.set_high_contrast(False)
+    go(TimedOut())
 
     # The printer reports an empty roll (as its status poll would): out of order, in the
     # language of the visitor who was there, the others below.

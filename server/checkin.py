@@ -14,7 +14,15 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import select
 
-from kolejka.core.appointments import AppointmentStatus, CheckInRefusal, check_in_refusal
+from kolejka.core.appointments import (
+    DOCUMENT_TRIES,
+    AppointmentStatus,
+    CheckInRefusal,
+    DocumentRefusal,
+    check_in_refusal,
+    document_locked,
+    document_refusal,
+)
 from kolejka.core.errors import Conflict, NotFound
 from kolejka.schemas import CheckInRequest, TicketCreate, TicketPublic
 from server import repository as repo
@@ -24,7 +32,7 @@ from server.booking_codes import TokenCode, person_key, read_code
 from server.errors import ForgedCode, Unprocessable
 from server.models import Appointment, Service
 from server.ticketing import QueueService
-from server.transactions import Transaction, Write, WriteRunner
+from server.transactions import KeptRefusal, Transaction, Write, WriteRunner
 
 
 def normalize_document(text: str) -> str:
@@ -49,7 +57,9 @@ class CheckInService:
 
         Refusals, checked in this order: appointment_forged (422), appointment_unknown
         (404), appointment_other_site, appointment_cancelled, appointment_used,
-        appointment_too_early, appointment_too_late (409).
+        appointment_too_early, appointment_too_late (409); then, for a booking bound to a
+        document number: appointment_document_locked (409), appointment_document_required
+        (422), appointment_document_mismatch (409, with `tries_left`).
         """
         require_issuer(actor)
         write = Write(site_code, actor, idempotency_key)
@@ -79,7 +89,7 @@ class CheckInService:
                     closed_at=closes.isoformat(),
                 )
             raise Conflict(refusal.value)
-        self._check_document(appt, request.document)
+        self._check_document(tx, appt, request.document)
         service = session.get(Service, appt.service_id)
         if service is None:
             raise NotFound("appointment_unknown")
@@ -96,16 +106,36 @@ class CheckInService:
         session.add(appt)
         return ticket
 
-    def _check_document(self, appt: Appointment, document: str | None) -> None:
+    def _check_document(self, tx: Transaction, appt: Appointment, document: str | None) -> None:
         """A booking bound to a document number checks in only with the same number,
-        compared as keyed hashes (the number is never stored)."""
-        if appt.document_hash is None:
+        compared as keyed hashes (the number is never stored). Each wrong one is counted,
+        and kept although the check-in is refused; at the core's limit the kiosk stops
+        comparing, so numbers cannot be tried one after another. Staff at the reception
+        desk check the document itself and are not asked for its number."""
+        if appt.document_hash is None or tx.actor.is_clerk:
             return
-        if not document or not document.strip():
-            raise Unprocessable("appointment_document_required")
-        given = person_key(self.secret, "document", normalize_document(document))
-        if not hmac.compare_digest(given, appt.document_hash):
-            raise Conflict("appointment_document_mismatch")
+        failures = appt.document_failures
+        typed = (document or "").strip()
+        matches = (
+            bool(typed)
+            and not document_locked(failures)
+            and hmac.compare_digest(
+                person_key(self.secret, "document", normalize_document(typed)),
+                appt.document_hash,
+            )
+        )
+        refusal = document_refusal(failures, bool(typed), matches)
+        if refusal is None:
+            return
+        if refusal is DocumentRefusal.REQUIRED:
+            raise Unprocessable(refusal.value)
+        if document_locked(failures):
+            raise Conflict(refusal.value)  # locked already: nothing compared, nothing counted
+        appt.document_failures = failures + 1
+        tx.session.add(appt)
+        if refusal is DocumentRefusal.LOCKED:
+            raise KeptRefusal(Conflict(refusal.value))
+        raise KeptRefusal(Conflict(refusal.value, tries_left=DOCUMENT_TRIES - failures - 1))
 
     def _find(self, tx: Transaction, code: str) -> Appointment:
         """The booking a code names, locked; a code this server did not sign is forged."""

@@ -15,6 +15,9 @@
     │   ├── SignInThrottled         too many failed sign-ins for an account or address 429
     │   ├── SignInBusy              too many password checks waiting                   503
     │   └── NotReady                database down or not at the newest migration       503
+    ├── KeptRefusal                 (server/transactions.py) a use case's refusal whose
+    │                               writes stay: the runner commits, then raises the
+    │                               DomainError it carries (a counted wrong document number)
     ├── RequestRefused              the request guard's own answer, sent before any route
     │                               runs (it carries the response: 400, 413, 422)
     ├── ConfigError                 a site file that cannot be used; names the field   (CLI)

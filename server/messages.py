@@ -213,7 +213,12 @@ MESSAGES: dict[str, str] = {
         "Please type the passport or ID number given when booking."
     ),
     "appointment_document_mismatch": N_(
-        "The document number does not match the booking. Please ask at the information desk."
+        "The document number does not match the booking. Please check it and type it again "
+        "(tries left: {tries_left})."
+    ),
+    "appointment_document_locked": N_(
+        "The document number was typed wrongly too many times for this booking. Please go "
+        "to the information desk with your document."
     ),
     "invalid_range": N_(
         "The range must end on or after its start and hold at most {max_days} days."

@@ -296,6 +296,9 @@ class Appointment(SQLModel, table=True):
     phone_key: str | None = Field(default=None, max_length=64, index=True)
     address_key: str | None = Field(default=None, max_length=64, index=True)
     document_hash: str | None = Field(default=None, max_length=64)
+    # Wrong document numbers typed at a kiosk; at DOCUMENT_TRIES (kolejka.core.appointments)
+    # the kiosk stops comparing and the visitor is sent to the reception desk.
+    document_failures: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # SHA-256 of the manage link's secret; the secret itself is only in the visitor's link.
     manage_hash: str | None = Field(default=None, max_length=64)
     # The booking form's one-time nonce (hashed): a replayed form finds it and is refused.

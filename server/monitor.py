@@ -22,7 +22,7 @@ from sqlmodel import Session, col, select
 
 from kolejka.core import alerts as rules
 from kolejka.core.alerts import Alert, AlertKind
-from kolejka.core.appointments import AppointmentStatus
+from kolejka.core.appointments import AppointmentStatus, document_locked
 from kolejka.core.hours import availability
 from kolejka.core.states import CounterState, Priority, TicketStatus
 from server import repository as repo
@@ -141,6 +141,8 @@ class AppointmentRow:
     code: str
     status: str
     language: str
+    # Wrong document numbers typed at a kiosk up to the limit: the desk checks the document.
+    document_locked: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -694,6 +696,7 @@ def desk(service: MonitorService, site_code: str) -> Desk:
                     code=format_short_code(a.code),
                     status=a.status,
                     language=a.language,
+                    document_locked=document_locked(a.document_failures),
                 )
                 for a in appointments
             ],

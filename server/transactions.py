@@ -17,7 +17,7 @@ from typing import Concatenate, ParamSpec, TypeVar
 from pydantic import BaseModel
 from sqlmodel import Session
 
-from kolejka.core.errors import Conflict
+from kolejka.core.errors import Conflict, DomainError
 from server import idempotency
 from server.actors import Actor, require_site
 from server.catalog import SiteCatalog, SiteInfo
@@ -27,6 +27,15 @@ from server.estimate_inputs import EstimateInputsCache
 
 Answer = TypeVar("Answer", bound=BaseModel)
 Args = ParamSpec("Args")
+
+
+class KeptRefusal(Exception):
+    """A use case's refusal whose writes must stay (a wrong document number is counted
+    even though the check-in is refused): the runner commits, then raises `error`."""
+
+    def __init__(self, error: DomainError) -> None:
+        super().__init__(error.code)
+        self.error = error
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +109,17 @@ class WriteRunner:
                 earlier = idempotency.earlier_answer(conn, site.id, key, actor.key)
                 if earlier is not None:
                     return None if earlier.body is None else answer.model_validate(earlier.body)
-            result = method(Transaction(session, site, now, actor), *args, **kwargs)
-            if key:
-                body = None if result is None else result.model_dump(mode="json")
-                idempotency.remember(conn, site.id, key, actor.key, body, now)
+            try:
+                result = method(Transaction(session, site, now, actor), *args, **kwargs)
+            except KeptRefusal as kept:
+                refusal: DomainError | None = kept.error
+            else:
+                refusal = None
+                if key:
+                    body = None if result is None else result.model_dump(mode="json")
+                    idempotency.remember(conn, site.id, key, actor.key, body, now)
+        if refusal is not None:
+            raise refusal
         if not write.keeps_estimates:
             self.estimates.forget()
         return result

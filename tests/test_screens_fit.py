@@ -215,6 +215,56 @@ def test_every_kiosk_screen_fits(kiosk_window: Any, width: int, height: int, lar
     assert not problems, report(problems)
 
 
+@pytest.mark.parametrize(
+    ("width", "height", "large"),
+    [(1280, 800, False), (1280, 800, True), (1080, 1920, False)],
+    ids=["1280x800", "1280x800-larger-text", "portrait-1080x1920"],
+)
+def test_the_document_number_screen_fits(
+    kiosk_window: Any, width: int, height: int, large: bool
+) -> None:
+    """The longest it gets: a wrong number said, and the longest number of the widest
+    letter typed; then the locked booking's notice."""
+    from kiosk.flow import LanguageChosen, Screen, TimedOut
+    from kiosk.screens.document import MAX_DOCUMENT_LENGTH
+
+    controller = kiosk_window.controller
+    kiosk_window.resize(width, height)
+    problems: dict[str, list[str]] = {}
+    where = f"kiosk {width}x{height}{' Aa+' if large else ''}"
+    try:
+        for lang in LANGS:
+            controller.dispatch(TimedOut())
+            controller.dispatch(LanguageChosen(lang))
+            kiosk_window.set_large_text(large)
+            key = kiosk_window.findChild(QPushButton, "documentKey-W")
+            assert key is not None
+            for notice in ("appointment_document_required", "appointment_document_mismatch"):
+                controller.state = replace(
+                    controller.state,
+                    screen=Screen.DOCUMENT,
+                    booking_code="ABCDEF12",
+                    notice=notice,
+                    tries_left=4,
+                )
+                kiosk_window._render()
+                for _ in range(MAX_DOCUMENT_LENGTH):
+                    key.click()
+                settle(lambda: True, "typed")
+                check(problems, f"{where} document-{lang} {notice}", kiosk_window)
+                kiosk_window.screens[Screen.DOCUMENT].clear()
+            controller.state = replace(
+                controller.state, screen=Screen.NOTICE, notice="appointment_document_locked"
+            )
+            kiosk_window._render()
+            settle(lambda: True, "locked")
+            check(problems, f"{where} document-locked-{lang}", kiosk_window)
+    finally:
+        kiosk_window.set_large_text(False)
+        controller.dispatch(TimedOut())
+    assert not problems, report(problems)
+
+
 def test_larger_text_is_as_large_as_fits_and_ends_with_the_visitor(kiosk_window: Any) -> None:
     from kiosk.flow import Back, LanguageChosen, Screen, ServiceChosen, TimedOut
     from kiosk.theme import LARGE_TEXT_SCALE

@@ -2,6 +2,7 @@
 
 from kiosk.screens.appointment import AppointmentScreen
 from kiosk.screens.base import ScreenBase, View
+from kiosk.screens.document import DocumentScreen
 from kiosk.screens.language import LanguageScreen
 from kiosk.screens.notice import NoticeScreen
 from kiosk.screens.services import ServicesScreen
@@ -12,6 +13,7 @@ from kiosk.screens.working import WorkingScreen
 # Every screen class; each has `show_view(view: View) -> None`.
 AnyScreen = (
     AppointmentScreen
+    | DocumentScreen
     | LanguageScreen
     | NoticeScreen
     | ServicesScreen
@@ -23,6 +25,7 @@ AnyScreen = (
 __all__ = [
     "AnyScreen",
     "AppointmentScreen",
+    "DocumentScreen",
     "LanguageScreen",
     "NoticeScreen",
     "ScreenBase",

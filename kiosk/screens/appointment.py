@@ -10,7 +10,6 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QBoxLayout,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QVBoxLayout,
@@ -18,11 +17,12 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.flow import Back, CodeEntered
+from kiosk.keyboard import Keyboard
 from kiosk.screens.base import ScreenBase, View
 from kiosk.theme import PALETTE
 from kiosk.widgets import button, label
+from kolejka.i18n import translator
 
-KEY_ROWS = ("1234567890", "QWERTYUIOP", "ASDFGHJKL", "ZXCVBNM")
 MAX_CODE_LENGTH = 16
 MIN_CODE_LENGTH = 8  # the booking's short code: 8 characters, printed as ABCD-EF12
 NARROW_PX = 1200  # under this width the keyboard needs the whole width
@@ -69,6 +69,7 @@ class AppointmentScreen(ScreenBase):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__("screen-appointment", parent)
         self.code = ""
+        self.language = "pl"
         self.title = label(role="title")
         picture = QLabel()
         picture.setPixmap(scan_picture())
@@ -78,16 +79,9 @@ class AppointmentScreen(ScreenBase):
         self.type_hint = label(role="subtitle")
         self.field = label(role="codeField", wrap=False)
         self.field.setObjectName("codeField")
-        keys = QGridLayout()
-        keys.setSpacing(10)
-        for row, letters in enumerate(KEY_ROWS):
-            for col, letter in enumerate(letters):
-                key = button(letter, f"key-{letter}", "key")
-                key.clicked.connect(lambda _checked=False, ch=letter: self.type(ch))
-                keys.addWidget(key, row, col + (1 if row >= 2 else 0))
-        self.delete = button("⌫", "key-delete", "key")
-        self.delete.clicked.connect(self.delete_last)
-        keys.addWidget(self.delete, 3, 8, 1, 2)
+        self.keyboard = Keyboard()
+        self.keyboard.typed.connect(self.type)
+        self.keyboard.deleted.connect(self.delete_last)
         self.back = button("", "back", "secondary")
         self.back.clicked.connect(lambda: self.intent.emit(Back()))
         self.submit = button("", "checkIn")
@@ -103,7 +97,7 @@ class AppointmentScreen(ScreenBase):
         right.setSpacing(10)
         right.addWidget(self.type_hint)
         right.addWidget(self.field)
-        right.addLayout(keys)
+        right.addWidget(self.keyboard)
         right.addStretch(1)
         # Side by side on a wide screen; on a narrow one (a portrait kiosk) the keyboard
         # takes the whole width and the scanner's picture sits above it.
@@ -149,14 +143,22 @@ class AppointmentScreen(ScreenBase):
         self.field.setText(grouped(self.code) if self.code else "____-____")
         self.submit.setEnabled(len(self.code) >= MIN_CODE_LENGTH)
 
+    def typed_words(self) -> str:
+        """What read aloud says after a key: the code so far, character by character."""
+        _ = translator(self.language).gettext
+        if not self.code:
+            return _("Nothing typed yet.")
+        return _("Typed: {characters}.").format(characters=" ".join(self.code))
+
     def show_view(self, view: View) -> None:
         _ = view._
+        self.language = view.language
         self.title.setText(_("I have an appointment"))
         self.scan_hint.setText(_("Show the QR code of your booking confirmation to the scanner."))
         self.type_hint.setText(_("Or type the booking code printed under the QR code:"))
         self.back.setText("‹  " + _("Back"))
         self.submit.setText(_("Check in") + "  ›")
-        self.delete.setAccessibleName(_("Delete"))
+        self.keyboard.show_language(_)
 
     def clear(self) -> None:
         """Forget a half-typed code (the next visitor must not see it)."""

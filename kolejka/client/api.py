@@ -286,9 +286,14 @@ class KolejkaClient:
         params = {"service": service, "day": day.isoformat()}
         return self._get(f"{self._site}/appointments/slots", SlotsPublic, params)
 
-    def check_in(self, code: str, language: str = "pl") -> TicketPublic:
-        """Scanned QR payload or typed short code → the visitor's ticket."""
+    def check_in(
+        self, code: str, language: str = "pl", document: str | None = None
+    ) -> TicketPublic:
+        """Scanned QR payload or typed short code → the visitor's ticket; `document`, the
+        document number typed again for a booking bound to one."""
         body = {"code": code, "language": language}
+        if document is not None:
+            body["document"] = document
         return self._post(f"{self._site}/appointments/check-in", TicketPublic, body)
 
     def import_appointments(self, csv_data: bytes | str) -> AppointmentImport:

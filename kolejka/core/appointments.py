@@ -134,3 +134,39 @@ def check_in_refusal(
     if now > closes:
         return CheckInRefusal.TOO_LATE
     return None
+
+
+# --- the document number typed at check-in --------------------------------------------------
+
+# Wrong document numbers a booking takes before the kiosk stops asking: enough for typing
+# slips, far too few to guess a passport number (the reception desk checks it by eye then).
+DOCUMENT_TRIES = 5
+
+
+class DocumentRefusal(StrEnum):
+    """Why a booking bound to a document number is not checked in; the error codes."""
+
+    REQUIRED = "appointment_document_required"
+    MISMATCH = "appointment_document_mismatch"
+    LOCKED = "appointment_document_locked"
+
+
+def document_locked(failures: int, tries: int = DOCUMENT_TRIES) -> bool:
+    return failures >= tries
+
+
+def document_refusal(
+    failures: int, given: bool, matches: bool, tries: int = DOCUMENT_TRIES
+) -> DocumentRefusal | None:
+    """The answer to a typed (or missing) document number, `failures` wrong ones earlier.
+    A locked booking says so before it compares anything, so no further guess is tried;
+    the wrong number that uses the last try answers LOCKED at once."""
+    if document_locked(failures, tries):
+        return DocumentRefusal.LOCKED
+    if not given:
+        return DocumentRefusal.REQUIRED
+    if matches:
+        return None
+    if document_locked(failures + 1, tries):
+        return DocumentRefusal.LOCKED
+    return DocumentRefusal.MISMATCH

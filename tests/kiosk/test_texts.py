@@ -101,8 +101,8 @@ def test_each_refusal_has_its_own_message_in_every_language(code: str) -> None:
 
 def test_appointment_refusals_are_told_apart() -> None:
     codes = [code for code in NOTICES if code.startswith("appointment_")]
-    assert len(codes) == 7
-    assert len({notice_text("ru", code)[1] for code in codes}) == 7
+    assert len(codes) == 8
+    assert len({notice_text("ru", code)[1] for code in codes}) == 8
 
 
 def test_unavailable_services_and_the_out_of_order_reason_are_in_words() -> None:

@@ -117,6 +117,7 @@ def test_the_demo_prints_its_board_address_with_the_public_url(tmp_path: object)
     assert result.returncode == 0, result.stderr[-2000:]
     assert f"http://127.0.0.1:{port}/display/demo?token=demo-display-token-0001" in result.stdout
     assert "supervisor kierownik" in result.stdout
+    assert "then the document number AB1234567" in result.stdout  # a booking to try it with
 
 
 @pytest.mark.gui
