@@ -13,11 +13,24 @@ does, in its own transaction) is seen.
 Rolling up reads the log outside any write transaction and writes the rows in a short
 one; the mark written is the log's end as read *before* the roll-up, so an event that
 committed meanwhile is rolled up (again) next time: the work is idempotent, never stale.
+
+Today is touched by every event while the office is open, so it would be replayed whole
+on every read. Instead the process keeps the replay of each day it rolled lately
+(kolejka.core.stats.SegmentReplay, with the seq of the last event fed to it) and rolling
+the day again feeds it only the events after that seq up to the log's end: a replay is a
+left fold over the log in seq order, so the segments, and the rolls made from them, are
+the ones a whole replay would give (tests/server/test_statistics_today.py holds the two
+equal through a day of the real write path, with a transfer, a no-show taken back and a
+finish after midnight, which reaches yesterday's kept replay the same way). Events are
+never changed once written; a log that went back (a restored database) or another epoch
+starts the replay afresh. Another process keeps its own replays: all read the same log.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -40,7 +53,7 @@ from kolejka.core.rollups import (
     roll_up,
 )
 from kolejka.core.staffing import DEFAULT_GOAL, ServiceForecast, forecast
-from kolejka.core.stats import TicketEvent, segments_from_events
+from kolejka.core.stats import SegmentReplay, TicketEvent
 from kolejka.schemas import (
     RangeClerkRow,
     RangeCounterRow,
@@ -70,6 +83,7 @@ from server.siteconfig import rules_from_json
 from server.stats_fast import RollColumns, range_figures_fast
 
 MAX_RANGE_DAYS = 400
+FOLDS_KEPT = 8  # days whose replay a process keeps (today and yesterday of a few sites)
 HISTORY_WEEKS = 6  # the forecast reads this many past weeks
 
 _EVENTS = Event.__table__  # type: ignore[attr-defined]
@@ -186,6 +200,11 @@ class Statistics:
         self.db = db
         self.clock = clock
         self._lock = threading.Lock()  # one roll-up at a time in this process
+        # each recently rolled day's replay and the last event in it, so that rolling the
+        # day again (today, on every read while the office is open) folds in only the new
+        # events; False: every roll-up replays its day whole (the reference; bench "before")
+        self.incremental = True
+        self._folds: OrderedDict[tuple[int, str, date], _Fold] = OrderedDict()
 
     # --- keeping the roll-ups ------------------------------------------------------------
 
@@ -196,7 +215,7 @@ class Statistics:
                 site = session.get(Site, site_id)
                 assert site is not None
                 zone = ZoneInfo(site.timezone)
-                last = site.last_seq
+                last, epoch = site.last_seq, site.epoch
                 mark = session.get(StatsMark, site_id)
                 since = mark.seq if mark is not None else 0
                 if last <= since:
@@ -212,7 +231,7 @@ class Statistics:
                 }
             until = {d: max(u, known.get(d, u)) for d, u in touched.items()}
             for day in sorted(until):
-                self._reroll(site_id, zone, day, until[day])
+                self._reroll(site_id, zone, day, until[day], (epoch, last))
             with self.db.write() as session:
                 mark = session.get(StatsMark, site_id)
                 if mark is None:
@@ -242,19 +261,32 @@ class Statistics:
     def day_rolls(
         self, session: Session, site_id: int, zone: ZoneInfo, day: date, until: datetime
     ) -> dict[RollKey, Roll]:
-        """The day's rolls, from the events of the tickets issued that day."""
+        """The day's rolls, from the events of the tickets issued that day (the whole
+        re-roll: every event of the day's window, whatever was folded before)."""
         start, end = day_bounds(day, zone)
-        rows = session.execute(
-            sa.select(_EVENTS.c.type, _EVENTS.c.at, *_FIELDS)
-            .where(
-                _EVENTS.c.site_id == site_id,
-                _EVENTS.c.at >= start,
-                _EVENTS.c.at <= max(end, until),
-                _EVENTS.c.type.like("ticket.%"),
-            )
-            .order_by(_EVENTS.c.seq)
+        replay = SegmentReplay(begins_before=end)
+        replay.feed(self._events(session, site_id, start, max(end, until)))
+        return roll_up(replay.segments, day, zone)
+
+    def _events(
+        self,
+        session: Session,
+        site_id: int,
+        start: datetime,
+        until: datetime | None = None,
+        seqs: tuple[int, int] | None = None,
+    ) -> Iterable[TicketEvent]:
+        """The ticket events at or after `start` (up to `until`; with `seqs`, only those
+        after seqs[0] up to seqs[1]), in log order."""
+        query = sa.select(_EVENTS.c.type, _EVENTS.c.at, *_FIELDS).where(
+            _EVENTS.c.site_id == site_id,
+            _EVENTS.c.at >= start,
+            _EVENTS.c.type.like("ticket.%"),
         )
-        events = []
+        if until is not None:
+            query = query.where(_EVENTS.c.at <= until)
+        if seqs is not None:
+            query = query.where(_EVENTS.c.seq > seqs[0], _EVENTS.c.seq <= seqs[1])
         for (
             type_,
             at,
@@ -266,27 +298,52 @@ class Statistics:
             from_counter,
             who,
             kind,
-        ) in rows:
-            if type_ == "ticket.issued" and at >= end:
-                continue  # the next day's ticket: its later events find no segment
+        ) in session.execute(query.order_by(_EVENTS.c.seq)):
             transfer = type_ == "ticket.transferred"
-            events.append(
-                TicketEvent(
-                    type=type_,
-                    at=at,
-                    ticket_id=ticket,
-                    service=from_service or service,
-                    counter=counter or from_counter,
-                    to_service=service if transfer else None,
-                    clerk=who if kind == "clerk" else None,
-                    estimate_s=estimate if type_ == "ticket.issued" else None,
-                )
+            yield TicketEvent(
+                type=type_,
+                at=at,
+                ticket_id=ticket,
+                service=from_service or service,
+                counter=counter or from_counter,
+                to_service=service if transfer else None,
+                clerk=who if kind == "clerk" else None,
+                estimate_s=estimate if type_ == "ticket.issued" else None,
             )
-        return roll_up(segments_from_events(events), day, zone)
 
-    def _reroll(self, site_id: int, zone: ZoneInfo, day: date, until: datetime) -> None:
+    def _folded_rolls(
+        self, site_id: int, zone: ZoneInfo, day: date, until: datetime, log: tuple[str, int]
+    ) -> dict[RollKey, Roll]:
+        """The day's rolls from its kept replay, carried forward with only the events
+        after the replay's cursor (up to the log's end `log`, as the mark will say); a day
+        not kept is replayed whole up to there, and kept."""
+        epoch, last = log
+        start, end = day_bounds(day, zone)
+        key = (site_id, epoch, day)
+        fold = self._folds.pop(key, None)
+        if fold is not None and fold.seq > last:
+            fold = None  # the log went back (a restored database): start again
         with self.db.read() as session:
-            rolls = self.day_rolls(session, site_id, zone, day, until)
+            if fold is None:
+                fold = _Fold(SegmentReplay(begins_before=end), 0)
+                events = self._events(session, site_id, start, max(end, until), (0, last))
+            else:
+                events = self._events(session, site_id, start, None, (fold.seq, last))
+            fold.replay.feed(events)
+        fold.seq = last
+        self._folds[key] = fold
+        while len(self._folds) > FOLDS_KEPT:
+            self._folds.popitem(last=False)
+        return roll_up(fold.replay.segments, day, zone)
+
+    def _reroll(
+        self, site_id: int, zone: ZoneInfo, day: date, until: datetime, log: tuple[str, int]
+    ) -> None:
+        if self.incremental:
+            rolls = self._folded_rolls(site_id, zone, day, until, log)
+        else:
+            with self.db.read() as session:
+                rolls = self.day_rolls(session, site_id, zone, day, until)
         rows = [
             {
                 "site_id": site_id,
@@ -461,6 +518,12 @@ class Statistics:
         targets = {code: info.targets.get(code, info.default_target_s) for code in arrivals}
         services = forecast(arrivals, means, targets, DEFAULT_GOAL)
         return ForecastResult(info, day, services, open_counters, len(same_days), DEFAULT_GOAL)
+
+
+@dataclass(slots=True)
+class _Fold:
+    replay: SegmentReplay
+    seq: int  # the last event of the log fed to `replay`
 
 
 BLOB_COLUMNS = {name: "service_time" if name == "service" else name for name in ARRAYS}
