@@ -83,6 +83,7 @@ from server.siteconfig import rules_from_json
 from server.stats_fast import RollColumns, range_figures_fast
 
 MAX_RANGE_DAYS = 400
+STEP_EVENTS = 20_000  # events a roll-up step takes: a few days of a 3,000-visitor office
 FOLDS_KEPT = 8  # days whose replay a process keeps (today and yesterday of a few sites)
 HISTORY_WEEKS = 6  # the forecast reads this many past weeks
 
@@ -90,6 +91,7 @@ _EVENTS = Event.__table__  # type: ignore[attr-defined]
 _TICKETS = Ticket.__table__  # type: ignore[attr-defined]
 _ROLLUPS = StatsRollup.__table__  # type: ignore[attr-defined]
 _DAYS = StatsDay.__table__  # type: ignore[attr-defined]
+_SITES = Site.__table__  # type: ignore[attr-defined]
 
 
 _PAYLOAD = _EVENTS.c.payload
@@ -209,7 +211,24 @@ class Statistics:
     # --- keeping the roll-ups ------------------------------------------------------------
 
     def catch_up(self, site_id: int) -> int:
-        """Re-roll every day touched since the mark; returns how many days it rolled."""
+        """Re-roll every day touched since the mark, a step at a time; returns how many
+        days it rolled (a day touched in two steps counts twice)."""
+        rolled = 0
+        while True:
+            days, done = self.catch_up_step(site_id)
+            rolled += days
+            if done:
+                return rolled
+
+    def catch_up_step(self, site_id: int, max_events: int = STEP_EVENTS) -> tuple[int, bool]:
+        """Re-roll the days touched by the next `max_events` events after the mark and move
+        the mark past them: (days rolled, whether the mark reached the log's end).
+
+        A step is bounded whatever the backlog (a year of history after an upgrade): it
+        reads a few days' events outside any transaction and writes each day's rows in
+        its own short transaction (a day of a 60-counter hall is ≈ 300 rows), so the
+        SQLite writer is never held for more than one day's swap, and the lock of this
+        process is let go between steps (a page's read can come in between)."""
         with self._lock:
             with self.db.read() as session:
                 site = session.get(Site, site_id)
@@ -219,8 +238,9 @@ class Statistics:
                 mark = session.get(StatsMark, site_id)
                 since = mark.seq if mark is not None else 0
                 if last <= since:
-                    return 0
-                touched = self._touched_days(session, site_id, since, last)
+                    return 0, True
+                bound = min(last, since + max_events)
+                touched = self._touched_days(session, site_id, since, bound)
                 known = {
                     d: u
                     for d, u in session.execute(
@@ -231,15 +251,19 @@ class Statistics:
                 }
             until = {d: max(u, known.get(d, u)) for d, u in touched.items()}
             for day in sorted(until):
-                self._reroll(site_id, zone, day, until[day], (epoch, last))
+                self._reroll(site_id, zone, day, until[day], (epoch, bound))
             with self.db.write() as session:
                 mark = session.get(StatsMark, site_id)
                 if mark is None:
-                    session.add(StatsMark(site_id=site_id, seq=last))
+                    session.add(StatsMark(site_id=site_id, seq=bound))
                 else:
-                    mark.seq = last
+                    mark.seq = bound
                     session.add(mark)
-            return len(until)
+            return len(until), bound == last
+
+    def site_ids(self) -> list[int]:
+        with self.db.read() as session:
+            return [int(i) for i in session.execute(sa.select(_SITES.c.id)).scalars()]
 
     def _touched_days(
         self, session: Session, site_id: int, since: int, last: int

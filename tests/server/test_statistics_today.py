@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -196,5 +196,56 @@ def test_today_folded_equals_the_whole_log(site_db, database_url):
             session.execute(sa.text("DELETE FROM stats_mark"))
         stats.catch_up(1)
         assert stored_rolls(services, TODAY) == folded
+    finally:
+        services.db.dispose()
+
+
+def test_a_backlog_is_rolled_in_bounded_steps_beside_the_office(site_db, database_url):
+    """History written before the roll-ups existed (an upgrade, an import): housekeeping's
+    pass takes it a bounded step at a time while clerks go on issuing; the rows it leaves
+    equal the whole roll-up, and the mark never jumps more than a step."""
+    import asyncio
+    import threading
+
+    from server import housekeeping
+    from server.statistics import STEP_EVENTS
+
+    days = [date(2026, 11, 16) + timedelta(days=i) for i in range(6)]
+    write_history(site_db, "test", days, DayPlan(visitors=60, counters=3), seed=9)
+    clock = ManualClock(datetime(2026, 11, 24, 9, 0, tzinfo=WARSAW).astimezone(UTC))
+    services = build_services(Settings(database_url=database_url, environment="test"), clock)
+    stats = services.statistics
+    try:
+        with site_db.read() as session:
+            clerk = session.execute(sa.select(Clerk).where(Clerk.username == "clerk1")).scalar_one()
+        actor = Actor("clerk", 1, clerk.id, clerk.display_name, "clerk")
+        marks: list[int] = []
+        step = stats.catch_up_step
+
+        def small_step(site_id: int, max_events: int = STEP_EVENTS) -> tuple[int, bool]:
+            result = step(site_id, max_events=300)
+            with site_db.read() as session:
+                marks.append(session.execute(sa.text("SELECT seq FROM stats_mark")).scalar_one())
+            return result
+
+        stats.catch_up_step = small_step  # type: ignore[method-assign]
+        issued: list[int] = []
+
+        def office() -> None:
+            for _ in range(30):
+                issued.append(
+                    services.queue.issue_ticket("test", actor, TicketCreate(service="A")).id
+                )
+
+        clerk_thread = threading.Thread(target=office)
+        clerk_thread.start()
+        steps = asyncio.run(housekeeping.roll_up_all(stats, pause_s=0))
+        clerk_thread.join()
+        assert len(issued) == 30
+        assert steps > 3
+        assert all(0 < b - a <= 300 for a, b in zip([0, *marks], marks, strict=False))
+        stats.catch_up(1)  # the tickets issued after the pass's last step
+        for day in [*days, TODAY]:
+            assert stored_rolls(services, day) == whole_rolls(site_db, day), day
     finally:
         services.db.dispose()
