@@ -4,7 +4,7 @@ from array import array
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kolejka.core import rollups
@@ -131,6 +131,7 @@ def _logs(draw):
     return events, cuts
 
 
+@settings(max_examples=150, deadline=None)
 @given(_logs())
 def test_a_replay_fed_in_batches_is_the_whole_replay(log):
     from kolejka.core.stats import SegmentReplay
