@@ -13,7 +13,17 @@ five runs each:
 - each of the page's four charts (SVG) for those 90 days;
 - a month's XLSX (every table) and a month's PDF report;
 - re-rolling one day of 3,000 tickets from the event log: what a late change (a ticket
-  finished after midnight, a correction) costs, and what today costs while it is open.
+  finished after midnight, a correction) costs;
+- then a busy today (`--today`, default the ordinary day's visitors: ≈ 3,000 tickets, its
+  events up to 14:00 written, the rest appended by a thread while the reads run, a minute
+  of the office a second): today's roll-up per read, the 90-day page *including
+  today* and this month's XLSX (including today), each "before" (today replayed whole on
+  every read, `Statistics.incremental = False`) and "after" (its kept replay carried
+  forward), and the longest transaction a roll-up held the writer for.
+
+Every figure is the median wall time and, beside it, the median CPU time of the reading
+thread (`time.thread_time`: the PostgreSQL server's own work is not in it, SQLite's is),
+with the load average: the machine is shared.
 
 A PostgreSQL URL names a database that will be emptied first (or made, when missing).
 Figures go to bench/README.md.
@@ -22,12 +32,14 @@ Figures go to bench/README.md.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -37,11 +49,11 @@ sys.path.insert(0, str(ROOT))
 
 import sqlalchemy as sa  # noqa: E402
 
-from kolejka.simulation import DayPlan  # noqa: E402
+from kolejka.simulation import DayPlan, plan_day  # noqa: E402
 from server.app import DEMO_CONFIG, build_services  # noqa: E402
 from server.clock import ManualClock  # noqa: E402
 from server.db import normalize_url  # noqa: E402
-from server.history import write_history  # noqa: E402
+from server.history import _SiteRefs, append_events, write_day, write_history  # noqa: E402
 from server.provisioning import apply_config  # noqa: E402
 from server.security import hash_password  # noqa: E402
 from server.settings import Settings  # noqa: E402
@@ -69,18 +81,76 @@ def fresh_postgres(url: str) -> None:
     admin.dispose()
 
 
-def timed(label: str, fn: Callable[[], Any], runs: int = 5) -> Any:
-    times, result = [], None
+def load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def timed(
+    label: str, fn: Callable[[], Any], runs: int = 5, setup: Callable[[], Any] | None = None
+) -> Any:
+    """`setup` runs before each run, untimed."""
+    times, cpu, result = [], [], None
     for _ in range(runs):
-        began = time.perf_counter()
+        if setup is not None:
+            setup()
+        began, began_cpu = time.perf_counter(), time.thread_time()
         result = fn()
         times.append(time.perf_counter() - began)
+        cpu.append(time.thread_time() - began_cpu)
     print(
-        f"  {label:<46} median {statistics.median(times):7.3f} s"
-        f"   (min {min(times):.3f}, max {max(times):.3f}, {runs} runs)",
+        f"  {label:<50} median {statistics.median(times):7.3f} s"
+        f" (min {min(times):.3f}, max {max(times):.3f}, {runs} runs),"
+        f" CPU {statistics.median(cpu):.3f} s, load {load()}",
         flush=True,
     )
     return result
+
+
+class WriteTimer:
+    """The database as the statistics see it, timing each write transaction they hold."""
+
+    def __init__(self, db: Any) -> None:
+        self._db = db
+        self.longest = 0.0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._db, name)
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Any]:
+        began = time.perf_counter()
+        with self._db.write() as session:
+            yield session
+        self.longest = max(self.longest, time.perf_counter() - began)
+
+
+class Feeder(threading.Thread):
+    """Today's held events appended while the reads run: every 0.25 s the next 15 s of
+    the office (a minute of it a second, ≈ 30 events), each slice in its own transaction."""
+
+    def __init__(self, db: Any, site_id: int, events: list[Any], start: datetime) -> None:
+        super().__init__(daemon=True)
+        self.db, self.site_id, self.events, self.clock = db, site_id, events, start
+        self.stop = threading.Event()
+        self.grew = threading.Event()
+        self.appended = 0
+
+    def wait_for_more(self) -> None:
+        """Until the log has grown since the last call (each timed read has news)."""
+        self.grew.wait(5)
+        self.grew.clear()
+
+    def run(self) -> None:
+        while not self.stop.is_set() and self.appended < len(self.events):
+            self.clock += timedelta(seconds=15)
+            end = self.appended
+            while end < len(self.events) and self.events[end][0] <= self.clock:
+                end += 1
+            append_events(self.db, self.site_id, self.events[self.appended : end])
+            if end > self.appended:
+                self.grew.set()
+            self.appended = end
+            self.stop.wait(0.25)
 
 
 def main() -> None:
@@ -90,6 +160,12 @@ def main() -> None:
     parser.add_argument("--visitors", type=int, default=3000)
     parser.add_argument("--counters", type=int, default=60)
     parser.add_argument("--keep", action="store_true", help="use the database as it is")
+    parser.add_argument(
+        "--today", type=int, default=0, help="today's visitors (default --visitors)"
+    )
+    parser.add_argument(
+        "--only-today", action="store_true", help="with --keep: only the busy-today figures"
+    )
     args = parser.parse_args()
     url = args.database or f"sqlite:///{tempfile.mkdtemp(prefix='kolejka-stats-')}/year.sqlite3"
     if url.startswith("postgres") and not args.keep:
@@ -147,26 +223,12 @@ def main() -> None:
     month = (date(2026, 10, 1), date(2026, 10, 31))
 
     def page() -> str:
-        result = stats.range_stats("demo", None, start90, end)
-        tables = range_tables(result, "pl")
-        return render(
-            "admin_stats/stats.html",
-            "pl",
-            staff=None,
-            nav=(),
-            section="stats",
-            csrf="",
-            path="/admin/stats",
-            q=_Q(start90, end),
-            result=result,
-            info=result.site,
-            tables=tables,
-            charts=CHARTS,
-            presets=[],
-            current=(start90, end),
-            labels=figure_labels("pl"),
-        )
+        return render_page(stats, start90, end)
 
+    if args.only_today:
+        busy_today(db, stats, args, page_until=TODAY)
+        db.dispose()
+        return
     print("timings:")
     timed(
         "range_stats, 90 days (figures only)", lambda: stats.range_stats("demo", None, start90, end)
@@ -196,12 +258,107 @@ def main() -> None:
             until = session.execute(
                 sa.text("SELECT until FROM stats_day WHERE site_id = 1 AND day = :d"), {"d": busy}
             ).scalar_one()
+            log = tuple(
+                session.execute(sa.text("SELECT epoch, last_seq FROM site WHERE id = 1")).one()
+            )
         until = until if isinstance(until, datetime) else datetime.fromisoformat(str(until))
-        stats._reroll(1, zone, busy, until.replace(tzinfo=until.tzinfo or UTC))
+        stats.incremental = False  # the whole day from the log, as a late change costs
+        stats._reroll(1, zone, busy, until.replace(tzinfo=until.tzinfo or UTC), log)  # type: ignore[arg-type]
+        stats.incremental = True
 
     timed(f"re-roll one day ({result90.figures.by_day[busy].issued} tickets)", reroll)
     print(f"page {len(html)} bytes, XLSX {len(body)} bytes, PDF {len(report)} bytes")
+    busy_today(db, stats, args, page_until=TODAY)
     db.dispose()
+
+
+def render_page(stats: Any, start: date, end: date) -> str:
+    """The console's statistics page of [start, end]: figures, tables, HTML."""
+    result = stats.range_stats("demo", None, start, end)
+    tables = range_tables(result, "pl")
+    return render(
+        "admin_stats/stats.html",
+        "pl",
+        staff=None,
+        nav=(),
+        section="stats",
+        csrf="",
+        path="/admin/stats",
+        q=_Q(start, end),
+        result=result,
+        info=result.site,
+        tables=tables,
+        charts=CHARTS,
+        presets=[],
+        current=(start, end),
+        labels=figure_labels("pl"),
+    )
+
+
+def busy_today(db: Any, stats: Any, args: argparse.Namespace, page_until: date) -> None:
+    """Today open and busy: its roll-up on every read, before and after."""
+    refs = _SiteRefs(db, "demo")
+    zone = refs.zone
+    start_of_today = datetime(TODAY.year, TODAY.month, TODAY.day, tzinfo=zone).astimezone(UTC)
+    with db.write() as session:  # a --keep run again: today played afresh
+        conn = session.connection()
+        params = {"d": TODAY, "at": start_of_today}
+        conn.execute(sa.text("DELETE FROM event WHERE at >= :at"), params)
+        conn.execute(sa.text("DELETE FROM ticket WHERE day = :d"), params)
+        conn.execute(sa.text("DELETE FROM stats_rollup WHERE day = :d"), params)
+        conn.execute(sa.text("DELETE FROM stats_day WHERE day = :d"), params)
+        last = conn.execute(sa.text("SELECT coalesce(max(seq), 0) FROM event")).scalar_one()
+        conn.execute(sa.text("UPDATE site SET last_seq = :s WHERE id = 1"), {"s": last})
+        conn.execute(sa.text("UPDATE stats_mark SET seq = :s WHERE seq > :s"), {"s": last})
+    visitors = args.today or args.visitors
+    tickets = plan_day(
+        TODAY, zone, DayPlan(visitors=visitors, counters=args.counters), 17, refs.desk_clerks()
+    )
+    cut = datetime(TODAY.year, TODAY.month, TODAY.day, 14, 0, tzinfo=zone).astimezone(UTC)
+    held = write_day(db, refs, TODAY, tickets, hold_after=cut)
+    print(
+        f"busy today: {len(tickets)} tickets, events to 14:00 written, {len(held)} to come;"
+        " a thread appends a minute of the office a second while the reads run"
+    )
+    stats.catch_up(1)
+    feeder = Feeder(db, refs.site_id, held, cut)
+    feeder.start()
+    timer = WriteTimer(db)
+    stats.db = timer
+    start90 = page_until - timedelta(days=89)
+    month = (page_until.replace(day=1), page_until)
+    try:
+        for label, incremental in (("before", False), ("after", True)):
+            stats.incremental = incremental
+            stats.catch_up(1)  # the replay kept (after) or not (before)
+            timer.longest = 0.0
+            news = feeder.wait_for_more
+            timed(f"{label}: today's roll-up on a read", lambda: stats.catch_up(1), setup=news)
+            timed(
+                f"{label}: 90 days to today (figures)",
+                lambda: stats.range_stats("demo", None, start90, page_until),
+                setup=news,
+            )
+            timed(
+                f"{label}: statistics page, 90 days to today",
+                lambda: render_page(stats, start90, page_until),
+                setup=news,
+            )
+
+            def xlsx() -> bytes:
+                result = stats.range_stats("demo", None, *month)
+                return to_xlsx(range_tables(result, "pl"), lambda t: t.title)
+
+            timed(f"{label}: XLSX of this month, today too", xlsx, setup=news)
+            print(
+                f"  {label}: longest roll-up write transaction {timer.longest * 1000:.0f} ms;"
+                f" {feeder.appended} of {len(held)} events appended so far",
+                flush=True,
+            )
+    finally:
+        feeder.stop.set()
+        feeder.join()
+        stats.db = timer._db
 
 
 class _Q:

@@ -33,7 +33,7 @@ from server.counters import CounterService
 from server.db import Database
 from server.deps import ActorCache, Services, resolve_token
 from server.guard import OperationTable, RequestGuard, error_response
-from server.housekeeping import keep_house
+from server.housekeeping import keep_house, keep_rollups
 from server.limits import ANONYMOUS_BODY_MAX, BodyLimits
 from server.mailer import FolderTransport, SmtpMailer, Transport
 from server.monitor import MonitorService
@@ -255,6 +255,7 @@ def create_app(
         if own_process:
             settle_garbage_collector()
         purger = asyncio.create_task(keep_house(services.db, services.clock))
+        rolling = asyncio.create_task(keep_rollups(services.statistics, settings.stats_rollup_s))
         delivering = asyncio.create_task(sender.run())
         listener = sharing = None
         if services.db.is_postgres:  # other server processes may share the database
@@ -268,7 +269,7 @@ def create_app(
         try:
             yield
         finally:
-            for task in (purger, delivering, *([sharing] if sharing else [])):
+            for task in (purger, rolling, delivering, *([sharing] if sharing else [])):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task

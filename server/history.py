@@ -120,7 +120,19 @@ def write_history(
     return total
 
 
-def write_day(db: Database, refs: _SiteRefs, day: date, tickets: list[PlannedTicket]) -> None:
+HeldEvent = tuple[datetime, str, dict[str, Any], dict[str, Any] | None]
+
+
+def write_day(
+    db: Database,
+    refs: _SiteRefs,
+    day: date,
+    tickets: list[PlannedTicket],
+    hold_after: datetime | None = None,
+) -> list[HeldEvent]:
+    """The day's tickets and events; with `hold_after`, the events after it are not
+    written but returned, in order, for `append_events` (bench/stats.py plays today on
+    while it reads: the ticket rows are written whole, the statistics read only events)."""
     counter_numbers = sorted(refs.counters)
     with db.write() as session:
         conn = session.connection()
@@ -217,6 +229,10 @@ def write_day(db: Database, refs: _SiteRefs, day: date, tickets: list[PlannedTic
             )
         _bulk(conn, "ticket", ticket_rows)
         events.sort(key=lambda e: (e[0], e[1]))
+        held: list[HeldEvent] = []
+        if hold_after is not None:
+            held = [(at, t, p, a) for at, _o, t, p, a in events if at > hold_after]
+            events = [e for e in events if e[0] <= hold_after]
         last = int(
             conn.execute(
                 sa.update(_SITES)
@@ -246,6 +262,38 @@ def write_day(db: Database, refs: _SiteRefs, day: date, tickets: list[PlannedTic
                 sa.text("SELECT setval(pg_get_serial_sequence('ticket', 'id'), :last)"),
                 {"last": first_id + len(tickets) - 1},
             )
+    return held
+
+
+def append_events(db: Database, site_id: int, events: Sequence[HeldEvent]) -> None:
+    """Events appended to the site's log in one transaction, as the write path would."""
+    if not events:
+        return
+    with db.write() as session:
+        conn = session.connection()
+        last = int(
+            conn.execute(
+                sa.update(_SITES)
+                .where(_SITES.c.id == site_id)
+                .values(last_seq=_SITES.c.last_seq + len(events))
+                .returning(_SITES.c.last_seq)
+            ).scalar_one()
+        )
+        base = last - len(events)
+        conn.execute(
+            sa.insert(_EVENTS),
+            [
+                {
+                    "site_id": site_id,
+                    "seq": base + n + 1,
+                    "type": type_,
+                    "at": at,
+                    "payload": payload,
+                    "actor": actor,
+                }
+                for n, (at, type_, payload, actor) in enumerate(events)
+            ],
+        )
 
 
 def _bulk(conn: sa.Connection, table: str, rows: list[dict[str, Any]]) -> None:

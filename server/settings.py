@@ -119,6 +119,9 @@ class Settings(BaseSettings):
     sender_concurrency: int = Field(8, ge=1, le=500, description="Messages sent at once.")
     sender_poll_s: float = Field(1.0, gt=0, le=600)
     sender_reminder_s: float = Field(60.0, gt=0, le=3600, description="Reminder scan interval.")
+    stats_rollup_s: float = Field(
+        60.0, ge=0, le=3600, description="Statistics roll-up interval (0: only when read)."
+    )
     booking_posts_per_minute: int = Field(
         30, ge=1, description="Booking forms sent per network address per minute."
     )

@@ -13,11 +13,24 @@ does, in its own transaction) is seen.
 Rolling up reads the log outside any write transaction and writes the rows in a short
 one; the mark written is the log's end as read *before* the roll-up, so an event that
 committed meanwhile is rolled up (again) next time: the work is idempotent, never stale.
+
+Today is touched by every event while the office is open, so it would be replayed whole
+on every read. Instead the process keeps the replay of each day it rolled lately
+(kolejka.core.stats.SegmentReplay, with the seq of the last event fed to it) and rolling
+the day again feeds it only the events after that seq up to the log's end: a replay is a
+left fold over the log in seq order, so the segments, and the rolls made from them, are
+the ones a whole replay would give (tests/server/test_statistics_today.py holds the two
+equal through a day of the real write path, with a transfer, a no-show taken back and a
+finish after midnight, which reaches yesterday's kept replay the same way). Events are
+never changed once written; a log that went back (a restored database) or another epoch
+starts the replay afresh. Another process keeps its own replays: all read the same log.
 """
 
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -40,7 +53,7 @@ from kolejka.core.rollups import (
     roll_up,
 )
 from kolejka.core.staffing import DEFAULT_GOAL, ServiceForecast, forecast
-from kolejka.core.stats import TicketEvent, segments_from_events
+from kolejka.core.stats import SegmentReplay, TicketEvent
 from kolejka.schemas import (
     RangeClerkRow,
     RangeCounterRow,
@@ -70,12 +83,15 @@ from server.siteconfig import rules_from_json
 from server.stats_fast import RollColumns, range_figures_fast
 
 MAX_RANGE_DAYS = 400
+STEP_EVENTS = 20_000  # events a roll-up step takes: a few days of a 3,000-visitor office
+FOLDS_KEPT = 8  # days whose replay a process keeps (today and yesterday of a few sites)
 HISTORY_WEEKS = 6  # the forecast reads this many past weeks
 
 _EVENTS = Event.__table__  # type: ignore[attr-defined]
 _TICKETS = Ticket.__table__  # type: ignore[attr-defined]
 _ROLLUPS = StatsRollup.__table__  # type: ignore[attr-defined]
 _DAYS = StatsDay.__table__  # type: ignore[attr-defined]
+_SITES = Site.__table__  # type: ignore[attr-defined]
 
 
 _PAYLOAD = _EVENTS.c.payload
@@ -186,22 +202,45 @@ class Statistics:
         self.db = db
         self.clock = clock
         self._lock = threading.Lock()  # one roll-up at a time in this process
+        # each recently rolled day's replay and the last event in it, so that rolling the
+        # day again (today, on every read while the office is open) folds in only the new
+        # events; False: every roll-up replays its day whole (the reference; bench "before")
+        self.incremental = True
+        self._folds: OrderedDict[tuple[int, str, date], _Fold] = OrderedDict()
 
     # --- keeping the roll-ups ------------------------------------------------------------
 
     def catch_up(self, site_id: int) -> int:
-        """Re-roll every day touched since the mark; returns how many days it rolled."""
+        """Re-roll every day touched since the mark, a step at a time; returns how many
+        days it rolled (a day touched in two steps counts twice)."""
+        rolled = 0
+        while True:
+            days, done = self.catch_up_step(site_id)
+            rolled += days
+            if done:
+                return rolled
+
+    def catch_up_step(self, site_id: int, max_events: int = STEP_EVENTS) -> tuple[int, bool]:
+        """Re-roll the days touched by the next `max_events` events after the mark and move
+        the mark past them: (days rolled, whether the mark reached the log's end).
+
+        A step is bounded whatever the backlog (a year of history after an upgrade): it
+        reads a few days' events outside any transaction and writes each day's rows in
+        its own short transaction (a day of a 60-counter hall is ≈ 300 rows), so the
+        SQLite writer is never held for more than one day's swap, and the lock of this
+        process is let go between steps (a page's read can come in between)."""
         with self._lock:
             with self.db.read() as session:
                 site = session.get(Site, site_id)
                 assert site is not None
                 zone = ZoneInfo(site.timezone)
-                last = site.last_seq
+                last, epoch = site.last_seq, site.epoch
                 mark = session.get(StatsMark, site_id)
                 since = mark.seq if mark is not None else 0
                 if last <= since:
-                    return 0
-                touched = self._touched_days(session, site_id, since, last)
+                    return 0, True
+                bound = min(last, since + max_events)
+                touched = self._touched_days(session, site_id, since, bound)
                 known = {
                     d: u
                     for d, u in session.execute(
@@ -212,15 +251,19 @@ class Statistics:
                 }
             until = {d: max(u, known.get(d, u)) for d, u in touched.items()}
             for day in sorted(until):
-                self._reroll(site_id, zone, day, until[day])
+                self._reroll(site_id, zone, day, until[day], (epoch, bound), since)
             with self.db.write() as session:
                 mark = session.get(StatsMark, site_id)
                 if mark is None:
-                    session.add(StatsMark(site_id=site_id, seq=last))
+                    session.add(StatsMark(site_id=site_id, seq=bound))
                 else:
-                    mark.seq = last
+                    mark.seq = bound
                     session.add(mark)
-            return len(until)
+            return len(until), bound == last
+
+    def site_ids(self) -> list[int]:
+        with self.db.read() as session:
+            return [int(i) for i in session.execute(sa.select(_SITES.c.id)).scalars()]
 
     def _touched_days(
         self, session: Session, site_id: int, since: int, last: int
@@ -242,19 +285,32 @@ class Statistics:
     def day_rolls(
         self, session: Session, site_id: int, zone: ZoneInfo, day: date, until: datetime
     ) -> dict[RollKey, Roll]:
-        """The day's rolls, from the events of the tickets issued that day."""
+        """The day's rolls, from the events of the tickets issued that day (the whole
+        re-roll: every event of the day's window, whatever was folded before)."""
         start, end = day_bounds(day, zone)
-        rows = session.execute(
-            sa.select(_EVENTS.c.type, _EVENTS.c.at, *_FIELDS)
-            .where(
-                _EVENTS.c.site_id == site_id,
-                _EVENTS.c.at >= start,
-                _EVENTS.c.at <= max(end, until),
-                _EVENTS.c.type.like("ticket.%"),
-            )
-            .order_by(_EVENTS.c.seq)
+        replay = SegmentReplay(begins_before=end)
+        replay.feed(self._events(session, site_id, start, max(end, until)))
+        return roll_up(replay.segments, day, zone)
+
+    def _events(
+        self,
+        session: Session,
+        site_id: int,
+        start: datetime,
+        until: datetime | None = None,
+        seqs: tuple[int, int] | None = None,
+    ) -> Iterable[TicketEvent]:
+        """The ticket events at or after `start` (up to `until`; with `seqs`, only those
+        after seqs[0] up to seqs[1]), in log order."""
+        query = sa.select(_EVENTS.c.type, _EVENTS.c.at, *_FIELDS).where(
+            _EVENTS.c.site_id == site_id,
+            _EVENTS.c.at >= start,
+            _EVENTS.c.type.like("ticket.%"),
         )
-        events = []
+        if until is not None:
+            query = query.where(_EVENTS.c.at <= until)
+        if seqs is not None:
+            query = query.where(_EVENTS.c.seq > seqs[0], _EVENTS.c.seq <= seqs[1])
         for (
             type_,
             at,
@@ -266,27 +322,74 @@ class Statistics:
             from_counter,
             who,
             kind,
-        ) in rows:
-            if type_ == "ticket.issued" and at >= end:
-                continue  # the next day's ticket: its later events find no segment
+        ) in session.execute(query.order_by(_EVENTS.c.seq)):
             transfer = type_ == "ticket.transferred"
-            events.append(
-                TicketEvent(
-                    type=type_,
-                    at=at,
-                    ticket_id=ticket,
-                    service=from_service or service,
-                    counter=counter or from_counter,
-                    to_service=service if transfer else None,
-                    clerk=who if kind == "clerk" else None,
-                    estimate_s=estimate if type_ == "ticket.issued" else None,
-                )
+            yield TicketEvent(
+                type=type_,
+                at=at,
+                ticket_id=ticket,
+                service=from_service or service,
+                counter=counter or from_counter,
+                to_service=service if transfer else None,
+                clerk=who if kind == "clerk" else None,
+                estimate_s=estimate if type_ == "ticket.issued" else None,
             )
-        return roll_up(segments_from_events(events), day, zone)
 
-    def _reroll(self, site_id: int, zone: ZoneInfo, day: date, until: datetime) -> None:
+    def _folded_rolls(
+        self,
+        site_id: int,
+        zone: ZoneInfo,
+        day: date,
+        until: datetime,
+        log: tuple[str, int],
+        since: int,
+    ) -> tuple[_Fold, dict[RollKey, Roll], dict[RollKey, Roll] | None]:
+        """The day's rolls from its kept replay, carried forward with only the events
+        after the replay's cursor (up to the log's end `log`, as the mark will say); a day
+        not kept is replayed whole up to there, and kept. Also the rolls this replay wrote
+        last, when the stored rows are still those (the mark, `since`, is where the replay
+        stood: no one rolled the site on since): then only the rolls that changed need
+        writing, a few rows for a read's few new events instead of the day's 300."""
+        epoch, last = log
+        start, end = day_bounds(day, zone)
+        key = (site_id, epoch, day)
+        fold = self._folds.pop(key, None)
+        if fold is not None and fold.seq > last:
+            fold = None  # the log went back (a restored database): start again
         with self.db.read() as session:
-            rolls = self.day_rolls(session, site_id, zone, day, until)
+            if fold is None:
+                fold = _Fold(SegmentReplay(begins_before=end), 0)
+                events = self._events(session, site_id, start, max(end, until), (0, last))
+            else:
+                events = self._events(session, site_id, start, None, (fold.seq, last))
+            fold.replay.feed(events)
+        previous = fold.written if fold.seq == since else None
+        fold.seq, fold.written = last, None  # written again once the rows are
+        self._folds[key] = fold
+        while len(self._folds) > FOLDS_KEPT:
+            self._folds.popitem(last=False)
+        return fold, roll_up(fold.replay.segments, day, zone), previous
+
+    def _reroll(
+        self,
+        site_id: int,
+        zone: ZoneInfo,
+        day: date,
+        until: datetime,
+        log: tuple[str, int],
+        since: int = -1,
+    ) -> None:
+        fold, previous = None, None
+        if self.incremental:
+            fold, rolls, previous = self._folded_rolls(site_id, zone, day, until, log, since)
+        else:
+            with self.db.read() as session:
+                rolls = self.day_rolls(session, site_id, zone, day, until)
+        if previous is None:
+            changed, gone = list(rolls), []
+        else:
+            changed = [k for k, r in rolls.items() if previous.get(k) != r]
+            gone = [k for k in previous if k not in rolls]
         rows = [
             {
                 "site_id": site_id,
@@ -294,20 +397,31 @@ class Statistics:
                 "service": k.service,
                 "counter": k.counter,
                 "clerk": k.clerk,
-                **r.counts(),
-                **_blob_columns(r.blobs()),
+                **rolls[k].counts(),
+                **_blob_columns(rolls[k].blobs()),
             }
-            for k, r in rolls.items()
+            for k in changed
         ]
         with self.db.write() as session:
             conn = session.connection()
-            conn.execute(
-                sa.delete(_ROLLUPS).where(_ROLLUPS.c.site_id == site_id, _ROLLUPS.c.day == day)
-            )
+            if previous is None:
+                conn.execute(
+                    sa.delete(_ROLLUPS).where(_ROLLUPS.c.site_id == site_id, _ROLLUPS.c.day == day)
+                )
+            elif changed or gone:
+                conn.execute(
+                    _DELETE_ROLL,
+                    [
+                        {"s": site_id, "d": day, "v": k.service, "c": k.counter, "k": k.clerk}
+                        for k in [*changed, *gone]
+                    ],
+                )
             if rows:
                 conn.execute(sa.insert(_ROLLUPS), rows)
             conn.execute(sa.delete(_DAYS).where(_DAYS.c.site_id == site_id, _DAYS.c.day == day))
             conn.execute(sa.insert(_DAYS), {"site_id": site_id, "day": day, "until": until})
+        if fold is not None:
+            fold.written = rolls
 
     # --- reading -------------------------------------------------------------------------
 
@@ -461,6 +575,22 @@ class Statistics:
         targets = {code: info.targets.get(code, info.default_target_s) for code in arrivals}
         services = forecast(arrivals, means, targets, DEFAULT_GOAL)
         return ForecastResult(info, day, services, open_counters, len(same_days), DEFAULT_GOAL)
+
+
+@dataclass(slots=True)
+class _Fold:
+    replay: SegmentReplay
+    seq: int  # the last event of the log fed to `replay`
+    written: dict[RollKey, Roll] | None = None  # the rolls stored from it, as stored
+
+
+_DELETE_ROLL = sa.delete(_ROLLUPS).where(
+    _ROLLUPS.c.site_id == sa.bindparam("s"),
+    _ROLLUPS.c.day == sa.bindparam("d", type_=sa.Date()),
+    _ROLLUPS.c.service == sa.bindparam("v"),
+    _ROLLUPS.c.counter == sa.bindparam("c"),
+    _ROLLUPS.c.clerk == sa.bindparam("k"),
+)
 
 
 BLOB_COLUMNS = {name: "service_time" if name == "service" else name for name in ARRAYS}

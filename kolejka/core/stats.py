@@ -76,54 +76,78 @@ class Segment:
         return (self.ended_at - self.started_at).total_seconds()
 
 
-def segments_from_events(events: Iterable[TicketEvent]) -> list[Segment]:
-    """Replay ticket events (in log order) into segments."""
-    open_segments: dict[int, Segment] = {}
-    last: dict[int, Segment] = {}  # each ticket's segment that ended last
-    segments: list[Segment] = []
+class SegmentReplay:
+    """Ticket events replayed into segments, a batch at a time.
 
-    def begin(ev: TicketEvent, service: str, transferred_in: bool) -> None:
+    The replay is a left fold over the log: feeding the events in two batches gives the
+    same segments as feeding them at once, so a day's segments can be kept and carried
+    forward with only the events that came since (server/statistics.py does, for today).
+    `begins_before`: a ticket that enters the log (issued, served without a ticket) at
+    or after it is another day's, and is left out with its later events."""
+
+    __slots__ = ("_last", "_open", "begins_before", "segments")
+
+    def __init__(self, begins_before: datetime | None = None) -> None:
+        self._open: dict[int, Segment] = {}
+        self._last: dict[int, Segment] = {}  # each ticket's segment that ended last
+        self.segments: list[Segment] = []
+        self.begins_before = begins_before
+
+    def _begin(self, ev: TicketEvent, service: str, transferred_in: bool) -> Segment:
         seg = Segment(ev.ticket_id, service, ev.at, transferred_in=transferred_in)
-        open_segments[ev.ticket_id] = seg
-        segments.append(seg)
+        self._open[ev.ticket_id] = seg
+        self.segments.append(seg)
+        return seg
 
-    for ev in events:
-        kind = ev.type.removeprefix("ticket.")
-        if kind == "issued":
-            begin(ev, ev.service, False)
-            open_segments[ev.ticket_id].estimate_s = ev.estimate_s
-            continue
-        if kind == "served_without_ticket":
-            begin(ev, ev.service, False)
-            walk_in = open_segments[ev.ticket_id]
-            walk_in.walk_in, walk_in.counter = True, ev.counter
-            walk_in.called_at = walk_in.started_at = ev.at
-            continue
-        if kind == "reactivated":
-            closed = last.get(ev.ticket_id)
-            if closed is not None and closed.outcome == "no_show":
-                closed.outcome, closed.ended_at = None, None
-                closed.reactivated += 1
-                open_segments[ev.ticket_id] = closed
-            continue
-        seg = open_segments.get(ev.ticket_id)
-        if seg is None:
-            continue  # the ticket entered the log before the window we read
-        if kind == "parked":
-            seg.parked += 1
-        elif kind == "called" and seg.called_at is None:
-            seg.called_at, seg.counter, seg.clerk = ev.at, ev.counter, ev.clerk
-        elif kind == "serving":
-            seg.started_at = ev.at
-            seg.counter = ev.counter if ev.counter is not None else seg.counter
-        elif kind in ("done", "no_show", "cancelled", "transferred"):
-            seg.ended_at, seg.outcome = ev.at, kind
-            seg.result = ev.outcome if kind == "done" else None
-            del open_segments[ev.ticket_id]
-            last[ev.ticket_id] = seg
-            if kind == "transferred" and ev.to_service:
-                begin(ev, ev.to_service, True)
-    return segments
+    def feed(self, events: Iterable[TicketEvent]) -> None:
+        """Replay more events, in log order, after those fed before."""
+        open_segments, last = self._open, self._last
+        limit = self.begins_before
+        for ev in events:
+            kind = ev.type.removeprefix("ticket.")
+            if kind == "issued" or kind == "served_without_ticket":
+                if limit is not None and ev.at >= limit:
+                    continue  # the next day's ticket: its later events find no segment
+                begun = self._begin(ev, ev.service, False)
+                if kind == "issued":
+                    begun.estimate_s = ev.estimate_s
+                else:
+                    begun.walk_in, begun.counter = True, ev.counter
+                    begun.called_at = begun.started_at = ev.at
+                continue
+            if kind == "reactivated":
+                closed = last.get(ev.ticket_id)
+                if closed is not None and closed.outcome == "no_show":
+                    closed.outcome, closed.ended_at = None, None
+                    closed.reactivated += 1
+                    open_segments[ev.ticket_id] = closed
+                continue
+            seg = open_segments.get(ev.ticket_id)
+            if seg is None:
+                continue  # the ticket entered the log before the window we read
+            if kind == "parked":
+                seg.parked += 1
+            elif kind == "called" and seg.called_at is None:
+                seg.called_at, seg.counter, seg.clerk = ev.at, ev.counter, ev.clerk
+            elif kind == "serving":
+                seg.started_at = ev.at
+                seg.counter = ev.counter if ev.counter is not None else seg.counter
+            elif kind in ("done", "no_show", "cancelled", "transferred"):
+                seg.ended_at, seg.outcome = ev.at, kind
+                seg.result = ev.outcome if kind == "done" else None
+                del open_segments[ev.ticket_id]
+                last[ev.ticket_id] = seg
+                if kind == "transferred" and ev.to_service:
+                    self._begin(ev, ev.to_service, True)
+
+
+def segments_from_events(
+    events: Iterable[TicketEvent], begins_before: datetime | None = None
+) -> list[Segment]:
+    """Replay ticket events (in log order) into segments."""
+    replay = SegmentReplay(begins_before)
+    replay.feed(events)
+    return replay.segments
 
 
 def percentile(values: Sequence[float], p: float) -> float | None:

@@ -4,7 +4,7 @@ from array import array
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kolejka.core import rollups
@@ -87,3 +87,62 @@ def test_target_per_service_and_empty_days():
     assert figures.total.within_target_share == 0.75
     assert len(figures.by_day) == 7 and figures.by_day[d + timedelta(days=1)].issued == 0
     assert figures.weekdays == [1] * 7
+
+
+# --- today carried forward: a replay fed in batches equals the whole replay -------------
+
+_KINDS = (
+    "ticket.issued",
+    "ticket.called",
+    "ticket.serving",
+    "ticket.done",
+    "ticket.no_show",
+    "ticket.reactivated",
+    "ticket.transferred",
+    "ticket.parked",
+    "ticket.cancelled",
+    "ticket.served_without_ticket",
+)
+
+
+@st.composite
+def _logs(draw):
+    """A log of a few tickets' events, in any order a clerk could (or could not) cause,
+    some after the day's end; and where to cut it into batches."""
+    t0 = datetime(2026, 11, 24, 22, 30, tzinfo=UTC)
+    n = draw(st.integers(0, 40))
+    events = []
+    for i in range(n):
+        kind = draw(st.sampled_from(_KINDS))
+        ticket = draw(st.integers(1, 6))
+        events.append(
+            TicketEvent(
+                kind,
+                t0 + timedelta(minutes=3 * i),
+                ticket,
+                draw(st.sampled_from("AB")),
+                counter=draw(st.sampled_from([None, 1, 2])),
+                to_service="B" if kind == "ticket.transferred" else None,
+                clerk=draw(st.sampled_from([None, 7])),
+                estimate_s=300 if kind == "ticket.issued" else None,
+            )
+        )
+    cuts = sorted(draw(st.lists(st.integers(0, n), max_size=4)))
+    return events, cuts
+
+
+@settings(max_examples=150, deadline=None)
+@given(_logs())
+def test_a_replay_fed_in_batches_is_the_whole_replay(log):
+    from kolejka.core.stats import SegmentReplay
+
+    events, cuts = log
+    end = datetime(
+        2026, 11, 24, 23, 0, tzinfo=UTC
+    )  # midnight in Warsaw: later tickets are not this day's
+    whole = roll_up(segments_from_events(events, begins_before=end), date(2026, 11, 24), WARSAW)
+    replay = SegmentReplay(begins_before=end)
+    for a, b in zip([0, *cuts], [*cuts, len(events)], strict=True):
+        replay.feed(events[a:b])
+        roll_up(replay.segments, date(2026, 11, 24), WARSAW)  # read between the batches
+    assert roll_up(replay.segments, date(2026, 11, 24), WARSAW) == whole
