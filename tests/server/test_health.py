@@ -47,7 +47,10 @@ def test_readyz_answers_with_the_newest_migration_and_one_small_query(live_serve
     )
     assert answers[0].status_code == 200, answers[0].text
     assert answers[0].json() == {"status": "ok", "version": __version__, "migration": head}
-    assert len(statements) == 1 and "alembic_version" in statements[0]
+    # The notification sender and the shared presence read on their own schedule.
+    background = ("outbox", "device_presence")
+    mine = [s for s in statements if not any(table in s for table in background)]
+    assert len(mine) == 1 and "alembic_version" in mine[0], statements
 
 
 def test_readyz_is_503_while_the_schema_is_behind_or_missing(live_server):
