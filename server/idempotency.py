@@ -23,7 +23,9 @@ from server.models import IdempotencyRecord
 KEEP = timedelta(days=2)
 
 _R = IdempotencyRecord.__table__  # type: ignore[attr-defined]
-_FIND = sa.select(_R.c.actor, _R.c.operation, _R.c.fingerprint, _R.c.body).where(
+_FIND = sa.select(
+    _R.c.actor, _R.c.operation, _R.c.fingerprint, _R.c.body, _R.c.status_code
+).where(
     _R.c.site_id == sa.bindparam("site_id"), _R.c.key == sa.bindparam("key")
 )
 _INSERT = sa.insert(_R)
@@ -68,6 +70,7 @@ class Earlier:
     """The answer given the first time: a JSON body, or None for an empty answer."""
 
     body: dict[str, Any] | None
+    status_code: int = 200
 
 
 def earlier_answer(conn: sa.Connection, site_id: int, key: str, actor: str) -> Earlier | None:
@@ -82,7 +85,7 @@ def earlier_answer(conn: sa.Connection, site_id: int, key: str, actor: str) -> E
     # A record from before keys were bound (operation NULL) matches no HTTP request.
     if (row.operation, row.fingerprint) != _binding(key):
         raise IdempotencyKeyMismatch()
-    return Earlier(row.body)
+    return Earlier(row.body, row.status_code)
 
 
 def remember(
@@ -92,6 +95,7 @@ def remember(
     actor: str,
     body: dict[str, Any] | None,
     now: datetime,
+    status_code: int | None = None,
 ) -> None:
     operation, fingerprint = _binding(key)
     conn.execute(
@@ -102,7 +106,7 @@ def remember(
             "actor": actor,
             "operation": operation,
             "fingerprint": fingerprint,
-            "status_code": 200 if body is not None else 204,
+            "status_code": status_code or (200 if body is not None else 204),
             "body": body,
             "created_at": now,
         },

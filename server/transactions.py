@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from pydantic import BaseModel
 from sqlmodel import Session
@@ -27,6 +27,14 @@ from server.estimate_inputs import EstimateInputsCache
 
 Answer = TypeVar("Answer", bound=BaseModel)
 Args = ParamSpec("Args")
+
+
+def replayed_refusal(status: int, told: dict[str, Any] | None) -> DomainError:
+    """The refusal a kept write answered the first time, for a retry under its key."""
+    told = told or {}
+    error = DomainError(str(told.get("code", "conflict")), **dict(told.get("params") or {}))
+    error.status = status
+    return error
 
 
 class KeptRefusal(Exception):
@@ -108,11 +116,18 @@ class WriteRunner:
             if key:
                 earlier = idempotency.earlier_answer(conn, site.id, key, actor.key)
                 if earlier is not None:
+                    if earlier.status_code >= 400:  # a kept refusal: the retry is told again
+                        raise replayed_refusal(earlier.status_code, earlier.body)
                     return None if earlier.body is None else answer.model_validate(earlier.body)
             try:
                 result = method(Transaction(session, site, now, actor), *args, **kwargs)
             except KeptRefusal as kept:
                 refusal: DomainError | None = kept.error
+                if key:  # a retry of a lost answer must not count again
+                    told = {"code": kept.error.code, "params": kept.error.params}
+                    idempotency.remember(
+                        conn, site.id, key, actor.key, told, now, status_code=kept.error.status
+                    )
             else:
                 refusal = None
                 if key:

@@ -36,14 +36,19 @@ def bound_booking(server: LiveServer, document: str = DOCUMENT) -> str:
     return booked.code
 
 
-def check_in(server: LiveServer, code: str, document: str | None = None) -> httpx.Response:
+def check_in(
+    server: LiveServer, code: str, document: str | None = None, key: str | None = None
+) -> httpx.Response:
     body: dict[str, Any] = {"code": code, "language": "en"}
     if document is not None:
         body["document"] = document
+    headers = {"Authorization": f"Bearer {KIOSK_TOKEN}", "Accept-Language": "en"}
+    if key is not None:
+        headers["Idempotency-Key"] = key
     return httpx.post(
         f"{server.url}/api/v1/sites/test/appointments/check-in",
         json=body,
-        headers={"Authorization": f"Bearer {KIOSK_TOKEN}", "Accept-Language": "en"},
+        headers=headers,
         timeout=30,
     )
 

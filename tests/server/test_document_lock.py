@@ -61,6 +61,23 @@ def test_wrong_numbers_are_counted_and_the_fifth_locks_the_booking(
     assert failures(live_server, code) == DOCUMENT_TRIES
 
 
+def test_a_retried_wrong_try_is_told_again_and_counted_once(live_server: LiveServer) -> None:
+    """The kiosk's client resends a request whose answer it lost under the same key."""
+    code = bound_booking(live_server)
+    first = check_in(live_server, code, "XY0000001", key="lost-answer-1")
+    again = check_in(live_server, code, "XY0000001", key="lost-answer-1")
+    assert first.status_code == again.status_code == 409
+    assert again.json()["code"] == "appointment_document_mismatch"
+    assert again.json()["params"] == first.json()["params"]
+    assert again.json()["detail"] == first.json()["detail"]
+    assert failures(live_server, code) == 1
+    other = check_in(live_server, code, "XY0000002", key="lost-answer-1")
+    assert other.status_code == 422  # a used key with another request is not a retry
+    assert other.json()["code"] == "idempotency_key_mismatch"
+    assert failures(live_server, code) == 1
+    assert check_in(live_server, code, DOCUMENT, key="next-try").status_code == 201
+
+
 def test_the_right_number_checks_in_after_a_typing_slip(live_server: LiveServer) -> None:
     code = bound_booking(live_server)
     assert check_in(live_server, code, "AB1234568").status_code == 409
