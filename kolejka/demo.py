@@ -234,6 +234,9 @@ def run(args: argparse.Namespace) -> int:
     app = create_app(settings, demo=True, history_weeks=args.history_weeks)
     server = ServerThread(app, args.port, listen_host(public))
     server.start()
+    from server.sender_process import SenderProcess
+
+    sender = SenderProcess(settings).start()  # writes the messages into the folder
     url = f"http://127.0.0.1:{args.port}"
     print(startup_text(url, public, settings.database_url), flush=True)
     print(
@@ -247,6 +250,7 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         return 0
     finally:
+        sender.stop()
         server.stop()
 
 
