@@ -19,6 +19,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -70,6 +71,7 @@ from server.notifications import ics_text, notify_booking, service_name
 from server.siteconfig import OnlineBookingConfig, online_booking_from_json
 from server.transactions import Transaction, Write, WriteRunner
 
+NAME_TTL_S = 30.0  # a renamed office: the "time is gone" page shows the old name this long
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _PHONE_NOISE = re.compile(r"[\s\-().]+")
 
@@ -300,6 +302,7 @@ class PublicBooking:
         self.clock = clock
         self.secret = secret
         self._site_ids: dict[str, int] = {}
+        self._headings: dict[str, tuple[float, str, str]] = {}
 
     # --- reads ------------------------------------------------------------------------
 
@@ -313,6 +316,25 @@ class PublicBooking:
         if site_id is None:
             site_id = self._site_ids[site_code] = self.site(site_code).id  # type: ignore[assignment]
         return public_actor(site_id)  # type: ignore[arg-type]
+
+    def _heading(self, site_code: str) -> tuple[str, str]:
+        """(name, time zone) of the site, read at most every NAME_TTL_S: for the page that
+        tells a booker the time is gone, which must not wait for the database."""
+        now = monotonic()
+        found = self._headings.get(site_code)
+        if found is None or now - found[0] > NAME_TTL_S:
+            site = self.site(site_code)
+            found = self._headings[site_code] = (now, site.name, site.timezone)
+        return found[1], found[2]
+
+    def site_name(self, site_code: str) -> str:
+        try:
+            return self._heading(site_code)[0]
+        except NotFound:
+            return "Kolejka"
+
+    def site_timezone(self, site_code: str) -> str:
+        return self._heading(site_code)[1]
 
     def services(self, site_code: str, language: str) -> tuple[Site, list[OnlineService]]:
         """The services the office offers online, in the office's order."""
