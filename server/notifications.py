@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -38,6 +38,32 @@ REMINDER_AHEAD = timedelta(hours=24)
 REMINDER_LAST = timedelta(hours=1)  # closer than this, a reminder is no use
 
 
+class BookingFacts(Protocol):
+    """What the messages say of a booking: an `Appointment` row, or the values of one just
+    inserted (server/public_booking.py writes a new booking with one Core statement)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def site_id(self) -> int: ...
+    @property
+    def ref(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def start_at(self) -> datetime: ...
+    @property
+    def end_at(self) -> datetime: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def phone(self) -> str | None: ...
+
+
 def when_text(moment: datetime, language: str) -> str:
     """'wtorek, 1 grudnia 2026, 10:30' in the visitor's language."""
     return f"{day_text(moment.date(), language)}, {moment:%H:%M}"
@@ -49,7 +75,7 @@ def day_text(day: date, language: str) -> str:
 
 
 def ics_text(
-    appt: Appointment, service_name: str, site_name: str, address: str | None, code: str
+    appt: BookingFacts, service_name: str, site_name: str, address: str | None, code: str
 ) -> str:
     """An iCalendar (RFC 5545) entry for the appointment."""
 
@@ -142,7 +168,7 @@ def booking_texts(
 def notify_booking(
     session: Session,
     site: SiteLike,
-    appt: Appointment,
+    appt: BookingFacts,
     service: Service,
     kind: str,
     *,
