@@ -93,8 +93,9 @@ class Sender:
                 if now_mono - last_reminders >= self.reminder_every_s:
                     last_reminders = now_mono
                     now = self.clock.now()
-                    while not self._stopping and await self._thread(
-                        queue_reminders, self.db, now, REMINDER_BATCH
+                    while (
+                        not self._stopping
+                        and await self._thread(queue_reminders, self.db, now, REMINDER_BATCH) > 0
                     ):
                         pass  # each batch its own short transaction: the API writes between
                 while not self._stopping and await self.round():
