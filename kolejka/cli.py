@@ -1,6 +1,7 @@
 """`kolejka`: one command, a subcommand per role.
 
 kolejka server [--database URL] [--config FILE] [--demo]
+kolejka sender      deliver e-mail and SMS (`kolejka server` starts it unless told not to)
 kolejka kiosk | display | counter --server URL --token T
 kolejka demo        the server on SQLite with the demo office, and every app window
 kolejka backup PATH | restore PATH | audit --site S --from D --to D   for the IT admin
@@ -18,6 +19,7 @@ from collections.abc import Callable, Sequence
 # Each role registers itself here: (module, function adding its arguments, runner).
 ROLES = {
     "server": "server.cli",
+    "sender": "server.sender_cli",
     "kiosk": "kiosk.cli",
     "display": "display.cli",
     "counter": "counter.cli",

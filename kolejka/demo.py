@@ -266,6 +266,9 @@ def run(args: argparse.Namespace) -> int:
     app = create_app(settings, demo=True, history_weeks=args.history_weeks)
     server = ServerThread(app, args.port, listen_host(public))
     server.start()
+    from server.sender_process import SenderProcess
+
+    sender = SenderProcess(settings).start()  # writes the messages into the folder
     url = f"http://127.0.0.1:{args.port}"
     prints = None
     if not args.no_gui:
@@ -281,6 +284,7 @@ def run(args: argparse.Namespace) -> int:
     except KeyboardInterrupt:
         return 0
     finally:
+        sender.stop()
         server.stop()
 
 

@@ -35,7 +35,6 @@ from server.deps import ActorCache, Services, resolve_token
 from server.guard import OperationTable, RequestGuard, error_response
 from server.housekeeping import keep_house, keep_rollups
 from server.limits import ANONYMOUS_BODY_MAX, BodyLimits
-from server.mailer import FolderTransport, SmtpMailer, Transport
 from server.monitor import MonitorService
 from server.monitor_feed import MonitorHub
 from server.notifications import WatchObserver
@@ -69,11 +68,9 @@ from server.routes import (
 from server.routes import appointments as appointment_routes
 from server.routes import book as book_routes
 from server.routes import public as public_routes
-from server.sender import Sender
 from server.settings import Settings
 from server.signin import SignIn
 from server.siteconfig import KolejkaConfig, load_config
-from server.sms import SmsApiGateway, WebhookGateway
 from server.statistics import Statistics
 from server.ticketing import QueueService
 from server.transactions import WriteRunner
@@ -138,52 +135,6 @@ def build_services(settings: Settings, clock: Clock | None = None) -> Services:
         actors=actors,
         statistics=Statistics(db, clock),
     )
-
-
-def build_transports(settings: Settings) -> dict[str, Transport]:
-    """The channels the settings configure: the demo's folder, SMTP, an SMS gateway."""
-    if settings.outbox_dir is not None:
-        folder = FolderTransport(settings.outbox_dir, settings.smtp_from)
-        return {"email": folder, "sms": folder}
-    transports: dict[str, Transport] = {}
-    if settings.smtp_host:
-        transports["email"] = SmtpMailer(
-            settings.smtp_host,
-            settings.smtp_port,
-            sender=settings.smtp_from,
-            username=settings.smtp_username,
-            password=settings.smtp_password.get_secret_value() or None,
-            starttls=settings.smtp_starttls,
-            implicit_tls=settings.smtp_implicit_tls,
-            ca_file=settings.smtp_ca_file,
-            timeout_s=settings.smtp_timeout_s,
-            connections=settings.smtp_connections,
-        )
-    token = settings.sms_token.get_secret_value()
-    if settings.sms_gateway == "smsapi":
-        transports["sms"] = SmsApiGateway(
-            token, sender=settings.sms_sender, base_url=settings.sms_url or "https://api.smsapi.pl"
-        )
-    elif settings.sms_gateway == "webhook" and settings.sms_url:
-        transports["sms"] = WebhookGateway(
-            settings.sms_url, token=token or None, sender=settings.sms_sender
-        )
-    return transports
-
-
-def build_sender(settings: Settings, services: Services) -> Sender:
-    sender = Sender(
-        services.db,
-        services.clock,
-        build_transports(settings),
-        secret=settings.signing_key,
-        base_url=settings.public_base_url,
-        concurrency=settings.sender_concurrency,
-        poll_s=settings.sender_poll_s,
-        reminder_every_s=settings.sender_reminder_s,
-    )
-    services.db.after_commit.append(sender.wake_threadsafe)
-    return sender
 
 
 def demo_history(services: Services, site_code: str, weeks: int) -> None:
@@ -256,7 +207,6 @@ def create_app(
             settle_garbage_collector()
         purger = asyncio.create_task(keep_house(services.db, services.clock))
         rolling = asyncio.create_task(keep_rollups(services.statistics, settings.stats_rollup_s))
-        delivering = asyncio.create_task(sender.run())
         listener = sharing = None
         if services.db.is_postgres:  # other server processes may share the database
             from server.pglisten import wake_across_processes
@@ -269,11 +219,10 @@ def create_app(
         try:
             yield
         finally:
-            for task in (purger, rolling, delivering, *([sharing] if sharing else [])):
+            for task in (purger, rolling, *([sharing] if sharing else [])):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await task
-            await sender.close()
             if listener is not None:
                 listener.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -299,8 +248,6 @@ def create_app(
     )
     app.state.booking_limits = book_routes.PageLimits(settings.booking_posts_per_minute)
     services.queue.observers.append(WatchObserver())
-    sender = build_sender(settings, services)
-    app.state.sender = sender
     app.include_router(health.router)
     for module in (auth, tickets, counters, queue, admin, config_admin, stats):
         app.include_router(module.router, prefix=API_PREFIX)

@@ -1,4 +1,4 @@
-"""`kolejka server`: run the server with uvicorn."""
+"""`kolejka server`: run the server with uvicorn, and the outbox's sender beside it."""
 
 from __future__ import annotations
 
@@ -76,22 +76,31 @@ def run(args: argparse.Namespace) -> int:
         f"(database: {settings.database_shown})",
         flush=True,
     )
+    sender = None
+    if settings.sender == "child":
+        from server.sender_process import SenderProcess
+
+        sender = SenderProcess(settings).start()  # delivery off the API's processes
     target: Any = app
     if args.workers > 1:
         # Each worker process builds its own app from the same validated settings.
         os.environ.update(settings.as_environment())
         target = "server.asgi:create"
-    uvicorn.run(
-        target,
-        factory=args.workers > 1,
-        workers=args.workers if args.workers > 1 else None,
-        host=settings.host,
-        port=settings.port,
-        log_level=settings.log_level,
-        ws_ping_interval=20.0,
-        ws_ping_timeout=20.0,
-        **uvicorn_options(),
-    )
+    try:
+        uvicorn.run(
+            target,
+            factory=args.workers > 1,
+            workers=args.workers if args.workers > 1 else None,
+            host=settings.host,
+            port=settings.port,
+            log_level=settings.log_level,
+            ws_ping_interval=20.0,
+            ws_ping_timeout=20.0,
+            **uvicorn_options(),
+        )
+    finally:
+        if sender is not None:
+            sender.stop()
     return 0
 
 

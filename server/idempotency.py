@@ -23,9 +23,7 @@ from server.models import IdempotencyRecord
 KEEP = timedelta(days=2)
 
 _R = IdempotencyRecord.__table__  # type: ignore[attr-defined]
-_FIND = sa.select(
-    _R.c.actor, _R.c.operation, _R.c.fingerprint, _R.c.body, _R.c.status_code
-).where(
+_FIND = sa.select(_R.c.actor, _R.c.operation, _R.c.fingerprint, _R.c.body, _R.c.status_code).where(
     _R.c.site_id == sa.bindparam("site_id"), _R.c.key == sa.bindparam("key")
 )
 _INSERT = sa.insert(_R)

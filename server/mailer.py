@@ -121,9 +121,13 @@ class SmtpMailer:
             start_tls=self.starttls and not self.implicit_tls,
             tls_context=self.context,
         )
-        await client.connect()
-        if self.username:
-            await client.login(self.username, self.password or "")
+        try:
+            await client.connect()
+            if self.username:
+                await client.login(self.username, self.password or "")
+        except BaseException:  # connected, then refused (TLS, AUTH): do not leak the socket
+            await _quietly_close(client)
+            raise
         return client
 
     async def send(self, message: Outgoing) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -32,10 +32,36 @@ from server import repository as repo
 from server.booking_codes import format_short_code, make_token
 from server.catalog import SiteLike
 from server.db import Database
-from server.models import Appointment, Counter, Service, Site, Ticket, TicketWatch
+from server.models import Appointment, Counter, Service, Site, Ticket, TicketWatch, UTCDateTime
 
 REMINDER_AHEAD = timedelta(hours=24)
 REMINDER_LAST = timedelta(hours=1)  # closer than this, a reminder is no use
+
+
+class BookingFacts(Protocol):
+    """What the messages say of a booking: an `Appointment` row, or the values of one just
+    inserted (server/public_booking.py writes a new booking with one Core statement)."""
+
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def site_id(self) -> int: ...
+    @property
+    def ref(self) -> str: ...
+    @property
+    def code(self) -> str: ...
+    @property
+    def start_at(self) -> datetime: ...
+    @property
+    def end_at(self) -> datetime: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def phone(self) -> str | None: ...
 
 
 def when_text(moment: datetime, language: str) -> str:
@@ -49,7 +75,7 @@ def day_text(day: date, language: str) -> str:
 
 
 def ics_text(
-    appt: Appointment, service_name: str, site_name: str, address: str | None, code: str
+    appt: BookingFacts, service_name: str, site_name: str, address: str | None, code: str
 ) -> str:
     """An iCalendar (RFC 5545) entry for the appointment."""
 
@@ -139,10 +165,9 @@ def booking_texts(
     return subject, "\n".join(lines) + "\n", sms
 
 
-def notify_booking(
-    session: Session,
+def booking_messages(
     site: SiteLike,
-    appt: Appointment,
+    appt: BookingFacts,
     service: Service,
     kind: str,
     *,
@@ -151,10 +176,10 @@ def notify_booking(
     manage_url: str | None = None,
     checkin_from: datetime | None = None,
     checkin_until: datetime | None = None,
-) -> int:
-    """Queue `kind` for the booking's e-mail and phone; the number of messages queued."""
+) -> list[dict[str, Any]]:
+    """The outbox rows of `kind` for the booking's e-mail and phone (none without them)."""
     if not (appt.email or appt.phone):
-        return 0
+        return []
     language = normalize_language(appt.language)
     zone = ZoneInfo(site.timezone)
     local = appt.start_at.astimezone(zone)
@@ -187,70 +212,118 @@ def notify_booking(
         if kind != "reminder":  # the reminder names the code; drawing 3,000 QR codes at
             attachments["qr"] = make_token(secret, appt.ref)  # once cost seconds of CPU
     ref = f"appointment:{appt.id}"
-    queued = 0
+    rows = []
     if appt.email:
-        outbox.enqueue(
-            session,
-            site_id=appt.site_id,
-            kind=kind,
-            channel="email",
-            recipient=appt.email,
-            language=language,
-            subject=subject,
-            body=body,
-            attachments=attachments,
-            ref=ref,
-            now=now,
+        rows.append(
+            outbox.message_row(
+                site_id=appt.site_id,
+                kind=kind,
+                channel="email",
+                recipient=appt.email,
+                language=language,
+                subject=subject,
+                body=body,
+                attachments=attachments,
+                ref=ref,
+                now=now,
+            )
         )
-        queued += 1
     if appt.phone:
-        outbox.enqueue(
-            session,
-            site_id=appt.site_id,
-            kind=kind,
-            channel="sms",
-            recipient=appt.phone,
-            language=language,
-            body=sms,
-            ref=ref,
-            now=now,
+        rows.append(
+            outbox.message_row(
+                site_id=appt.site_id,
+                kind=kind,
+                channel="sms",
+                recipient=appt.phone,
+                language=language,
+                body=sms,
+                ref=ref,
+                now=now,
+            )
         )
-        queued += 1
-    return queued
+    return rows
+
+
+def notify_booking(
+    session: Session,
+    site: SiteLike,
+    appt: BookingFacts,
+    service: Service,
+    kind: str,
+    *,
+    secret: str,
+    now: datetime,
+    manage_url: str | None = None,
+    checkin_from: datetime | None = None,
+    checkin_until: datetime | None = None,
+) -> int:
+    """Queue `kind` for the booking's e-mail and phone; the number of messages queued."""
+    rows = booking_messages(
+        site,
+        appt,
+        service,
+        kind,
+        secret=secret,
+        now=now,
+        manage_url=manage_url,
+        checkin_from=checkin_from,
+        checkin_until=checkin_until,
+    )
+    outbox.enqueue_rows(session, rows)
+    return len(rows)
+
+
+_APPOINTMENTS = Appointment.__table__  # type: ignore[attr-defined]
+_MARK_REMINDED = (
+    sa.update(_APPOINTMENTS)
+    .where(
+        _APPOINTMENTS.c.id == sa.bindparam("appointment_id"),
+        _APPOINTMENTS.c.start_at == sa.bindparam("start", type_=UTCDateTime()),
+        _APPOINTMENTS.c.status == AppointmentStatus.BOOKED.value,
+        _APPOINTMENTS.c.reminded_at.is_(None),
+    )
+    .values(reminded_at=sa.bindparam("now", type_=UTCDateTime()))
+    .returning(_APPOINTMENTS.c.id)
+)
 
 
 def queue_reminders(db: Database, now: datetime, limit: int = 5000) -> int:
-    """Queue the reminder of every booking that starts within a day and has none yet."""
+    """Queue the reminder of every booking that starts within a day and has none yet.
+
+    The texts are made from a read, outside any write transaction; the write then marks
+    each booking reminded — only if it is still booked, unmoved and not reminded by
+    another sender meanwhile — and inserts the messages of those it marked. On SQLite
+    that write is what every request's write waits for, so it holds nothing else."""
     from server.appointments import checkin_window
 
-    queued = 0
-    with db.write() as session:
-        query = (
-            select(Appointment)
-            .where(
-                Appointment.status == AppointmentStatus.BOOKED.value,
-                col(Appointment.reminded_at).is_(None),
-                col(Appointment.start_at) > now + REMINDER_LAST,
-                col(Appointment.start_at) <= now + REMINDER_AHEAD,
-                sa.or_(col(Appointment.email).is_not(None), col(Appointment.phone).is_not(None)),
+    with db.read() as session:
+        rows = list(
+            session.exec(
+                select(Appointment)
+                .where(
+                    Appointment.status == AppointmentStatus.BOOKED.value,
+                    col(Appointment.reminded_at).is_(None),
+                    col(Appointment.start_at) > now + REMINDER_LAST,
+                    col(Appointment.start_at) <= now + REMINDER_AHEAD,
+                    sa.or_(
+                        col(Appointment.email).is_not(None), col(Appointment.phone).is_not(None)
+                    ),
+                )
+                .order_by(col(Appointment.start_at))
+                .limit(limit)
             )
-            .order_by(col(Appointment.start_at))
-            .limit(limit)
         )
-        if db.is_postgres:
-            query = query.with_for_update(skip_locked=True)
-        rows = list(session.exec(query))
         sites: dict[int, Site] = {}
         services: dict[int, Service] = {}
+        messages: dict[int, tuple[datetime, list[dict[str, Any]]]] = {}
         for appt in rows:
             site = sites.get(appt.site_id) or session.get(Site, appt.site_id)
             service = services.get(appt.service_id) or session.get(Service, appt.service_id)
-            if site is None or service is None:
+            if site is None or service is None or appt.id is None:
                 continue
             sites[appt.site_id], services[appt.service_id] = site, service
             opens, closes = checkin_window(site).around(appt.start_at)
-            queued += notify_booking(
-                session,
+            found = booking_messages(
                 site,
                 appt,
                 service,
@@ -260,9 +333,21 @@ def queue_reminders(db: Database, now: datetime, limit: int = 5000) -> int:
                 checkin_from=opens,
                 checkin_until=closes,
             )
-            appt.reminded_at = now
-            session.add(appt)
-    return queued
+            if found:
+                messages[appt.id] = (appt.start_at, found)
+    if not messages:
+        return 0
+    queued: list[dict[str, Any]] = []
+    with db.write() as session:
+        conn = session.connection()
+        for appointment_id, (start, found) in messages.items():
+            marked = conn.execute(
+                _MARK_REMINDED, {"appointment_id": appointment_id, "start": start, "now": now}
+            ).first()
+            if marked is not None:
+                queued += found
+        outbox.enqueue_rows(session, queued)
+    return len(queued)
 
 
 # --- the live ticket: "N people ahead", "please go to counter 5" ----------------------------

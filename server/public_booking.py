@@ -19,6 +19,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -70,6 +71,7 @@ from server.notifications import ics_text, notify_booking, service_name
 from server.siteconfig import OnlineBookingConfig, online_booking_from_json
 from server.transactions import Transaction, Write, WriteRunner
 
+NAME_TTL_S = 30.0  # a renamed office: the "time is gone" page shows the old name this long
 _EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 _PHONE_NOISE = re.compile(r"[\s\-().]+")
 
@@ -196,6 +198,23 @@ class ManageView:
 
 
 @dataclass(frozen=True, slots=True)
+class NewBooking:
+    """A booking just inserted, as the event and the messages need it (no ORM object)."""
+
+    id: int
+    site_id: int
+    ref: str
+    code: str
+    start_at: datetime
+    end_at: datetime
+    status: str
+    created_at: datetime
+    language: str
+    email: str | None
+    phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class Booked:
     appointment_id: int
     secret: str  # the manage link's secret: shown once, in the link
@@ -272,6 +291,9 @@ def _tally_statement() -> Any:
 
 
 _TALLY = _tally_statement()
+_INSERT_APPOINTMENT = sa.insert(Appointment.__table__).returning(  # type: ignore[attr-defined]
+    Appointment.__table__.c.id  # type: ignore[attr-defined]
+)
 _TAKEN = (
     sa.select(
         Appointment.__table__.c.form_nonce == sa.bindparam("nonce"),  # type: ignore[attr-defined]
@@ -300,6 +322,7 @@ class PublicBooking:
         self.clock = clock
         self.secret = secret
         self._site_ids: dict[str, int] = {}
+        self._headings: dict[str, tuple[float, str, str]] = {}
 
     # --- reads ------------------------------------------------------------------------
 
@@ -313,6 +336,25 @@ class PublicBooking:
         if site_id is None:
             site_id = self._site_ids[site_code] = self.site(site_code).id  # type: ignore[assignment]
         return public_actor(site_id)  # type: ignore[arg-type]
+
+    def _heading(self, site_code: str) -> tuple[str, str]:
+        """(name, time zone) of the site, read at most every NAME_TTL_S: for the page that
+        tells a booker the time is gone, which must not wait for the database."""
+        now = monotonic()
+        found = self._headings.get(site_code)
+        if found is None or now - found[0] > NAME_TTL_S:
+            site = self.site(site_code)
+            found = self._headings[site_code] = (now, site.name, site.timezone)
+        return found[1], found[2]
+
+    def site_name(self, site_code: str) -> str:
+        try:
+            return self._heading(site_code)[0]
+        except NotFound:
+            return "Kolejka"
+
+    def site_timezone(self, site_code: str) -> str:
+        return self._heading(site_code)[1]
 
     def services(self, site_code: str, language: str) -> tuple[Site, list[OnlineService]]:
         """The services the office offers online, in the office's order."""
@@ -496,35 +538,50 @@ class PublicBooking:
         address_key = person_key(self.secret, "address", address)
         self._check_tally(session, site, service, rules, start, now, keys, address_key, None)
         secret = manage_secret()
-        appt = Appointment(
+        # One Core statement, not an ORM object and its flush: this runs while the service
+        # row is locked (and, on SQLite, while every other write waits).
+        ref = new_ref()  # 80 random bits, unique by its index: no look-up
+        end = start + timedelta(minutes=service.slot_minutes)
+        language = normalize_language(form.language)
+        values = {
+            "site_id": site.id,
+            "service_id": service.id,
+            "ref": ref,
+            "code": code,
+            "start_at": start,
+            "end_at": end,
+            "status": AppointmentStatus.BOOKED,
+            "language": language,
+            "created_at": now,
+            "created_by": tx.actor.key,
+            "online": True,
+            "email": checked.email,
+            "phone": checked.phone,
+            "fields": checked.fields or None,
+            "address_key": address_key,
+            "manage_hash": manage_hash(secret),
+            "form_nonce": nonce,
+            **keys,
+        }
+        new_id = int(session.execute(_INSERT_APPOINTMENT, values).scalar_one())
+        appt = NewBooking(
+            id=new_id,
             site_id=site.id,
-            service_id=service.id,  # type: ignore[arg-type]
-            ref=new_ref(),  # 80 random bits, unique by its index: no look-up
+            ref=ref,
             code=code,
             start_at=start,
-            end_at=start + timedelta(minutes=service.slot_minutes),
-            status=AppointmentStatus.BOOKED,
-            language=normalize_language(form.language),
+            end_at=end,
+            status=AppointmentStatus.BOOKED.value,
             created_at=now,
-            created_by=tx.actor.key,
-            online=True,
+            language=language,
             email=checked.email,
             phone=checked.phone,
-            fields=checked.fields or None,
-            address_key=address_key,
-            manage_hash=manage_hash(secret),
-            form_nonce=nonce,
-            email_key=keys["email_key"],
-            phone_key=keys["phone_key"],
-            document_hash=keys["document_hash"],
         )
-        session.add(appt)
-        session.flush()
         self._log(tx, EventType.APPOINTMENT_BOOKED, appt, service)
         self._notify(
             tx, appt, service, "booking_confirmed", manage_url(base_url, site.code, secret)
         )
-        return _BookedModel(value=Booked(appt.id, secret))  # type: ignore[arg-type]
+        return _BookedModel(value=Booked(new_id, secret))
 
     def _check_time(
         self, rules: OnlineBookingConfig, start: datetime, now: datetime, day: date, zone: ZoneInfo
@@ -737,7 +794,9 @@ class PublicBooking:
 
     # --- shared steps --------------------------------------------------------------------
 
-    def _log(self, tx: Transaction, event: EventType, appt: Appointment, service: Service) -> None:
+    def _log(
+        self, tx: Transaction, event: EventType, appt: Appointment | NewBooking, service: Service
+    ) -> None:
         """The event says which booking and slot, never who booked it."""
         assert appt.id is not None
         slot = BookedSlot(
@@ -750,7 +809,12 @@ class PublicBooking:
         append_event(tx.session, tx.site, event, AppointmentEventPayload(appointment=slot), tx.now)
 
     def _notify(
-        self, tx: Transaction, appt: Appointment, service: Service, kind: str, url: str | None
+        self,
+        tx: Transaction,
+        appt: Appointment | NewBooking,
+        service: Service,
+        kind: str,
+        url: str | None,
     ) -> None:
         opens, closes = checkin_window(tx.site).around(appt.start_at)
         notify_booking(

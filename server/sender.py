@@ -1,11 +1,19 @@
-"""The sender: a task in each server process that delivers the outbox (server/outbox.py).
+"""The sender: delivers the outbox (server/outbox.py) from a process of its own.
 
-Started in the app's lifespan. Each round it claims due messages under a lease (safe with
-several processes), hands each to its channel's transport — at most `concurrency` at a
-time, all on the event loop's own sockets, so a slow or dead mail server only makes the
-outbox wait, never a request — and writes the outcomes back in one transaction. It also
-queues the day-before reminders (server/notifications.py). Database work runs in threads
-of its own small limiter, not the request handlers' pool.
+`kolejka sender` (server/sender_cli.py) runs it; `kolejka server` and the demo start that
+process beside themselves and restart it if it dies (server/sender_process.py). The API's
+processes never deliver: 3,000 SMTP conversations with TLS on the API's event loop and
+interpreter doubled its p99, whatever the concurrency.
+
+Each round it claims due messages under a lease (safe with several senders), hands each
+to its channel's transport — at most `concurrency` at a time, on its own event loop's
+sockets, so a slow or dead mail server only makes the outbox wait — and writes the
+outcomes back in one transaction. It also queues the day-before reminders
+(server/notifications.py). On SQLite every write here waits for, and holds, the one write
+lock the API's writer needs, so the sender writes little and seldom: one claim and one
+report per round, the reminders in small batches. It looks for due messages every
+`poll_s` (a read, which takes no lock), at once when woken (PostgreSQL's NOTIFY after the
+API's commits; `wake_threadsafe` in one process).
 """
 
 from __future__ import annotations
@@ -21,12 +29,17 @@ from anyio import CapacityLimiter, to_thread
 from server import outbox
 from server.clock import Clock
 from server.db import Database
-from server.mailer import DeliveryError, Transport
+from server.mailer import DeliveryError, FolderTransport, SmtpMailer, Transport
 from server.notifications import queue_reminders
 from server.outbox import Outcome, Outgoing
+from server.settings import Settings
+from server.sms import SmsApiGateway, WebhookGateway
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+# Reminders queued per transaction: on SQLite each batch holds the one write lock, so a
+# day's 3,000 in one transaction kept every booking and ticket waiting for a second.
+REMINDER_BATCH = 25
 
 
 class Sender:
@@ -53,6 +66,7 @@ class Sender:
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._threads = CapacityLimiter(2)
+        self._stopping = False
         self.delivered = 0
 
     def wake_threadsafe(self, _sites: object = None) -> None:
@@ -60,22 +74,38 @@ class Sender:
         if self._loop is not None:
             self._loop.call_soon_threadsafe(self._wake.set)
 
+    @property
+    def stopping(self) -> bool:
+        return self._stopping
+
+    def stop_threadsafe(self) -> None:
+        """Finish the round in hand (what is claimed goes out), then return from `run`."""
+        self._stopping = True
+        self.wake_threadsafe()
+
     async def run(self) -> None:
-        """Until cancelled."""
+        """Until cancelled or stopped."""
         self._loop = asyncio.get_running_loop()
         last_reminders = -1e18
-        while True:
+        while not self._stopping:
             try:
                 now_mono = self._loop.time()
                 if now_mono - last_reminders >= self.reminder_every_s:
                     last_reminders = now_mono
-                    await self._thread(queue_reminders, self.db, self.clock.now())
-                while await self.round():
+                    now = self.clock.now()
+                    while (
+                        not self._stopping
+                        and await self._thread(queue_reminders, self.db, now, REMINDER_BATCH) > 0
+                    ):
+                        pass  # each batch its own short transaction: the API writes between
+                while not self._stopping and await self.round():
                     pass
             except asyncio.CancelledError:
                 raise
             except Exception:  # a database hiccup must not end the task
                 log.exception("outbox sender failed; will retry")
+            if self._stopping:
+                break
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), self.poll_s)
@@ -125,3 +155,47 @@ class Sender:
         for transport in self.transports.values():
             with contextlib.suppress(Exception):
                 await transport.close()
+
+
+def build_transports(settings: Settings) -> dict[str, Transport]:
+    """The channels the settings configure: the demo's folder, SMTP, an SMS gateway."""
+    if settings.outbox_dir is not None:
+        folder = FolderTransport(settings.outbox_dir, settings.smtp_from)
+        return {"email": folder, "sms": folder}
+    transports: dict[str, Transport] = {}
+    if settings.smtp_host:
+        transports["email"] = SmtpMailer(
+            settings.smtp_host,
+            settings.smtp_port,
+            sender=settings.smtp_from,
+            username=settings.smtp_username,
+            password=settings.smtp_password.get_secret_value() or None,
+            starttls=settings.smtp_starttls,
+            implicit_tls=settings.smtp_implicit_tls,
+            ca_file=settings.smtp_ca_file,
+            timeout_s=settings.smtp_timeout_s,
+            connections=settings.smtp_connections,
+        )
+    token = settings.sms_token.get_secret_value()
+    if settings.sms_gateway == "smsapi":
+        transports["sms"] = SmsApiGateway(
+            token, sender=settings.sms_sender, base_url=settings.sms_url or "https://api.smsapi.pl"
+        )
+    elif settings.sms_gateway == "webhook" and settings.sms_url:
+        transports["sms"] = WebhookGateway(
+            settings.sms_url, token=token or None, sender=settings.sms_sender
+        )
+    return transports
+
+
+def build_sender(settings: Settings, db: Database, clock: Clock) -> Sender:
+    return Sender(
+        db,
+        clock,
+        build_transports(settings),
+        secret=settings.signing_key,
+        base_url=settings.public_base_url,
+        concurrency=settings.sender_concurrency,
+        poll_s=settings.sender_poll_s,
+        reminder_every_s=settings.sender_reminder_s,
+    )

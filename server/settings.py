@@ -116,6 +116,11 @@ class Settings(BaseSettings):
     outbox_dir: Path | None = Field(
         None, description="Write every notification into this folder instead (the demo)."
     )
+    sender: Literal["child", "separate"] = Field(
+        "child",
+        description="child: `kolejka server` runs `kolejka sender` as a process of its own and "
+        "restarts it; separate: you run `kolejka sender` yourself (e.g. its own service).",
+    )
     sender_concurrency: int = Field(8, ge=1, le=500, description="Messages sent at once.")
     sender_poll_s: float = Field(1.0, gt=0, le=600)
     sender_reminder_s: float = Field(60.0, gt=0, le=3600, description="Reminder scan interval.")

@@ -35,9 +35,11 @@ start-up with a message an administrator can act on.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import tomllib
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -109,7 +111,14 @@ class HoursConfig(Strict):
 
 
 def opening_hours_from_json(data: dict[str, Any]) -> OpeningHours:
-    return HoursConfig.model_validate(data).to_opening_hours() if data else OpeningHours()
+    """The stored hours, validated and parsed once per distinct value: a booking asks
+    twice, inside its transaction, and validating cost more than the rest of the check."""
+    return _opening_hours(json.dumps(data, sort_keys=True)) if data else OpeningHours()
+
+
+@lru_cache(maxsize=512)
+def _opening_hours(text: str) -> OpeningHours:
+    return HoursConfig.model_validate(json.loads(text)).to_opening_hours()
 
 
 class OutcomeConfig(Strict):

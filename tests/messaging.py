@@ -195,3 +195,44 @@ class SmsGateway:
 
     def next(self, timeout: float = 30.0) -> dict[str, Any]:
         return self.requests.get(timeout=timeout)
+
+
+class SenderThread:
+    """The outbox's sender on a thread and an event loop of its own, sharing the test's
+    database and clock (a `ManualClock` cannot cross into `kolejka sender`'s process):
+    off the API's loop, as in production, where it is a process of its own."""
+
+    def __init__(self, settings: Any, db: Any, clock: Any) -> None:
+        from server.sender import build_sender
+
+        self.db = db
+        self.sender = build_sender(settings, db, clock)
+        self._ready = threading.Event()
+        self._thread = threading.Thread(target=self._main, name="test-sender", daemon=True)
+
+    def _main(self) -> None:
+        async def run() -> None:
+            task = asyncio.create_task(self.sender.run())
+            await asyncio.sleep(0)  # run() has taken the loop: wake-ups now arrive
+            self._ready.set()
+            try:
+                await task
+            finally:
+                await self.sender.close()
+
+        asyncio.run(run())
+
+    def start(self) -> SenderThread:
+        self._thread.start()
+        self._ready.wait(30)
+        self.db.after_commit.append(self.sender.wake_threadsafe)
+        return self
+
+    def wake(self) -> None:
+        self.sender.wake_threadsafe()
+
+    def stop(self) -> None:
+        if self.sender.wake_threadsafe in self.db.after_commit:
+            self.db.after_commit.remove(self.sender.wake_threadsafe)
+        self.sender.stop_threadsafe()
+        self._thread.join(timeout=30)

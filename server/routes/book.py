@@ -33,6 +33,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from sqlmodel import select
 
+from kolejka.core.booking import BookingRefusal
 from kolejka.core.errors import Conflict, DomainError, NotFound
 from kolejka.core.states import TicketStatus
 from kolejka.i18n import LANGUAGES, N_, normalize_language, translator
@@ -90,6 +91,10 @@ DEFAULT_CONSENT = N_(
 SiteCode = Annotated[str, Path(pattern=SITE)]
 ServiceCode = Annotated[str, Path(pattern=SERVICE)]
 Secret = Annotated[str, Path(pattern=SECRET)]
+
+
+# Refusals that mean the chosen time is no longer to be had (someone was quicker).
+SLOT_GONE = frozenset({"slot_full", BookingRefusal.ONLINE_FULL.value})
 
 
 class PageLimits:
@@ -427,6 +432,8 @@ async def submit_booking(
     async def again(exc: DomainError) -> HTMLResponse:
         """The form once more, with the reason; built only for a refusal (a booking that
         goes through needs none of it)."""
+        if exc.code in SLOT_GONE:
+            return slot_gone(exc)
         try:
             context = await run_in_threadpool(
                 _form_context, pages, services, site, service, language, start_text, values
@@ -447,6 +454,30 @@ async def submit_booking(
             error=error_text(exc, language),
             here=f"/book/{site}/{service}/form?start={quote(start_text)}",
             **context,
+        )
+
+    def slot_gone(exc: DomainError) -> HTMLResponse:
+        """The time was taken meanwhile: the reason and the way back to the day's times.
+        No form (its time is gone) and no database read: when a day is released, most
+        of the bookers who came too late get this page, all in the same second."""
+        _ = translator(language).gettext
+        try:
+            day = _parse_start(start_text).astimezone(ZoneInfo(pages.site_timezone(site))).date()
+            times = f"/book/{site}/{service}?day={day}"
+        except DomainError:
+            times = f"/book/{site}/{service}"
+        return html(
+            "message.html",
+            language,
+            request,
+            status=exc.status,
+            site_name=pages.site_name(site),
+            heading=_("Not possible"),
+            text=None,
+            error=error_text(exc, language),
+            back=f"{times}{'&' if '?' in times else '?'}lang={language}",
+            back_text=_("Back"),
+            here=times,
         )
 
     if not csrf_ok(request, services.settings.signing_key, values.get("csrf", "")):

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.messaging import Mailbox, SmsGateway
+from tests.messaging import Mailbox, SenderThread, SmsGateway
 from tests.support import KIOSK_TOKEN, LiveServer, site_config_dict
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri")
@@ -66,6 +66,7 @@ class World:
     server: LiveServer
     mailbox: Mailbox
     sms: SmsGateway
+    sender: SenderThread
     visitors: list[Visitor] = field(default_factory=list)
 
     @property
@@ -88,8 +89,15 @@ def world(sqlite_url: str, clock: Any, password_hash: str, tmp_path: Path) -> It
 
 
 def make_world(
-    database_url: str, clock: Any, password_hash: str, tmp_path: Path, **rules: Any
+    database_url: str,
+    clock: Any,
+    password_hash: str,
+    tmp_path: Path,
+    *,
+    deliver: bool = True,
+    **rules: Any,
 ) -> Iterator[World]:
+    """`deliver=False`: no sender at all, only the API (which never delivers itself)."""
     from server.app import create_app
     from server.settings import Settings
     from server.siteconfig import parse_config
@@ -109,12 +117,17 @@ def make_world(
     )
     config = parse_config(booking_config(password_hash, **rules))
     server = LiveServer(lambda: create_app(settings, clock=clock, site_config=config)).start()
-    world = World(server, mailbox, sms)
+    sender = SenderThread(settings, server.services.db, clock)
+    if deliver:
+        sender.start()
+    world = World(server, mailbox, sms, sender)
     try:
         yield world
     finally:
         for visitor in world.visitors:
             visitor.close()
+        if deliver:
+            sender.stop()
         server.stop()
         mailbox.stop()
         sms.stop()

@@ -429,7 +429,7 @@ def test_the_reminder_goes_out_the_day_before_once(world: World, clock: Any) -> 
     clock.set(T0 + timedelta(days=2))  # Thursday 10:00, the day before
     assert queue_reminders(world.db, clock.now()) == 1
     assert queue_reminders(world.db, clock.now()) == 0  # once
-    world.server.app.state.sender.wake_threadsafe()
+    world.sender.wake()
     reminder = world.mailbox.next()
     assert reminder["To"] == "r@example.com"
     assert "Нагадування" in reminder["Subject"]

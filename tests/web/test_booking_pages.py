@@ -21,7 +21,7 @@ import httpx
 import pytest
 
 from tests.display.chromium import Browser
-from tests.messaging import Mailbox
+from tests.messaging import Mailbox, SenderThread
 from tests.support import T0, LiveServer
 from tests.web.demo import DEMO_KIOSK_TOKEN, PHONE, issue
 
@@ -53,7 +53,9 @@ def booking_server(
     clock = ManualClock(T0)
     config = load_config(DEMO_CONFIG)
     server = LiveServer(lambda: create_app(settings, clock=clock, site_config=config)).start()
+    sender = SenderThread(settings, server.services.db, clock).start()
     yield server, clock
+    sender.stop()
     server.stop()
 
 
