@@ -1,7 +1,7 @@
 """Where `kolejka demo` puts its three windows on the screen.
 
-Each app gets a size it is made for: the kiosk a tall column on the left (its portrait
-layout, one column of languages), the hall board top-right at 16:9, the counter app in its
+Each app gets a size it is made for: the kiosk a tall column on the left (its screens
+reflow to a portrait kiosk's width), the hall board top-right at 16:9, the counter app in its
 compact view bottom-right. The sizes below are the least at which every screen of the app
 shows whole in the four languages (tests/test_screens_fit.py checks each at exactly these
 sizes). When the screen is too small for all three, they are cascaded at the sizes they are
@@ -19,8 +19,8 @@ Rect = tuple[int, int, int, int]
 Size = tuple[int, int]
 
 ROLES = ("kiosk", "board", "counter")
-# The kiosk's portrait layout: its start screen needs about 800 px across (on an X display),
-# and stacks its languages in one column when the window is over 1.2 times taller than wide.
+# A portrait kiosk: its start screen needs about 800 px across on an X display (798 with
+# the demo's fonts), and every screen shows whole from 1000 px high at that width.
 KIOSK_COLUMN = (800, 1000)
 KIOSK_TALL = 1.4  # the column's height over its width, where the screen is tall enough
 # The board's type scales with its window; below this the rows of earlier calls get too low
