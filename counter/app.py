@@ -14,7 +14,7 @@ from PySide6.QtGui import QGuiApplication
 from counter.controller import CounterController
 from counter.login import LoginWindow
 from counter.placement import counter_place
-from counter.window import CounterWindow, settle_layouts
+from counter.window import CounterWindow
 from kolejka.client import KolejkaClient
 from kolejka.schemas import CounterPublic, LoginResponse
 
@@ -64,7 +64,6 @@ def open_counter_window(
     if where is not None:
         screen = QGuiApplication.screenAt(where.center()) or QGuiApplication.primaryScreen()
         if screen is not None:
-            settle_layouts()
             area = screen.availableGeometry()
             least = window.minimumSizeHint()
             window.setGeometry(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Slot
+from PySide6.QtCore import Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QDialog,
@@ -86,14 +86,6 @@ def site_time(at: datetime, timezone: str | None) -> str:
     except (ZoneInfoNotFoundError, ValueError):
         zone = None
     return (at.astimezone(zone) if zone is not None else at.astimezone()).strftime("%H:%M")
-
-
-def settle_layouts() -> None:
-    """Run the layout requests that hiding widgets and a new style sheet posted, so the
-    window's size hints are the new view's before the event loop runs again."""
-    for _ in range(3):
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.Polish)
 
 
 def _card() -> QFrame:
@@ -247,7 +239,6 @@ class CounterWindow(QMainWindow):
         self.compact_button = named(QPushButton(), "viewToggle")
         self.compact_button.clicked.connect(self.toggle_compact)
         self.printers = named(QLabel(), "printerWarning")
-        self.printers.setWordWrap(True)
         self.printers.hide()
         self.statusBar().addWidget(self.printers)
         # What the last action did ("A023 transferred to B"), and the no-show's Undo.
@@ -401,6 +392,7 @@ class CounterWindow(QMainWindow):
             bar.insertWidget(2, self.notice, 1)
             self.compact_button.setText(self._("Compact view") + "\tCtrl+M")
         self.compact_button.show()
+        self.printers.setWordWrap(compact)  # across the strip it may need two lines
         self.notice.setVisible(not compact or bool(self.notice.text()))
         for column in range(3):
             self.grid.setColumnStretch(column, 0 if compact and column == 2 else 1)
@@ -429,12 +421,22 @@ class CounterWindow(QMainWindow):
             if action is not Action.UNDO:
                 button.setMinimumHeight(COMPACT_BUTTON_HEIGHT if on else BUTTON_HEIGHT)
         self.refresh_view()
-        settle_layouts()
+        self._activate_layouts()
         if on:
             hint = self.minimumSizeHint()
             self.resize(max(COMPACT_WIDTH, hint.width()), hint.height())
         else:
             self.resize(*FULL_SIZE)
+
+    def _activate_layouts(self) -> None:
+        """The window's minimum size from the widgets shown now, not from the view before:
+        the layouts recompute it here rather than when the event loop runs (a wrapped line
+        found taller later is added by _fit_compact_height)."""
+        central = self.centralWidget()
+        for layout in (central.layout() if central is not None else None, self.layout()):
+            if layout is not None:
+                layout.invalidate()
+                layout.activate()
 
     @Slot()
     def toggle_compact(self) -> None:
