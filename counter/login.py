@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal, Slot
+from PySide6.QtCore import QRect, Signal, Slot
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -46,9 +46,12 @@ def free_counters(counters: CountersPublic, clerk_name: str) -> list[CounterPubl
     return [c for c in counters.data if c.state.value == "closed" or c.clerk == clerk_name]
 
 
-# After a good sign-in: the client signed in, the counter's number, the app's language and
-# the server's answer → the counter window, shown and started.
-OpenCounter = Callable[[KolejkaClient, int, str, LoginResponse, CounterPublic], CounterWindow]
+# After a good sign-in: the client signed in, the counter's number, the app's language, the
+# server's answer and where the sign-in window is on the screen (None if it was not shown)
+# → the counter window, shown there and started.
+OpenCounter = Callable[
+    [KolejkaClient, int, str, LoginResponse, CounterPublic, QRect | None], CounterWindow
+]
 
 
 class LoginWindow(QWidget):
@@ -168,7 +171,8 @@ class LoginWindow(QWidget):
         opened: CounterPublic,
     ) -> None:
         self._client = self._answer = None  # the window has them now
-        self.counter_window = self.open_counter(client, number, language, answer, opened)
+        where = self.geometry() if self.isVisible() else None
+        self.counter_window = self.open_counter(client, number, language, answer, opened, where)
         self.hide()
         self.signedIn.emit(self.counter_window)
 

@@ -41,7 +41,11 @@ QStatusBar { background: #e9ecf1; }
 COMPACT_STYLESHEET = (
     STYLESHEET
     + """
-QLabel#number { font-size: 44px; }
+QLabel#header { font-size: 15px; }
+QLabel#number { font-size: 40px; }
+QLabel#numberIdle { font-size: 20px; }
+QLabel#caption { font-size: 11px; }
+QLabel#value { font-size: 15px; }
 QPushButton { padding: 4px 8px; font-size: 13px; }
 """
 )

@@ -43,6 +43,10 @@ from kolejka.i18n import N_, NATIVE_NAMES, translator
 # Wide enough for the queue table's longest service name (the Ukrainian "довгостроковий")
 # beside three columns of action buttons.
 FULL_SIZE = (1280, 720)
+BUTTON_HEIGHT = 52
+COMPACT_BUTTON_HEIGHT = 30  # one line of 13 px type and the padding
+BODY_MARGIN = 12
+COMPACT_MARGIN = 6
 
 # The buttons' grid, row by row; Pause and Resume share a place (one shows at a time).
 ACTION_GRID: tuple[tuple[tuple[Action, ...], ...], ...] = (
@@ -52,10 +56,27 @@ ACTION_GRID: tuple[tuple[tuple[Action, ...], ...], ...] = (
     ((Action.REACTIVATE,), (Action.PAUSE, Action.RESUME), (Action.CLOSE,)),
 )
 ACTION_ORDER = tuple(a for row in ACTION_GRID for cell in row for a in cell)
-# The compact view keeps the everyday buttons; the others still answer to their keys.
-COMPACT_HIDDEN = frozenset(
-    {Action.PARK, Action.CALL_BACK, Action.SERVE_WITHOUT_TICKET, Action.REACTIVATE, Action.CLOSE}
+# The compact view keeps the everyday buttons, two a row, and the way back to the full view
+# (the grid's last cell); the others still answer to their keys.
+COMPACT_GRID: tuple[tuple[tuple[Action, ...], ...], ...] = (
+    ((Action.CALL_NEXT,), (Action.RECALL,)),
+    ((Action.START,), (Action.FINISH,)),
+    ((Action.NO_SHOW,), (Action.TRANSFER,)),
+    ((Action.PAUSE, Action.RESUME),),
 )
+COMPACT_HIDDEN = frozenset(ACTION_ORDER) - {a for row in COMPACT_GRID for c in row for a in c}
+# The ticket's fields the compact view keeps (the others are in the full view), by
+# (row, column, columns spanned) in the card's grid of six columns.
+COMPACT_FIELD_PLACES = {
+    "service": (1, 0, 6),
+    "status": (3, 0, 2),
+    "waited": (3, 2, 2),
+    "language": (3, 4, 2),
+}
+COMPACT_FIELDS = tuple(COMPACT_FIELD_PLACES)
+# A strip beside the clerk's case-management application: never wider than this unless a
+# language's words need it (the compact view's fit test says they do not).
+COMPACT_WIDTH = 480
 
 
 def site_time(at: datetime, timezone: str | None) -> str:
@@ -74,7 +95,14 @@ def _card() -> QFrame:
 
 
 class CounterWindow(QMainWindow):
-    def __init__(self, controller: CounterController, clerk_name: str, language: str = "pl"):
+    def __init__(
+        self,
+        controller: CounterController,
+        clerk_name: str,
+        language: str = "pl",
+        *,
+        compact: bool = False,
+    ):
         super().__init__()
         self.controller = controller
         self.clerk_name = clerk_name
@@ -98,6 +126,8 @@ class CounterWindow(QMainWindow):
         self._tick.timeout.connect(self._tick_second)
         self._tick.start()
         self.refresh_view()
+        if compact:
+            self.set_compact(True)
 
     # --- layout -------------------------------------------------------------------------
 
@@ -116,51 +146,52 @@ class CounterWindow(QMainWindow):
         layout.addWidget(header)
 
         body = QHBoxLayout()
-        body.setContentsMargins(12, 12, 12, 12)
+        body.setContentsMargins(*(BODY_MARGIN,) * 4)
         body.setSpacing(12)
+        self.body = body
         layout.addLayout(body, 1)
 
         left = QVBoxLayout()
         body.addLayout(left, 3)
         client = _card()
         cl = QGridLayout(client)
+        self.client_grid = cl
+        self._card_margins = cl.contentsMargins()
         self.number = named(QLabel(), "number")
         self.number.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        cl.addWidget(self.number, 0, 0, 1, 4)
+        cl.addWidget(self.number, 0, 0, 1, 6)
         self.fields: dict[str, QLabel] = {}
         self.captions: dict[str, QLabel] = {}
-        for i, (key, caption) in enumerate(
-            [
-                ("service", N_("Service")),
-                ("status", N_("Status")),
-                ("waited", N_("Waiting")),
-                ("language", N_("Language")),
-                ("priority", N_("Priority")),
-                ("appointment", N_("Appointment")),
-            ]
-        ):
+        for key, caption in [
+            ("service", N_("Service")),
+            ("status", N_("Status")),
+            ("waited", N_("Waiting")),
+            ("language", N_("Language")),
+            ("priority", N_("Priority")),
+            ("appointment", N_("Appointment")),
+        ]:
             cap = named(QLabel(_(caption)), "caption")
             val = named(QLabel(), "value")
             val.setWordWrap(True)
-            cl.addWidget(cap, 1 + (i // 2) * 2, (i % 2) * 2, 1, 2)
-            cl.addWidget(val, 2 + (i // 2) * 2, (i % 2) * 2, 1, 2)
             self.fields[key] = val
             self.captions[key] = cap
+        self._place_fields(compact=False)
+        for column in range(6):
+            cl.setColumnStretch(column, 1)
         self.note = named(QLabel(), "note")
         self.note.setWordWrap(True)
-        cl.addWidget(self.note, 8, 0, 1, 4)
+        cl.addWidget(self.note, 8, 0, 1, 6)
         left.addWidget(client, 1)
         self.message = named(QLabel(), "message")
         self.message.setWordWrap(True)
         self.message.hide()
         left.addWidget(self.message)
+        self.left = left
 
-        grid = QGridLayout()
-        for row, cells in enumerate(ACTION_GRID):
-            for column, cell in enumerate(cells):
-                for action in cell:
-                    grid.addWidget(self._button(action), row, column)
-        left.addLayout(grid)
+        self.grid = QGridLayout()
+        for action in ACTION_ORDER:
+            self._button(action)
+        left.addLayout(self.grid)
 
         self.side = QWidget()
         right = QVBoxLayout(self.side)
@@ -205,9 +236,8 @@ class CounterWindow(QMainWindow):
         compact.setShortcut(QKeySequence("Ctrl+M"))
         compact.triggered.connect(self.toggle_compact)
         self.addAction(compact)
-        self.compact_button = QPushButton(_("Compact view") + "\tCtrl+M")
+        self.compact_button = named(QPushButton(), "viewToggle")
         self.compact_button.clicked.connect(self.toggle_compact)
-        self.statusBar().addWidget(self.compact_button)
         self.printers = named(QLabel(), "printerWarning")
         self.printers.hide()
         self.statusBar().addWidget(self.printers)
@@ -218,13 +248,17 @@ class CounterWindow(QMainWindow):
         self.undo = self._button(Action.UNDO)
         self.undo.setMinimumHeight(0)
         self.statusBar().addWidget(self.undo)
+        self._arrange(compact=False)
+
+    def _button_text(self, action: Action, compact: bool) -> str:
+        # The key under the label: twelve buttons in three columns leave the queues room.
+        # The compact strip's two columns have room for it beside the label, on one line.
+        sep = "\t" if compact or action is Action.UNDO else "\n"
+        return f"{self._(ACTION_LABELS[action])}{sep}{SHORTCUTS[action]}"
 
     def _button(self, action: Action) -> QPushButton:
-        # The key under the label: twelve buttons in three columns leave the queues room.
-        sep = "\t" if action is Action.UNDO else "\n"
-        label = f"{self._(ACTION_LABELS[action])}{sep}{SHORTCUTS[action]}"
-        button = QPushButton(label)
-        button.setMinimumHeight(52)
+        button = QPushButton(self._button_text(action, compact=False))
+        button.setMinimumHeight(BUTTON_HEIGHT)
         if action is Action.CALL_NEXT:
             button.setObjectName("primary")
         button.clicked.connect(lambda _c=False, a=action: self.trigger(a))
@@ -313,19 +347,105 @@ class CounterWindow(QMainWindow):
     @Slot(str)
     def show_notice(self, text: str) -> None:
         self.notice.setText(text)
+        if self.compact:  # under the buttons: no empty line while there is nothing to say
+            self.notice.setVisible(bool(text))
+
+    def _place_fields(self, *, compact: bool) -> None:
+        """The full view: the ticket's fields two a row. The compact view: the service across
+        the strip (a long name wraps onto fewer lines), its status, wait and language under
+        it three a row."""
+        places = (
+            COMPACT_FIELD_PLACES
+            if compact
+            else {key: (i // 2 * 2 + 1, i % 2 * 3, 3) for i, key in enumerate(self.fields)}
+        )
+        for key, (row, column, span) in places.items():
+            for offset, label in enumerate((self.captions[key], self.fields[key])):
+                self.client_grid.removeWidget(label)
+                self.client_grid.addWidget(label, row + offset, column, 1, span)
+
+    def _arrange(self, *, compact: bool) -> None:
+        """The full view: the buttons in its grid, the view's switch, the printers' warning
+        and the last action's notice in the status bar. The compact view: the buttons two a
+        row with the switch in the last cell, the warning and the notice under them across
+        the strip's width (the status bar keeps the connection and the Undo)."""
+        bar = self.statusBar()
+        for widget in (*self.buttons.values(), self.compact_button):
+            self.grid.removeWidget(widget)
+        moving: tuple[QWidget, ...] = (self.compact_button, self.printers, self.notice)
+        for moved in moving:
+            bar.removeWidget(moved)
+            self.left.removeWidget(moved)
+        for row, cells in enumerate(COMPACT_GRID if compact else ACTION_GRID):
+            for column, cell in enumerate(cells):
+                for action in cell:
+                    self.grid.addWidget(self.buttons[action], row, column)
+                    self.buttons[action].setText(self._button_text(action, compact))
+        if compact:
+            self.grid.addWidget(self.compact_button, len(COMPACT_GRID) - 1, 1)
+            self.compact_button.setText(self._("Full view") + "\t" + "Ctrl+M")
+            self.left.addWidget(self.printers)
+            self.left.addWidget(self.notice)
+        else:
+            bar.insertWidget(0, self.compact_button)
+            bar.insertWidget(1, self.printers)
+            bar.insertWidget(2, self.notice, 1)
+            self.compact_button.setText(self._("Compact view") + "\tCtrl+M")
+        self.compact_button.show()
+        self.printers.setWordWrap(compact)  # across the strip it may need two lines
+        self.notice.setVisible(not compact or bool(self.notice.text()))
+        for column in range(3):
+            self.grid.setColumnStretch(column, 0 if compact and column == 2 else 1)
+
+    def set_compact(self, on: bool) -> None:
+        """The compact view: a strip with the current ticket, the everyday buttons and the
+        counter's state, as narrow as its words allow; the full view at its usual size."""
+        self.compact = on
+        self.side.setVisible(not on)
+        for key in self.fields:
+            shown = not on or key in COMPACT_FIELDS
+            self.fields[key].setVisible(shown)
+            self.captions[key].setVisible(shown)
+        self._arrange(compact=on)
+        self._place_fields(compact=on)
+        self.body.setContentsMargins(*(COMPACT_MARGIN if on else BODY_MARGIN,) * 4)
+        self.grid.setVerticalSpacing(COMPACT_MARGIN if on else -1)
+        self.client_grid.setVerticalSpacing(2 if on else -1)
+        if on:
+            self.client_grid.setContentsMargins(*(COMPACT_MARGIN,) * 4)
+        else:
+            self.client_grid.setContentsMargins(self._card_margins)
+        self.left.setSpacing(COMPACT_MARGIN if on else -1)
+        self.setStyleSheet(COMPACT_STYLESHEET if on else STYLESHEET)
+        for action, button in self.buttons.items():
+            if action is not Action.UNDO:
+                button.setMinimumHeight(COMPACT_BUTTON_HEIGHT if on else BUTTON_HEIGHT)
+        self.refresh_view()
+        self._activate_layouts()
+        if on:
+            hint = self.minimumSizeHint()
+            self.resize(max(COMPACT_WIDTH, hint.width()), hint.height())
+        else:
+            self.resize(*FULL_SIZE)
+
+    def _activate_layouts(self) -> None:
+        """The window's minimum size from the widgets shown now, not from the view before:
+        the layouts recompute it here rather than when the event loop runs (a wrapped line
+        found taller later is added by _fit_compact_height)."""
+        central = self.centralWidget()
+        for layout in (central.layout() if central is not None else None, self.layout()):
+            if layout is not None:
+                layout.invalidate()
+                layout.activate()
 
     @Slot()
     def toggle_compact(self) -> None:
-        self.compact = not self.compact
-        self.side.setVisible(not self.compact)
-        self.setStyleSheet(COMPACT_STYLESHEET if self.compact else STYLESHEET)
+        # The compact strip stays above the application the clerk works in beside it.
+        shown = self.isVisible()
+        self.set_compact(not self.compact)
         self.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, self.compact)
-        if self.compact:
-            self.resize(560, 420)
-        else:
-            self.resize(*FULL_SIZE)
-        self.refresh_view()
-        self.show()
+        if shown:
+            self.show()  # a change of the window's flags hides it
 
     @Slot(str, str)
     def show_message(self, text: str, level: str) -> None:
@@ -346,8 +466,10 @@ class CounterWindow(QMainWindow):
         state = c.counter.state.value if c.counter else None
         title = _("Counter {number}").format(number=c.number)
         self.setWindowTitle(f"Kolejka — {title} — {self.clerk_name}")
+        # The compact strip says the counter and its state; the window's title says who.
         site = c.snapshot.site_name if c.snapshot and not self.compact else ""
-        self.header.setText("  ·  ".join(p for p in (title, self.clerk_name, site) if p))
+        clerk = "" if self.compact else self.clerk_name
+        self.header.setText("  ·  ".join(p for p in (title, clerk, site) if p))
         if state == "paused" and c.counter is not None:
             reason = c.counter.pause_reason.value if c.counter.pause_reason else "break"
             self.state_badge.setText(_(PAUSED_BADGES[reason]))
@@ -409,6 +531,22 @@ class CounterWindow(QMainWindow):
         ]
         self.printers.setText("   ".join(faults))
         self.printers.setVisible(bool(faults))
+        if self.compact:
+            QTimer.singleShot(0, self._fit_compact_height)
+
+    @Slot()
+    def _fit_compact_height(self) -> None:
+        """Taller when the strip's wrapped lines (a long service name, a notice) need it:
+        a top-level window grows to its layout's minimum, not to its height for its width."""
+        central = self.centralWidget()
+        if not self.compact or central is None:
+            return
+        need = central.minimumSizeHint().height()
+        if central.hasHeightForWidth():
+            need = max(need, central.heightForWidth(central.width()))
+        target = need + self.height() - central.height()
+        if target > self.height():
+            self.resize(self.width(), target)
 
     def _service_name(self, code: str) -> str:
         snapshot = self.controller.snapshot
@@ -427,7 +565,7 @@ class CounterWindow(QMainWindow):
         self._update_waited()
         c = self.controller
         if c.pending_no_show is not None:
-            self.notice.setText(
+            self.show_notice(
                 self._(NO_SHOW_PENDING).format(
                     number=c.pending_no_show.number, seconds=c.no_show_left_s()
                 )

@@ -3,7 +3,9 @@
 The server runs in a background thread of the same process; the kiosk prints to the
 preview backend (PNG files), the display speaks through espeak-ng when a sound device is
 there (silently otherwise), and the counter is signed in as `anna` at counter 1. The
-three windows open side by side on the screen.
+windows are placed without overlapping (kolejka/demo_layout.py): the kiosk in a tall column
+on the left, the hall board top-right, the counter in its compact view below it; on a
+screen too small for that they are cascaded, and the start-up text says so.
 
 The QR code on a ticket leads to the ticket's page at the public URL: the machine's LAN
 address when it has one (so a phone on the same network opens it; the server then listens
@@ -22,13 +24,14 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from platformdirs import user_data_dir
 
 from kolejka import logs
+from kolejka.demo_layout import DemoLayout, Rect, demo_layout, layout_note
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +115,7 @@ def startup_text(
     outbox: Path | None = None,
     prints: Path | None = None,
     extra: Sequence[str] = (),
+    windows: str | None = None,
 ) -> str:
     """What the demo prints at start: where everything is, who can sign in, how to stop
     (last, where a newcomer's eye ends)."""
@@ -139,6 +143,8 @@ def startup_text(
             "  listening on every interface so that phones on this network reach it:"
             " the demo's passwords are public"
         )
+    if windows is not None:
+        lines.append(windows)
     lines.append("  to stop: press Ctrl+C here (or close the windows)")
     return "\n".join(lines)
 
@@ -158,28 +164,35 @@ def document_booking_text(services: Any) -> str:
     )
 
 
-def tile(count: int, x: int, y: int, width: int, height: int) -> list[tuple[int, int, int, int]]:
-    """`count` windows side by side over the screen's free area (x, y, width, height)."""
-    if count <= 0:
-        return []
-    column = width // count
-    return [(x + i * column, y, column, height) for i in range(count)]
-
-
-def place_side_by_side(windows: list[Any]) -> None:
-    """Put the (shown) windows next to each other on the primary screen, not stacked at
-    0,0: each frame, title bar and border included, within its column."""
+def screen_area() -> Rect | None:
+    """The primary screen's free area (without panels and docks), once Qt runs."""
     from PySide6.QtGui import QGuiApplication
 
     screen = QGuiApplication.primaryScreen()
-    if screen is None or not windows:
-        return
+    if screen is None:
+        return None
     area = screen.availableGeometry()
-    places = tile(len(windows), area.x(), area.y(), area.width(), area.height())
-    for window, (x, y, w, h) in zip(windows, places, strict=True):
+    return (area.x(), area.y(), area.width(), area.height())
+
+
+def place_windows(windows: Mapping[str, Any]) -> DemoLayout | None:
+    """Put the (shown) windows, by role, where `demo_layout` says: each frame, title bar
+    and border included, in its place, never under the window's own minimum size."""
+    area = screen_area()
+    if area is None or not windows:
+        return None
+    minimums, frames = {}, {}
+    for role, window in windows.items():
+        least = window.minimumSize()
         frame = window.frameGeometry().size() - window.geometry().size()
-        window.resize(max(1, w - frame.width()), max(1, h - frame.height()))
+        minimums[role] = (least.width(), least.height())
+        frames[role] = (frame.width(), frame.height())
+    layout = demo_layout(area, minimums, frames)
+    for role, window in windows.items():
+        x, y, w, h = layout.places[role]
+        window.resize(max(1, w - frames[role][0]), max(1, h - frames[role][1]))
         window.move(x, y)  # the frame's corner
+    return layout
 
 
 class ServerThread:
@@ -192,7 +205,9 @@ class ServerThread:
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="kolejka-server", daemon=True)
 
-    def start(self, timeout: float = 30.0) -> None:
+    def start(self, timeout: float = 120.0) -> None:
+        # Only against a server that hangs: writing the weeks of history at start takes tens
+        # of seconds on a slow or busy machine.
         self.thread.start()
         deadline = time.monotonic() + timeout
         while not self.server.started:
@@ -230,23 +245,25 @@ def _builder(module: str, name: str) -> Any:
         return None
 
 
-def open_windows(url: str, print_dir: Path, public: str | None = None) -> list[Any]:
-    windows = []
+def open_windows(url: str, print_dir: Path, public: str | None = None) -> dict[str, Any]:
+    """The apps' windows by role (kiosk, board, counter: the counter's sign-in window,
+    which opens the counter window in its place)."""
+    windows: dict[str, Any] = {}
     build_kiosk = _builder("kiosk.app", "build_kiosk_window")
     if build_kiosk is not None:
         from printers.config import PrinterConfig
 
         printer = PrinterConfig(kind="preview", preview_dir=print_dir)
-        windows.append(
-            build_kiosk(url, "demo", KIOSK_TOKEN, printer_config=printer, public_url=public)
+        windows["kiosk"] = build_kiosk(
+            url, "demo", KIOSK_TOKEN, printer_config=printer, public_url=public
         )
     build_display = _builder("display.app", "build_display_window")
     if build_display is not None:
-        windows.append(build_display(url, "demo", DISPLAY_TOKEN))
+        windows["board"] = build_display(url, "demo", DISPLAY_TOKEN)
     build_counter = _builder("counter.app", "build_counter_window")
     if build_counter is not None:
-        windows.append(
-            build_counter(url, "demo", username=CLERKS[0], password=CLERK_PASSWORD, counter=1)
+        windows["counter"] = build_counter(
+            url, "demo", username=CLERKS[0], password=CLERK_PASSWORD, counter=1, compact=True
         )
     return windows
 
@@ -270,22 +287,32 @@ def run(args: argparse.Namespace) -> int:
 
     sender = SenderProcess(settings).start()  # writes the messages into the folder
     url = f"http://127.0.0.1:{args.port}"
-    prints = None
+    prints = note = qt = None
     if not args.no_gui:
         prints = args.print_dir or Path(tempfile.mkdtemp(prefix="kolejka-tickets-"))
+        qt = _qt_app()  # kept: the screen's size is known once Qt runs
+        area = screen_area()
+        note = layout_note(demo_layout(area), area) if area is not None else None
     extra = [document_booking_text(app.state.services)]
-    print(startup_text(url, public, settings.database_url, outbox, prints, extra), flush=True)
+    text = startup_text(url, public, settings.database_url, outbox, prints, extra, windows=note)
+    print(text, flush=True)
     try:
         if args.no_gui:
             _wait(args.quit_after)
             return 0
-        assert prints is not None
-        return _run_gui(url, public, args, prints)
+        assert prints is not None and qt is not None
+        return _run_gui(qt, url, public, args, prints)
     except KeyboardInterrupt:
         return 0
     finally:
         sender.stop()
         server.stop()
+
+
+def _qt_app() -> Any:
+    from PySide6.QtWidgets import QApplication
+
+    return QApplication.instance() or QApplication(sys.argv[:1])
 
 
 def _wait(seconds: float | None) -> None:
@@ -294,15 +321,13 @@ def _wait(seconds: float | None) -> None:
         time.sleep(0.2)
 
 
-def _run_gui(url: str, public: str, args: argparse.Namespace, print_dir: Path) -> int:
+def _run_gui(app: Any, url: str, public: str, args: argparse.Namespace, print_dir: Path) -> int:
     from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
 
-    app = QApplication.instance() or QApplication(sys.argv[:1])
     windows = open_windows(url, print_dir, public)
-    for window in windows:
+    for window in windows.values():
         window.show()
-    place_side_by_side(windows)
+    place_windows(windows)
     # Ctrl+C quits: Qt's loop lets Python see the signal only when Python code runs.
     signal.signal(signal.SIGINT, lambda *_: app.quit())
     heartbeat = QTimer()
@@ -313,7 +338,7 @@ def _run_gui(url: str, public: str, args: argparse.Namespace, print_dir: Path) -
     try:
         return int(app.exec())
     finally:
-        for window in windows:
+        for window in windows.values():
             shutdown = getattr(window, "shutdown", None)
             if shutdown is not None:
                 shutdown()

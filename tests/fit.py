@@ -156,17 +156,16 @@ def _laid_out_children(parent: QWidget) -> list[QWidget]:
 
 
 def _in_layout(layout: object, widget: QWidget) -> bool:
+    """In `layout` or a layout nested in it. Nested layouts are found as the QObject
+    children they are, not through `itemAt`: PySide keeps a wrapper for every item it hands
+    out, and a window that moves a widget to another layout deletes that item (a QLayoutItem
+    is no QObject, so the wrapper is not told): the next walk would use a dead pointer."""
     from PySide6.QtWidgets import QLayout
 
     assert isinstance(layout, QLayout)
-    if layout.indexOf(widget) >= 0:
-        return True
-    for index in range(layout.count()):
-        item = layout.itemAt(index)
-        inner = item.layout() if item is not None else None
-        if inner is not None and _in_layout(inner, widget):
-            return True
-    return False
+    return layout.indexOf(widget) >= 0 or any(
+        inner.indexOf(widget) >= 0 for inner in layout.findChildren(QLayout)
+    )
 
 
 def _overlaps(parent: QWidget) -> list[str]:

@@ -22,6 +22,7 @@ from PySide6.QtCore import QEventLoop, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton, QWidget
 
 from kolejka.client import KolejkaClient
+from kolejka.demo_layout import BOARD_LEAST, COUNTER_COMPACT, KIOSK_COLUMN, demo_layout
 from tests.fit import fit_problems
 from tests.support import free_port
 
@@ -201,12 +202,31 @@ def walk_kiosk(window: Any, where: str, large: bool) -> dict[str, list[str]]:
     return problems
 
 
+# The kiosk's column in `kolejka demo` (kolejka/demo_layout.py): the least, and on full HD.
+DEMO_KIOSK = list(
+    dict.fromkeys([KIOSK_COLUMN, demo_layout((0, 0, 1920, 1080)).places["kiosk"][2:]])
+)
+
+
 @pytest.mark.parametrize(
     ("width", "height", "large"),
-    [(1280, 800, False), (1280, 800, True), (1080, 1920, False)],
-    ids=["1280x800", "1280x800-larger-text", "portrait-1080x1920"],
+    [
+        (1280, 800, False),
+        (1280, 800, True),
+        (1080, 1920, False),
+        *((w, h, False) for w, h in DEMO_KIOSK),
+    ],
+    ids=[
+        "1280x800",
+        "1280x800-larger-text",
+        "portrait-1080x1920",
+        *(f"demo-{w}x{h}" for w, h in DEMO_KIOSK),
+    ],
 )
 def test_every_kiosk_screen_fits(kiosk_window: Any, width: int, height: int, large: bool) -> None:
+    if (width, height) in DEMO_KIOSK:  # as the demo opens it: at its own size, then placed
+        kiosk_window.resize(1280, 800)
+        settle(lambda: True, "the kiosk at its own size")
     kiosk_window.resize(width, height)
     try:
         problems = walk_kiosk(kiosk_window, f"{width}x{height}{' Aa+' if large else ''}", large)
@@ -339,7 +359,9 @@ def walk_board(window: Any, where: str, sizes: list[tuple[int, int]]) -> dict[st
     return problems
 
 
-LANDSCAPE = [(1920, 1080), (1280, 720)]
+# The board's least size in `kolejka demo` (kolejka/demo_layout.py), and its size on full HD.
+DEMO_BOARD = list(dict.fromkeys([BOARD_LEAST, demo_layout((0, 0, 1920, 1080)).places["board"][2:]]))
+LANDSCAPE = [(1920, 1080), (1280, 720), *DEMO_BOARD]
 PORTRAIT = [(1080, 1920)]
 
 
@@ -579,3 +601,89 @@ def test_every_clock_shows_the_sites_time_on_a_utc_machine(
         if shell.counter_window is not None:
             shell.counter_window.close()
         shell.close()
+
+
+COMPACT_MAX_WIDTH = 560  # a strip beside the clerk's case-management application
+
+
+def test_the_compact_counter_is_a_narrow_strip_that_fits_in_every_language(demo: Demo) -> None:
+    """Ctrl+M: the current ticket, the everyday buttons with their keys and the counter's
+    state in a strip at most COMPACT_MAX_WIDTH wide; idle, called, serving, with a no-show
+    waiting for its Undo, paused for the longest reason and with a kiosk's printer fault,
+    with the demo's longest clerk name (Marek Wiśniewski) and service name; then back to the
+    full view."""
+    from counter.app import build_counter_window
+    from counter.state import Action
+
+    problems: dict[str, list[str]] = {}
+    widths: dict[str, int] = {}
+    heights: dict[str, int] = {}
+    with KolejkaClient(demo.url, "demo", OTHER_KIOSK) as kiosk:
+        for lang in LANGS:
+            for _ in range(2):
+                kiosk.issue_ticket("B", "uk")  # "Pobyt stały / rezydent długoterminowy UE"
+            shell = build_counter_window(
+                demo.url, "demo", username="marek", password="demo1234", counter=4, language=lang
+            )
+            try:
+                settle(lambda s=shell: s.counter_window is not None, "the counter window")
+                window = shell.counter_window
+                window.show()
+                c = window.controller
+                settle(lambda c=c: c.snapshot is not None and c.tally is not None, "the queues")
+                while c.current is not None:  # left by an earlier test: finish it
+                    if Action.START in c.enabled():
+                        c.act(Action.START)
+                        settle(lambda c=c: Action.FINISH in c.enabled(), "serving")
+                    c.act(Action.FINISH)
+                    settle(lambda c=c: c.current is None, "finished")
+                settle(lambda c=c: Action.CALL_NEXT in c.enabled(), "call next enabled")
+                window.toggle_compact()
+                settle(lambda: True, "the compact view")
+
+                def look(state: str, window: Any = window, lang: str = lang) -> None:
+                    settle(lambda: True, state)
+                    where = f"counter {lang} compact {state}"
+                    check(problems, where, window)
+                    widths[where] = window.frameGeometry().width()
+                    heights[where] = window.frameGeometry().height()
+
+                look("idle")
+                c.act(Action.CALL_NEXT)
+                settle(lambda c=c: Action.START in c.enabled(), "the call")
+                look("called")
+                c.act(Action.START)
+                settle(lambda c=c: Action.FINISH in c.enabled(), "serving")
+                look("serving")
+                c.act(Action.FINISH)
+                settle(lambda c=c: Action.CALL_NEXT in c.enabled(), "finished")
+                c.undo_ms = 60_000  # the no-show waits for its Undo while we look
+                c.act(Action.CALL_NEXT)
+                settle(lambda c=c: Action.NO_SHOW in c.enabled(), "the second call")
+                c.act(Action.NO_SHOW)
+                settle(lambda w=window: w.undo.isVisible(), "the undo")
+                look("no-show undo")
+                c.act(Action.PAUSE, reason="technical")  # sends the no-show first
+                settle(lambda c=c: Action.RESUME in c.enabled(), "the pause")
+                look("paused")
+                kiosk.report_printer_status("offline")  # the longest fault, across the strip
+                settle(lambda w=window: w.printers.isVisible(), "the printer fault")
+                look("printer fault")
+                kiosk.report_printer_status("online")
+                settle(lambda w=window: not w.printers.isVisible(), "the printer back")
+                c.act(Action.RESUME)
+                settle(lambda c=c: Action.CALL_NEXT in c.enabled(), "resumed")
+                window.compact_button.click()  # back to the full view, by its button
+                settle(lambda: True, "the full view")
+                assert not window.compact and window.side.isVisible()
+                check(problems, f"counter {lang} full again", window)
+            finally:
+                shell.shutdown()
+                if shell.counter_window is not None:
+                    shell.counter_window.close()
+                shell.close()
+    assert not problems, report(problems)
+    wide = {where: w for where, w in widths.items() if w > COMPACT_MAX_WIDTH}
+    assert not wide, wide
+    tall = {where: h for where, h in heights.items() if h > COUNTER_COMPACT[1]}
+    assert not tall, f"taller than the demo's place for the counter: {tall}"

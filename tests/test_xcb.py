@@ -79,3 +79,44 @@ def test_the_demo_runs_on_an_x_display(x_display: str, tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Traceback" not in result.stderr
     assert "qt.qpa" not in result.stderr, result.stderr[-3000:]
+
+
+@pytest.mark.parametrize(("width", "height"), [(1920, 1080), (1366, 768)])
+def test_the_demos_windows_do_not_overlap_and_nothing_scrolls_sideways(
+    width: int, height: int, tmp_path: Path
+) -> None:
+    """The real `kolejka demo` on a screen of its own (tests/xcb_demo.py): side by side on a
+    full-HD screen, the counter window in its sign-in's place; cascaded (and said so) on a
+    laptop's; in both no scroll area wider than its window and no text clipped."""
+    from kolejka.demo_layout import demo_layout, overlaps
+
+    with xvfb(width, height) as display:
+        result = subprocess.run(
+            [sys.executable, "-m", "tests.xcb_demo", str(free_port()), str(tmp_path)],
+            capture_output=True,
+            text=True,
+            timeout=400,
+            env=xcb_env(display),
+            cwd=ROOT,
+        )
+    assert result.returncode == 0, result.stderr[-3000:]
+    seen = json.loads(result.stdout.strip().splitlines()[-1])
+    assert "timeout" not in seen, seen
+    assert seen["platform"] == "xcb"
+    windows = seen["windows"]
+    assert set(windows) == {"KioskWindow", "DisplayWindow", "CounterWindow"}, windows
+    for name, window in windows.items():
+        assert window["scrolls"] == [], (name, window["scrolls"])
+        assert window["problems"] == [], (name, window["problems"])
+    frames = {name: tuple(window["frame"]) for name, window in windows.items()}
+    layout = demo_layout(tuple(seen["screen"]))
+    cascaded = "they are cascaded" in result.stdout
+    assert cascaded is (not layout.side_by_side)
+    if layout.side_by_side:
+        assert frames["KioskWindow"] == layout.places["kiosk"]
+        assert frames["DisplayWindow"] == layout.places["board"]
+        assert frames["CounterWindow"] == layout.places["counter"]  # where the sign-in was
+        names = sorted(frames)
+        for i, first in enumerate(names):
+            for second in names[i + 1 :]:
+                assert not overlaps(frames[first], frames[second]), frames
