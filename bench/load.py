@@ -476,7 +476,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--database", help="default: a fresh SQLite file")
-    parser.add_argument("--only", choices=["issue", "call", "fanout"])
+    parser.add_argument("--only", choices=["issue", "call", "fanout", "issue-call"])
     parser.add_argument(
         "--rate",
         type=float,
@@ -524,11 +524,11 @@ def run_phases(args: argparse.Namespace, database: str, config: Path, port: int)
         flush=True,
     )
     try:
-        if args.only in (None, "issue"):
+        if args.only in (None, "issue", "issue-call"):
             asyncio.run(issue_load(url, args.seconds, None, server.pid))
             for rate in args.rate or []:
                 asyncio.run(issue_load(url, args.seconds, rate, server.pid))
-        if args.only in (None, "call"):
+        if args.only in (None, "call", "issue-call"):
             asyncio.run(call_load(url, args.seconds))
         if args.only in (None, "fanout"):
             for clients in args.clients or [SUBSCRIBERS]:
