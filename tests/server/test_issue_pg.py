@@ -163,3 +163,21 @@ def test_a_configuration_change_reaches_the_next_ticket(pg_url, password_hash, c
             assert kiosk.issue_ticket("B").number == "B001"
     finally:
         server.stop()
+
+
+def test_the_stop_at_closing_rule_holds_on_the_one_call(
+    pg_url, tmp_path, clock, password_hash, kiosk_client, clerk_client
+):
+    """tests/server/test_open_feed.py's office that stops issuing once the wait passes
+    closing, on PostgreSQL: refused in the function, nothing kept, the number reused."""
+    from tests.server import test_open_feed
+
+    server = test_open_feed.office_server(
+        tmp_path, clock, password_hash, stop=True, database_url=pg_url
+    )
+    try:
+        test_open_feed.test_an_office_may_stop_issuing_once_the_wait_passes_closing(
+            server, clock, kiosk_client, clerk_client
+        )
+    finally:
+        server.stop()
