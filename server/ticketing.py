@@ -578,9 +578,13 @@ class QueueService:
         session.flush()
         view = self._ticket_view(session, tx.site, ticket, tx.now)
         payload = EVENT_PAYLOADS[event](ticket=view, **extra)
-        append_event(session, tx.site, event, payload, tx.now)
         for observe in self.observers:
             observe(session, tx.site, ticket, event, tx.now)
+        # The event last: from its append to the commit the site row is held, and every
+        # writer of the site, in every process, waits for it (what observers changed
+        # goes out before).
+        session.flush()
+        append_event(session, tx.site, event, payload, tx.now)
         return view
 
     def _ticket_view(
