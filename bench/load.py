@@ -162,6 +162,35 @@ def cpu_seconds(pid: int) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def postgres_cpu(database: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend serving `database` (its process
+    title names the database; the WAL writer and other shared processes are left out)."""
+    name = database.rsplit("/", 1)[-1].encode()
+    found: dict[int, float] = {}
+    if not name.startswith(b"kolejka_bench_"):
+        return found
+    for p in Path("/proc").iterdir():
+        if not p.name.isdigit():
+            continue
+        try:
+            title = (p / "cmdline").read_bytes()
+            if not title.startswith(b"postgres: ") or b" " + name + b" " not in title:
+                continue
+            fields = (p / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        found[int(p.name)] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return found
+
+
+def postgres_cpu_since(database: str, before: dict[int, float]) -> float:
+    after = postgres_cpu(database)
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in after.items())
+
+
+DATABASE = ""  # the database the server runs on (for PostgreSQL's own CPU time)
+
+
 def rss_bytes(pid: int) -> int:
     """Resident memory of the server's processes, from /proc."""
     total = 0
@@ -250,12 +279,20 @@ async def issue_load(
             await client.close()
 
     start, cpu = time.perf_counter(), cpu_seconds(server_pid)
+    pg_before, load_before = postgres_cpu(DATABASE), os.times()
     await asyncio.gather(*(kiosk(i) for i in range(KIOSKS)))
     elapsed, cpu = time.perf_counter() - start, cpu_seconds(server_pid) - cpu
+    pg_cpu = postgres_cpu_since(DATABASE, pg_before)
+    load_cpu = (lambda t: t.user + t.system)(os.times()) - sum(load_before[:2])
     mode = f"offered {rate:.0f}/s" if rate else "closed loop"
     report(f"issue_ticket ({KIOSKS} kiosks, {mode})", len(latencies), elapsed, latencies, "tickets")
-    cpu_ms = cpu / max(1, len(latencies)) * 1000
-    print(f"  server CPU {cpu_ms:.2f} ms per ticket")
+    per = 1000 / max(1, len(latencies))
+    cpu_ms = cpu * per
+    line = f"  server CPU {cpu_ms:.2f} ms per ticket"
+    if pg_cpu:
+        line += f", PostgreSQL {pg_cpu * per:.2f} ms"
+    line += f", load generator {load_cpu * per:.2f} ms; load average {os.getloadavg()[0]:.2f}"
+    print(line, flush=True)
     if failures:
         print(f"  ({failures} requests failed)")
     return len(latencies) / elapsed, cpu_ms
@@ -437,7 +474,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--database", help="default: a fresh SQLite file")
-    parser.add_argument("--only", choices=["issue", "call", "fanout"])
+    parser.add_argument("--only", choices=["issue", "call", "fanout", "issue-call"])
     parser.add_argument(
         "--rate",
         type=float,
@@ -466,6 +503,8 @@ def main() -> None:
         fresh = f"kolejka_bench_{os.getpid()}"
         database = fresh_postgres(database, fresh)
     port = free_port()
+    global DATABASE
+    DATABASE = database
     try:
         run_phases(args, database, config, port)
     finally:
@@ -483,11 +522,11 @@ def run_phases(args: argparse.Namespace, database: str, config: Path, port: int)
         flush=True,
     )
     try:
-        if args.only in (None, "issue"):
+        if args.only in (None, "issue", "issue-call"):
             asyncio.run(issue_load(url, args.seconds, None, server.pid))
             for rate in args.rate or []:
                 asyncio.run(issue_load(url, args.seconds, rate, server.pid))
-        if args.only in (None, "call"):
+        if args.only in (None, "call", "issue-call"):
             asyncio.run(call_load(url, args.seconds))
         if args.only in (None, "fanout"):
             for clients in args.clients or [SUBSCRIBERS]:

@@ -88,6 +88,10 @@ class SiteCatalog:
         self._sites: dict[str, SiteInfo] = {}
         self._lock = threading.Lock()
 
+    def cached(self, code: str) -> SiteInfo | None:
+        """The copy in memory, unchecked: for a caller that checks `rev` itself."""
+        return self._sites.get(code)
+
     def get(self, conn: sa.Connection, code: str) -> SiteInfo:
         """The site's configuration as of this transaction; NotFound for an unknown code."""
         row = conn.execute(_REV, {"code": code}).first()

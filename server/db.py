@@ -10,6 +10,7 @@ rows (`FOR UPDATE`, `SKIP LOCKED`).
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -50,7 +51,35 @@ def create_db_engine(url: str) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    return sa.create_engine(url, pool_size=20, max_overflow=10, pool_pre_ping=True)
+    engine = sa.create_engine(url, pool_size=20, max_overflow=10)
+    _ping_idle_connections(engine)
+    return engine
+
+
+IDLE_PING_S = 1.0
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """`pool_pre_ping`, but only for a connection that sat idle in the pool.
+
+    A ping on every checkout was a round trip per request, as dear as a write's own
+    statement on the hot path (server/issuing_pg.py issues in one). A connection used
+    within the last second is taken as it is; if the database went away in that second,
+    the first statement fails, SQLAlchemy drops the pool's older connections, and the
+    next request gets a fresh one."""
+
+    @sa.event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["kolejka_idle_since"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("kolejka_idle_since", 0.0) < IDLE_PING_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_conn)
+        except Exception as exc:  # the pool discards it and tries another
+            raise sa.exc.DisconnectionError() from exc
 
 
 def _configure_sqlite(engine: Engine) -> None:

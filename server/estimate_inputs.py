@@ -130,6 +130,10 @@ class SiteEstimates:
             self._waits[code] = waits
         return waits[ahead]
 
+    def waits(self, code: str, start: int, stop: int) -> list[int | None]:
+        self.wait(code, stop - 1)  # worked out that far at least
+        return self._waits[code][start:stop]
+
 
 @dataclass(frozen=True, slots=True)
 class EstimateInputs:
@@ -140,6 +144,10 @@ class EstimateInputs:
 
     def wait_for(self, ahead: int) -> int | None:
         return self.site.wait(self.code, ahead)
+
+    def waits(self, start: int, stop: int) -> list[int | None]:
+        """`wait_for(ahead)` for ahead in range(start, stop)."""
+        return self.site.waits(self.code, start, stop)
 
     @property
     def open_counters(self) -> int:

@@ -57,7 +57,7 @@ class RequestKey(str):
         return cls(key, operation, digest.hexdigest())
 
 
-def _binding(key: str) -> tuple[str | None, str | None]:
+def binding(key: str) -> tuple[str | None, str | None]:
     if isinstance(key, RequestKey):
         return key.operation, key.fingerprint
     return None, None
@@ -81,7 +81,7 @@ def earlier_answer(conn: sa.Connection, site_id: int, key: str, actor: str) -> E
     if row.actor != actor:
         raise Conflict("idempotency_key_reused")
     # A record from before keys were bound (operation NULL) matches no HTTP request.
-    if (row.operation, row.fingerprint) != _binding(key):
+    if (row.operation, row.fingerprint) != binding(key):
         raise IdempotencyKeyMismatch()
     return Earlier(row.body, row.status_code)
 
@@ -95,7 +95,7 @@ def remember(
     now: datetime,
     status_code: int | None = None,
 ) -> None:
-    operation, fingerprint = _binding(key)
+    operation, fingerprint = binding(key)
     conn.execute(
         _INSERT,
         {

@@ -47,6 +47,7 @@ from server.catalog import SiteLike
 from server.clock import Clock
 from server.db import Database
 from server.eventlog import append_event
+from server.issuing_pg import WalkInIssuer
 from server.models import Counter, Service, Ticket
 from server.presenters import ticket_public
 from server.ticket_rows import client_at, progress_of, write_progress
@@ -71,6 +72,8 @@ class QueueService:
         self.clock = clock
         self.recent_durations = recent_durations
         self.writes = writes or WriteRunner(db, clock, recent_durations=recent_durations)
+        # PostgreSQL: walk-ins in one round trip with their commit (server/issuing_pg.py).
+        self.walk_ins = WalkInIssuer(db, clock, self.writes) if db.is_postgres else None
         # Told of every ticket change inside its transaction (server/notifications.py).
         self.observers: list[TicketObserver] = []
 
@@ -85,6 +88,10 @@ class QueueService:
         appointment_at: datetime | None = None,
     ) -> TicketPublic:
         require_issuer(actor)
+        if self.walk_ins is not None and appointment_at is None:
+            issued = self.walk_ins.issue(site_code, actor, request, idempotency_key)
+            if issued is not None:
+                return issued
         write = Write(site_code, actor, idempotency_key, keeps_estimates=True)
         return self.writes.run(write, TicketPublic, self.issue_in, request, appointment_at)
 
@@ -209,15 +216,21 @@ class QueueService:
         links = repo.links_of(session, counter)
         routing = repo.routing_from(counter, links)
         taken: set[int] = set()
-        while True:
+        ticket: Ticket | None = None
+        while ticket is None:
             heads = repo.head_candidates(session, counter, links, now, exclude=frozenset(taken))
-            chosen = choose_next((c for _, c in heads), routing, now)
-            if chosen is None:
-                return None
-            ticket = next(t for t, c in heads if c is chosen)
-            if repo.claim(session, ticket):
-                break
-            taken.add(chosen.ticket_id)  # another counter got there first
+            # Another counter may take the chosen head first: choose again among the heads
+            # read, until a service's run out while more of its line may wait.
+            while ticket is None and all(h.candidates or h.complete for h in heads):
+                chosen = choose_next((c for h in heads for c in h.candidates), routing, now)
+                if chosen is None:
+                    return None
+                ticket = repo.claim(session, chosen.ticket_id)
+                if ticket is None:
+                    taken.add(chosen.ticket_id)
+                    for h in heads:
+                        if chosen in h.candidates:
+                            h.candidates.remove(chosen)
         called = tickets.call(progress_of(ticket), counter_id=counter.id, now=now)  # type: ignore[arg-type]
         counter.current_ticket_id = ticket.id
         session.add(counter)
@@ -565,9 +578,13 @@ class QueueService:
         session.flush()
         view = self._ticket_view(session, tx.site, ticket, tx.now)
         payload = EVENT_PAYLOADS[event](ticket=view, **extra)
-        append_event(session, tx.site, event, payload, tx.now)
         for observe in self.observers:
             observe(session, tx.site, ticket, event, tx.now)
+        # The event last: from its append to the commit the site row is held, and every
+        # writer of the site, in every process, waits for it (what observers changed
+        # goes out before).
+        session.flush()
+        append_event(session, tx.site, event, payload, tx.now)
         return view
 
     def _ticket_view(

@@ -3,10 +3,9 @@ chosen ticket (`FOR UPDATE SKIP LOCKED` on PostgreSQL)."""
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Sequence
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,7 +39,7 @@ def _head_statement() -> Any:
     limit = param("limit", type_=sa.Integer())
 
     def part(*where: Any, order: Sequence[Any]) -> Any:
-        return sa.select(TICKETS).where(mine, *where).order_by(*order).limit(limit)
+        return sa.select(*_ROUTING).where(mine, *where).order_by(*order).limit(limit)
 
     by_arrival = (col(Ticket.arrival_at), col(Ticket.id))
     parts = [
@@ -50,27 +49,76 @@ def _head_statement() -> Any:
             for priority in Priority
         ),
     ]
-    union = sa.union_all(*(p.subquery().select() for p in parts))
-    return select(Ticket).from_statement(union)
+    return sa.union_all(*(p.subquery().select() for p in parts))
 
 
+# What choosing needs of a ticket: a Core row, no ORM object. (The ORM statement this
+# was, `select(Ticket).from_statement(union_all(...))`, answered NoSuchColumnError
+# ('anon_1.id') when counters of a fresh process compiled it at the same moment: the ORM
+# matched the union's columns to the entity through state its compilation shared.)
+_ROUTING = (
+    TICKETS.c.id,
+    TICKETS.c.priority,
+    TICKETS.c.arrival_at,
+    TICKETS.c.appointment_at,
+    TICKETS.c.target_counter_id,
+)
 _HEAD = _head_statement()
-# The first compilation of this ORM statement is not safe against itself: counters calling
-# at once in a fresh process had it answer NoSuchColumnError ('anon_1.id') on PostgreSQL
-# for the life of the process. Its first run on each engine goes alone; after that every
-# thread uses the compiled copy in the engine's cache.
-_HEAD_COMPILED_ON: weakref.WeakSet[Any] = weakref.WeakSet()
-_HEAD_FIRST_RUN = threading.Lock()
 
 
-def _waiting_heads(session: Session, params: dict[str, Any]) -> list[Ticket]:
-    engine = session.get_bind()
-    if engine in _HEAD_COMPILED_ON:
-        return list(session.execute(_HEAD, params).scalars())
-    with _HEAD_FIRST_RUN:
-        heads = list(session.execute(_HEAD, params).scalars())
-        _HEAD_COMPILED_ON.add(engine)
-    return heads
+def head_candidates(
+    session: Session,
+    counter: Counter,
+    links: Sequence[tuple[CounterService, Service]],
+    now: datetime,
+    per_service: int = 3,
+    exclude: frozenset[int] = frozenset(),
+) -> list[Heads]:
+    """The first few waiting tickets of each service the counter serves, best first.
+
+    Within one service every counter orders tickets the same way, so the best ticket for
+    this counter is always among these heads. Nothing is locked here: see `claim`.
+    """
+    conn = session.connection()
+    found: list[Heads] = []
+    for _link, service in links:
+        params = {
+            "now": now,
+            "service_id": service.id,
+            "counter_id": counter.id,
+            "exclude": sorted(exclude),
+            "limit": per_service,
+        }
+        heads = []
+        for ticket_id, priority, arrival_at, appointment_at, target in conn.execute(_HEAD, params):
+            heads.append(
+                Candidate(
+                    ticket_id=ticket_id,
+                    service=service.code,
+                    priority=Priority(priority),
+                    arrival_at=_aware(arrival_at),
+                    appointment_at=None if appointment_at is None else _aware(appointment_at),
+                    target_counter=counter.number if target == counter.id else None,
+                )
+            )
+        heads.sort(key=lambda c: queue_key(c, now))
+        found.append(Heads(heads[:per_service], complete=len(heads) < per_service))
+    return found
+
+
+@dataclass(slots=True)
+class Heads:
+    """One service's heads as read, and whether they are all its waiting tickets (fewer
+    than asked for): a counter skipping heads another took chooses among the rest, and
+    asks again only when a service's heads that were not all of its line run out."""
+
+    candidates: list[Candidate]
+    complete: bool
+
+
+def _aware(moment: datetime) -> datetime:
+    """As UTCDateTime reads it (SQLite keeps naive UTC)."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def candidate(ticket: Ticket, service_code: str, target_number: int | None) -> Candidate:
@@ -85,53 +133,18 @@ def candidate(ticket: Ticket, service_code: str, target_number: int | None) -> C
     )
 
 
-def head_candidates(
-    session: Session,
-    counter: Counter,
-    links: Sequence[tuple[CounterService, Service]],
-    now: datetime,
-    per_service: int = 3,
-    exclude: frozenset[int] = frozenset(),
-) -> list[tuple[Ticket, Candidate]]:
-    """The first few waiting tickets of each service the counter serves.
-
-    Within one service every counter orders tickets the same way, so the best ticket for
-    this counter is always among these heads. Nothing is locked here: see `claim`.
-    """
-    found: list[tuple[Ticket, Candidate]] = []
-    for _link, service in links:
-        params = {
-            "now": now,
-            "service_id": service.id,
-            "counter_id": counter.id,
-            "exclude": sorted(exclude),
-            "limit": per_service,
-        }
-        heads = []
-        for ticket in _waiting_heads(session, params):
-            target = counter.number if ticket.target_counter_id == counter.id else None
-            heads.append((ticket, candidate(ticket, service.code, target)))
-        heads.sort(key=lambda pair: queue_key(pair[1], now))
-        found += heads[:per_service]
-    return found
-
-
-def claim(session: Session, ticket: Ticket) -> bool:
-    """Lock a waiting ticket for this transaction; False if another counter has it.
+def claim(session: Session, ticket_id: int) -> Ticket | None:
+    """Lock a waiting ticket for this transaction and load it; None if another counter
+    has it.
 
     On PostgreSQL, `FOR UPDATE SKIP LOCKED` on just the chosen row: a counter deciding on
     the same ticket makes us skip it instead of waiting, and a ticket called meanwhile no
     longer matches `status = waiting`. On SQLite the write transaction already excludes
     every other writer.
     """
-    if session.get_bind().dialect.name != "postgresql":
-        return True
-    query = (
-        sa.select(col(Ticket.id))
-        .where(col(Ticket.id) == ticket.id, col(Ticket.status) == TicketStatus.WAITING.value)
-        .with_for_update(skip_locked=True)
+    query = select(Ticket).where(
+        col(Ticket.id) == ticket_id, col(Ticket.status) == TicketStatus.WAITING.value
     )
-    if session.execute(query).scalar_one_or_none() is None:
-        return False
-    session.refresh(ticket)
-    return True
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    return session.exec(query.execution_options(populate_existing=True)).first()

@@ -119,7 +119,9 @@ def test_history_gives_service_time_wait_and_when_the_daily_limit_runs_out(
     assert c["tickets_run_out"] is None  # already out: the reason says so
 
 
-def office_server(tmp_path, clock, password_hash, *, stop: bool = False) -> LiveServer:
+def office_server(
+    tmp_path, clock, password_hash, *, stop: bool = False, database_url: str | None = None
+) -> LiveServer:
     """The test office with closing hours for A (till 11:00; it is 10:00) and 20 C a day;
     `stop`: A stops issuing once a new ticket would wait past closing."""
     from server.app import create_app
@@ -135,7 +137,7 @@ def office_server(tmp_path, clock, password_hash, *, stop: bool = False) -> Live
     services["C"]["daily_limit"] = 20
     settings = Settings(
         environment="test",
-        database_url=f"sqlite:///{tmp_path / 'office.sqlite3'}",
+        database_url=database_url or f"sqlite:///{tmp_path / 'office.sqlite3'}",
         kiosk_rate_per_minute=100_000,
         open_feed_max_age_s=0,
     )
