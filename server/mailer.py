@@ -144,6 +144,9 @@ class SmtpMailer:
             except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
                 await _quietly_close(client)
                 raise DeliveryError(f"cannot reach the mail server: {_text(exc)}") from None
+            except BaseException:  # cancelled mid-message (the sender stopping): no socket left
+                await _quietly_close(client)
+                raise
             self._idle.append(client)
 
     async def _transact(self, client: aiosmtplib.SMTP, data: bytes, to: str) -> None:

@@ -229,3 +229,33 @@ def test_the_demo_folder_holds_readable_messages(site_db: Any, clock: Any, tmp_p
     files = sorted(p.name for p in folder.iterdir())
     assert files == ["000001-reminder.eml", "000002-reminder.eml"]
     assert "Przypomnienie 0" in (folder / files[0]).read_text()
+
+
+async def test_a_send_cancelled_mid_message_closes_its_connection(tmp_path: Path) -> None:
+    """The sender stopping while a message is on the wire: the connection is closed, not
+    left for the garbage collector (an unclosed socket)."""
+    box = Mailbox(tmp_path, delay_s=30).start()  # DATA is answered only after 30 s
+    smtp = mailer(box)
+    opened: list[Any] = []
+    connect = smtp._connect
+
+    async def recorded() -> Any:
+        client = await connect()
+        opened.append(client)
+        return client
+
+    smtp._connect = recorded  # type: ignore[method-assign]
+    message = Outgoing(1, 1, "confirmed", "email", "v@example.com", "en", "S", "B", {}, 1)
+    try:
+        sending = asyncio.create_task(smtp.send(message))
+        while not box.count and not (opened and opened[0].is_connected):
+            await asyncio.sleep(0.01)
+        await asyncio.sleep(0.2)  # into MAIL/RCPT/DATA
+        sending.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await sending
+        assert opened and not opened[0].is_connected
+        assert smtp._idle == []
+    finally:
+        await smtp.close()
+        box.stop()
