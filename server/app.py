@@ -12,6 +12,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
 from anyio import to_thread
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
@@ -32,6 +33,7 @@ from server.config_admin import ConfigAdmin
 from server.counters import CounterService
 from server.db import Database
 from server.deps import ActorCache, Services, resolve_token
+from server.errors import DatabaseUnavailable
 from server.guard import OperationTable, RequestGuard, error_response
 from server.housekeeping import keep_house, keep_rollups
 from server.limits import ANONYMOUS_BODY_MAX, BodyLimits
@@ -386,6 +388,13 @@ def _install_error_handlers(app: FastAPI) -> None:
         if exc.status in (429, 503) and "retry_after" in exc.params:
             headers = {"Retry-After": str(max(1, round(float(exc.params["retry_after"]))))}
         return _error(request, exc.status, exc.code, exc.params, headers)
+
+    @app.exception_handler(sa.exc.OperationalError)
+    @app.exception_handler(sa.exc.InterfaceError)
+    async def database_error(request: Request, exc: sa.exc.DBAPIError) -> JSONResponse:
+        log.warning("database unavailable: %s", type(exc.orig).__name__)  # no statement
+        error = DatabaseUnavailable(retry_after=2)
+        return _error(request, error.status, error.code, error.params, {"Retry-After": "2"})
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -14,7 +14,8 @@
     │   ├── RateLimited             an address asking too often                        429
     │   ├── SignInThrottled         too many failed sign-ins for an account or address 429
     │   ├── SignInBusy              too many password checks waiting                   503
-    │   └── NotReady                database down or not at the newest migration       503
+    │   ├── NotReady                database down or not at the newest migration       503
+    │   └── DatabaseUnavailable     the database lost or busy during a request         503
     ├── KeptRefusal                 (server/transactions.py) a use case's refusal whose
     │                               writes stay: the runner commits, then raises the
     │                               DomainError it carries (a counted wrong document number)
@@ -49,6 +50,7 @@ __all__ = [
     "BackupError",
     "ConfigError",
     "Conflict",
+    "DatabaseUnavailable",
     "DomainError",
     "FontsMissing",
     "Forbidden",
@@ -109,6 +111,14 @@ class SignInBusy(DomainError):
 class NotReady(DomainError):
     status = 503
     default_code = "not_ready"
+
+
+class DatabaseUnavailable(DomainError):
+    """The database went away or is busy for a moment (a restart, a lost connection, a
+    lock held too long): the caller retries; the pool has dropped the broken connection."""
+
+    status = 503
+    default_code = "database_unavailable"
 
 
 # --- the request guard ---------------------------------------------------------------------

@@ -71,6 +71,9 @@ MESSAGES: dict[str, str] = {
     "invalid_request": N_("The request is not valid."),
     "http_error": N_("The request could not be handled."),
     "not_ready": N_("The server is not ready: its database is unreachable or not upgraded."),
+    "database_unavailable": N_(
+        "The server's database is unavailable for a moment. Please try again in a few seconds."
+    ),
     # request limits and checks (server/guard.py, server/limits.py)
     "request_too_large": N_("The request is too large (at most {max_bytes} bytes)."),
     "headers_too_large": N_("The request headers are too large."),
