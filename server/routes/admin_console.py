@@ -53,7 +53,7 @@ from server.console import (
     set_cookie,
 )
 from server.deps import Services, resolve_token
-from server.display_reads import site_position
+from server.display_reads import SitePosition, site_position
 from server.errors import NotAuthenticated
 from server.messages import message_for
 from server.models import Site
@@ -389,33 +389,56 @@ async def console_events(
     """The site's event stream (docs/events.md) for the signed-in console, by its cookie:
     `?after=SEQ&epoch=E` resumes. A regional admin may name another `site`."""
     services: Services = websocket.app.state.services
+    admitted = await admit_stream(websocket, services, site)
+    if admitted is None:
+        return
+    position = admitted.position
+    await stream_events(
+        websocket,
+        services,
+        admitted.site_code,
+        position.id,
+        after,
+        epoch,
+        position.epoch,
+        position.last_seq,
+        token=admitted.token,
+        actor_key=admitted.staff.actor.key,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StreamAdmission:
+    """Who a console WebSocket is and which site's stream it reads."""
+
+    token: str
+    staff: Staff
+    site_code: str
+    position: SitePosition
+
+
+async def admit_stream(
+    websocket: WebSocket, services: Services, site: str | None
+) -> StreamAdmission | None:
+    """Accept a console WebSocket by its session cookie (same origin only), for the
+    staff's own site or, for a regional admin, the one named; None once it is closed
+    with the reason."""
     await websocket.accept()
     token = websocket.cookies.get(SESSION_COOKIE)
     if not token or not same_origin(websocket):
         await websocket.close(code=CLOSE_AUTH, reason="not_authenticated")
-        return
+        return None
     try:
         staff = await to_thread.run_sync(staff_from_token, services, token)
         code = site or staff.site_code
         position = await to_thread.run_sync(site_position, services.db, code)
     except DomainError as exc:
         await websocket.close(code=CLOSE_AUTH, reason=exc.code)
-        return
+        return None
     if position.id != staff.actor.site_id and not staff.regional:
         await websocket.close(code=CLOSE_FORBIDDEN, reason="wrong_site")
-        return
-    await stream_events(
-        websocket,
-        services,
-        code,
-        position.id,
-        after,
-        epoch,
-        position.epoch,
-        position.last_seq,
-        token=token,
-        actor_key=staff.actor.key,
-    )
+        return None
+    return StreamAdmission(token, staff, code, position)
 
 
 # --- errors as pages -------------------------------------------------------------------

@@ -27,9 +27,9 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from kolejka.core.errors import DomainError, Forbidden
 from kolejka.core.states import Priority
 from kolejka.i18n import N_, translator
-from server.console import LANGUAGE_COOKIE, SESSION_COOKIE, Staff, console_language
+from server.console import LANGUAGE_COOKIE, Staff, console_language
 from server.deps import Services, lookup_token
-from server.display_reads import SitePosition, site_position
+from server.display_reads import SitePosition
 from server.guard import error_response
 from server.monitor import Hall, service_name
 from server.monitor_feed import Watcher
@@ -39,15 +39,13 @@ from server.routes.admin_console import (
     NAV,
     ConsoleForm,
     StaffDep,
+    admit_stream,
     console_page,
     request_language,
-    same_origin,
     staff_cache,
-    staff_from_token,
 )
 from server.routes.events_ws import (
     CLOSE_AUTH,
-    CLOSE_FORBIDDEN,
     CLOSE_TOO_SLOW,
     catch_up,
     drain_client,
@@ -147,21 +145,15 @@ async def monitor_events(
     and the figures' changed parts, each made once for every monitor of the site
     (server/monitor_feed.py). A regional admin may name another `site`."""
     services: Services = websocket.app.state.services
-    await websocket.accept()
-    token = websocket.cookies.get(SESSION_COOKIE)
-    if not token or not same_origin(websocket):
-        await websocket.close(code=CLOSE_AUTH, reason="not_authenticated")
+    admitted = await admit_stream(websocket, services, site)
+    if admitted is None:
         return
-    try:
-        staff = await to_thread.run_sync(staff_from_token, services, token)
-        code = site or staff.site_code
-        position = await to_thread.run_sync(site_position, services.db, code)
-    except DomainError as exc:
-        await websocket.close(code=CLOSE_AUTH, reason=exc.code)
-        return
-    if position.id != staff.actor.site_id and not staff.regional:
-        await websocket.close(code=CLOSE_FORBIDDEN, reason="wrong_site")
-        return
+    token, staff, code, position = (
+        admitted.token,
+        admitted.staff,
+        admitted.site_code,
+        admitted.position,
+    )
     view = (console_language(websocket.cookies.get(LANGUAGE_COOKIE)), code == staff.site_code)
     hub = services.monitor_feed
     watcher = await hub.watch(code, position.id, view, staff.actor.key)
