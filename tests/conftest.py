@@ -7,7 +7,6 @@ them live in `tests/support.py`.
 
 from __future__ import annotations
 
-import ctypes
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,14 +25,6 @@ from tests.support import (
     postgres_database,
     site_config_dict,
 )
-
-# PySide6 6.12's QCoreApplication.sendPostedEvents drops a reference to None on every call
-# (the kiosk's and the board's text fitting call it on each layout pass), and a long GUI
-# session ends in "none_dealloc: deallocating None" once the count runs out. A list of
-# references to None that is never freed (its own reference is leaked on purpose) keeps it
-# alive for the whole test session, finalisation included.
-_NONE_BALLAST = [None] * 1_000_000
-ctypes.pythonapi.Py_IncRef(ctypes.py_object(_NONE_BALLAST))
 
 
 @pytest.fixture(scope="session")
