@@ -9,7 +9,9 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -63,6 +65,7 @@ class EventStreamThread(QThread):
         self.stream.on_connection = self.connectionChanged.emit
         self._loop: asyncio.AbstractEventLoop | None = None
         self._task: asyncio.Task[None] | None = None
+        _STREAMS.add(self)
 
     def run(self) -> None:
         self._loop = asyncio.new_event_loop()
@@ -101,3 +104,19 @@ class EventStreamThread(QThread):
         if loop is not None and task is not None and not loop.is_closed():
             loop.call_soon_threadsafe(task.cancel)
         self.wait(wait_ms)
+
+
+# Every stream still running when the interpreter exits is stopped first: Qt aborts the
+# process ("QThread: Destroyed while thread is still running") if one is torn down alive,
+# e.g. an app closed by a signal before its windows had stopped their streams.
+_STREAMS: weakref.WeakSet[EventStreamThread] = weakref.WeakSet()
+
+
+@atexit.register
+def _stop_streams() -> None:
+    for thread in list(_STREAMS):
+        try:
+            if thread.isRunning():
+                thread.stop(2000)
+        except RuntimeError:  # its C++ object already gone
+            pass
