@@ -717,6 +717,14 @@ class ServiceForecastPublic(Model):
     counters: list[int] = Field(description="Counters needed in each local hour.")
 
 
+class SharedForecastPublic(Model):
+    services: list[str] = Field(description="Services linked by counters that serve several.")
+    counters: list[int] = Field(
+        description="Counters these services need together in each local hour, reckoned as "
+        "one queue (never more than the sum of their own figures)."
+    )
+
+
 class StaffingForecast(Model):
     site: str
     day: date
@@ -725,4 +733,12 @@ class StaffingForecast(Model):
     services: list[ServiceForecastPublic]
     open_counters: list[float] = Field(
         description="Counters that called someone, by hour, on the same weekday (average)."
+    )
+    shared: list[SharedForecastPublic] = Field(
+        default_factory=list, description="Groups of services that share counters."
+    )
+    needed: list[int] = Field(
+        default_factory=list,
+        description="Counters the site needs in each local hour: every shared group's "
+        "figure plus each other service's own.",
     )

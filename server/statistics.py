@@ -31,7 +31,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -52,7 +52,15 @@ from kolejka.core.rollups import (
     days_of,
     roll_up,
 )
-from kolejka.core.staffing import DEFAULT_GOAL, ServiceForecast, forecast
+from kolejka.core.staffing import (
+    DEFAULT_GOAL,
+    ServiceForecast,
+    SharedForecast,
+    forecast,
+    needed_in_all,
+    shared_forecast,
+    sharing_groups,
+)
 from kolejka.core.stats import SegmentReplay, TicketEvent
 from kolejka.schemas import (
     RangeClerkRow,
@@ -62,6 +70,7 @@ from kolejka.schemas import (
     RangeServiceRow,
     RangeStats,
     ServiceForecastPublic,
+    SharedForecastPublic,
     StaffingForecast,
 )
 from server import repository as repo
@@ -71,6 +80,7 @@ from server.db import Database
 from server.models import (
     Clerk,
     Counter,
+    CounterService,
     Event,
     Service,
     Site,
@@ -178,6 +188,8 @@ class ForecastResult:
     open_counters: list[float]  # counters that called someone, average of that weekday
     weeks: int
     goal: float
+    shared: list[SharedForecast] = field(default_factory=list)  # services sharing counters
+    needed: list[int] = field(default_factory=list)  # per hour, shared groups reckoned together
 
 
 def event_to_ticket_event(
@@ -574,7 +586,30 @@ class Statistics:
         means = {code: f.service_mean_s for code, f in recent.by_service.items()}
         targets = {code: info.targets.get(code, info.default_target_s) for code in arrivals}
         services = forecast(arrivals, means, targets, DEFAULT_GOAL)
-        return ForecastResult(info, day, services, open_counters, len(same_days), DEFAULT_GOAL)
+        shared = shared_forecast(services, self._sharing_groups(site.id), DEFAULT_GOAL)
+        return ForecastResult(
+            info,
+            day,
+            services,
+            open_counters,
+            len(same_days),
+            DEFAULT_GOAL,
+            shared,
+            needed_in_all(services, shared),
+        )
+
+    def _sharing_groups(self, site_id: int) -> list[tuple[str, ...]]:
+        """Services linked by counters of today's configuration."""
+        with self.db.read() as session:
+            rows = session.exec(
+                select(CounterService.counter_id, Service.code)
+                .join(Service, col(Service.id) == CounterService.service_id)
+                .where(Service.site_id == site_id)
+            ).all()
+        served: dict[int, list[str]] = {}
+        for counter_id, code in rows:
+            served.setdefault(counter_id, []).append(code)
+        return sharing_groups(served.values())
 
 
 @dataclass(slots=True)
@@ -661,4 +696,9 @@ def forecast_public(result: ForecastResult) -> StaffingForecast:
             for s in result.services
         ],
         open_counters=[round(x, 2) for x in result.open_counters],
+        shared=[
+            SharedForecastPublic(services=list(g.services), counters=g.counters)
+            for g in result.shared
+        ],
+        needed=result.needed,
     )

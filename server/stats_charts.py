@@ -217,6 +217,16 @@ def forecast_chart(result: ForecastResult, language: str, fmt: str = "svg") -> b
             linewidth=2,
             label=_("Counters that served (same weekday, average)"),
         )
+        if result.shared:
+            ax.step(
+                list(x),
+                [result.needed[h] for h in hours],
+                where="mid",
+                color="#000000",
+                linewidth=2,
+                linestyle=(0, (4, 3)),
+                label=_("Needed, shared counters reckoned together"),
+            )
         ax.set_xticks(list(x), [f"{h:02d}" for h in hours])
         ax.set_xlabel(_("Hour"))
         ax.set_ylabel(_("Counters"))

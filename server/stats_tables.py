@@ -160,6 +160,19 @@ def forecast_table(result: ForecastResult, language: str) -> Table:
     rows.append(
         [_("Needed, all services"), *(sum(s.counters[h] for s in result.services) for h in hours)]
     )
+    for group in result.shared:
+        rows.append(
+            [
+                _("Together: {services}").format(services=", ".join(group.services)),
+                *(group.counters[h] for h in hours),
+            ]
+        )
+    grouped = {code for g in result.shared for code in g.services}
+    alone = any(any(s.counters) for s in result.services if s.service not in grouped)
+    if len(result.shared) > 1 or (result.shared and alone):  # else the one group's row says it
+        rows.append(
+            [_("Needed, shared counters reckoned together"), *(result.needed[h] for h in hours)]
+        )
     rows.append(
         [
             _("Counters that served (same weekday, average)"),

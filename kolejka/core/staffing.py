@@ -11,12 +11,21 @@ visitor must wait at all, and from it the share who wait at most a target time:
 The fewest counters whose P(wait ≤ target) reaches the goal (80 % by default, the call
 centres' "80/20") is the forecast. Pure functions; the history they read comes from the
 daily roll-ups (kolejka.core.rollups).
+
+Reckoned one service at a time, services that share counters are over-counted: a counter
+serving A and B spends its idle minutes on whichever has someone waiting, and one visitor
+an hour of each already counts as a whole counter twice. So services linked by shared
+counters are also reckoned together, as one queue with their summed arrivals, the
+arrival-weighted mean service time and the strictest of their targets (every service's
+visitors called within its own target), and never above the sum of their own figures (the
+office could always split the counters). The truth for an office's routing lies between
+the two, nearer the shared figure the more freely its counters take any of the services.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 DEFAULT_GOAL = 0.8
@@ -109,3 +118,73 @@ def forecast(
         counters = [counters_needed(rate, mean, target, goal) if mean else 0 for rate in rates]
         result.append(ServiceForecast(service, rates, mean, target, counters))
     return result
+
+
+@dataclass(frozen=True, slots=True)
+class SharedForecast:
+    services: tuple[str, ...]  # linked by counters that serve more than one of them
+    counters: list[int]  # needed in each hour by these services together
+
+
+def sharing_groups(counter_services: Iterable[Iterable[str]]) -> list[tuple[str, ...]]:
+    """Services linked through counters (a counter serving A and B, another B and C: one
+    group A, B, C). Each group of two or more, sorted; a service alone is no group."""
+    parent: dict[str, str] = {}
+
+    def root(code: str) -> str:
+        while parent[code] != code:
+            parent[code] = parent[parent[code]]
+            code = parent[code]
+        return code
+
+    for served in counter_services:
+        codes = sorted(set(served))
+        for code in codes:
+            parent.setdefault(code, code)
+        for other in codes[1:]:
+            parent[root(other)] = root(codes[0])
+    groups: dict[str, list[str]] = {}
+    for code in parent:
+        groups.setdefault(root(code), []).append(code)
+    return sorted(tuple(sorted(g)) for g in groups.values() if len(g) > 1)
+
+
+def shared_forecast(
+    services: Sequence[ServiceForecast],
+    groups: Iterable[Sequence[str]],
+    goal: float = DEFAULT_GOAL,
+) -> list[SharedForecast]:
+    """Per group of services sharing counters and hour: counters needed reckoned as one
+    queue, capped by the sum of the services' own figures. Services with no service time
+    yet are left out, as in `forecast`."""
+    by_code = {s.service: s for s in services}
+    result = []
+    for group in groups:
+        members = [by_code[c] for c in group if c in by_code and by_code[c].mean_service_s]
+        if len(members) < 2:
+            continue
+        target = min(m.target_s for m in members)
+        counters = []
+        for hour in range(len(members[0].arrivals)):
+            rate = sum(m.arrivals[hour] for m in members)
+            own = sum(m.counters[hour] for m in members)
+            if rate <= 0:
+                counters.append(own)
+                continue
+            mean = sum(m.arrivals[hour] * (m.mean_service_s or 0.0) for m in members) / rate
+            counters.append(min(own, counters_needed(rate, mean, target, goal)))
+        result.append(SharedForecast(tuple(m.service for m in members), counters))
+    return result
+
+
+def needed_in_all(
+    services: Sequence[ServiceForecast], shared: Sequence[SharedForecast]
+) -> list[int]:
+    """Per hour: each shared group's figure plus the own figure of every other service."""
+    grouped = {code for g in shared for code in g.services}
+    hours = len(services[0].counters) if services else 24
+    return [
+        sum(g.counters[h] for g in shared)
+        + sum(s.counters[h] for s in services if s.service not in grouped)
+        for h in range(hours)
+    ]

@@ -9,7 +9,10 @@ from kolejka.core.staffing import (
     erlang_c,
     forecast,
     mean_wait_s,
+    needed_in_all,
     service_level,
+    shared_forecast,
+    sharing_groups,
 )
 
 
@@ -67,3 +70,51 @@ def test_forecast_per_hour_and_unknown_service_time():
     assert a.counters[2] == counters_needed(40, 540, 1800)
     assert a.counters[1] < a.counters[2]
     assert b.counters == [0, 0, 0]
+
+
+def test_sharing_groups_follow_chains_of_counters():
+    # 1: A+B, 2: B+C, 3: D alone, 4: E+F, 5: A (again)
+    served = [["A", "B"], ["B", "C"], ["D"], ["F", "E"], ["A"]]
+    assert sharing_groups(served) == [("A", "B", "C"), ("E", "F")]
+    assert sharing_groups([["A"], ["B"]]) == []
+
+
+def _own(code, rates, mean, target):
+    return forecast({code: rates}, {code: mean}, {code: target})[0]
+
+
+def test_two_quiet_services_on_shared_counters_need_one_counter():
+    # one visitor an hour each: alone each counts as a whole counter; together still one
+    a = _own("A", [1.0, 0.0], 300, 600)
+    b = _own("B", [1.0, 0.0], 300, 600)
+    assert a.counters == [1, 0] and b.counters == [1, 0]
+    (group,) = shared_forecast([a, b], [("A", "B")])
+    assert group.services == ("A", "B")
+    assert group.counters == [1, 0]
+    assert needed_in_all([a, b], [group]) == [1, 0]
+
+
+def test_reckoned_together_is_erlang_c_of_the_summed_stream():
+    a = _own("A", [40.0], 300, 900)
+    b = _own("B", [20.0], 600, 600)
+    (group,) = shared_forecast([a, b], [("A", "B")])
+    mean = (40 * 300 + 20 * 600) / 60
+    assert group.counters == [min(a.counters[0] + b.counters[0], counters_needed(60, mean, 600))]
+    assert group.counters[0] <= a.counters[0] + b.counters[0]
+
+
+def test_never_more_than_the_services_own_figures():
+    # a strict target on a trickle would make the heavy lenient service look worse together
+    strict = _own("A", [1.0], 60, 30)
+    lenient = _own("B", [50.0], 600, 3600)
+    (group,) = shared_forecast([strict, lenient], [("A", "B")])
+    assert group.counters[0] <= strict.counters[0] + lenient.counters[0]
+
+
+def test_services_without_service_time_and_strangers_are_left_out():
+    a = _own("A", [10.0], 300, 600)
+    b = _own("B", [10.0], None, 600)
+    assert shared_forecast([a, b], [("A", "B")]) == []
+    assert shared_forecast([a], [("A", "Z")]) == []
+    c = _own("C", [5.0], 300, 600)
+    assert needed_in_all([a, b, c], []) == [a.counters[0] + c.counters[0]]

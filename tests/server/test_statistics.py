@@ -27,7 +27,7 @@ from server.clock import ManualClock
 from server.history import write_history
 from server.models import Clerk, Event
 from server.settings import Settings
-from server.statistics import InvalidRange, Statistics
+from server.statistics import InvalidRange, Statistics, forecast_public
 
 WARSAW = ZoneInfo("Europe/Warsaw")
 START, END = date(2026, 10, 12), date(2026, 11, 8)
@@ -298,3 +298,24 @@ def test_the_columns_equal_the_reference(month, scope):
     assert fast.arrivals == slow.arrivals
     assert fast.calls_by_hour == slow.calls_by_hour
     assert fast.arrivals_by_hour == slow.arrivals_by_hour
+
+
+def test_forecast_reckons_services_on_shared_counters_together(month):
+    """Counter 4 serves A, B and C: one group, whose need is never above the sum of the
+    services' own figures and never below the busiest one's; the site's need per hour is
+    that group's figure plus every other service's own."""
+    stats = Statistics(month, ManualClock(datetime(2026, 11, 9, 12, tzinfo=UTC)))
+    result = stats.staffing_forecast("test", None, date(2026, 11, 10))
+    own = {s.service: s.counters for s in result.services if s.mean_service_s}
+    (group,) = result.shared
+    assert set(group.services) == {"A", "B", "C"} & set(own)
+    for hour in range(24):
+        members = [own[code][hour] for code in group.services]
+        assert max(members) <= group.counters[hour] <= sum(members)
+        others = sum(c[hour] for code, c in own.items() if code not in group.services)
+        assert result.needed[hour] == group.counters[hour] + others
+    busy = [h for h in range(24) if sum(own[c][h] for c in group.services) > 1]
+    assert any(group.counters[h] < sum(own[c][h] for c in group.services) for h in busy)
+    public = forecast_public(result)
+    assert public.shared[0].services == list(group.services)
+    assert public.needed == result.needed
