@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 from kolejka.i18n import gettext_for
@@ -209,23 +210,22 @@ def forecast_chart(result: ForecastResult, language: str, fmt: str = "svg") -> b
                 label=_short(f"{s.service} {result.site.service_name(s.service, language)}", 38),
             )
             bottom = [b + v for b, v in zip(bottom, values, strict=True)]
-        ax.step(
-            list(x),
-            [result.open_counters[h] for h in hours],
-            where="mid",
-            color="#000000",
-            linewidth=2,
-            label=_("Counters that served (same weekday, average)"),
-        )
+        lines: list[tuple[Sequence[float], str, Any]] = [
+            (result.open_counters, _("Counters that served (same weekday, average)"), "solid")
+        ]
         if result.shared:
+            lines.append(
+                (result.needed, _("Needed, shared counters reckoned together"), (0, (4, 3)))
+            )
+        for series, label, style in lines:
             ax.step(
                 list(x),
-                [result.needed[h] for h in hours],
+                [series[h] for h in hours],
                 where="mid",
                 color="#000000",
                 linewidth=2,
-                linestyle=(0, (4, 3)),
-                label=_("Needed, shared counters reckoned together"),
+                linestyle=style,
+                label=label,
             )
         ax.set_xticks(list(x), [f"{h:02d}" for h in hours])
         ax.set_xlabel(_("Hour"))
