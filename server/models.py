@@ -262,6 +262,7 @@ class Appointment(SQLModel, table=True):
         sa.Index("ix_appointment_slot", "site_id", "service_id", "start_at"),
         sa.Index("ix_appointment_manage_hash", "manage_hash", unique=True),
         sa.Index("ix_appointment_form_nonce", "form_nonce", unique=True),
+        sa.Index("ix_appointment_document_hash", "document_hash"),
     )
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = Field(foreign_key="site.id")

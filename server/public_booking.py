@@ -253,7 +253,8 @@ def _tally_statement() -> Any:
     t = Appointment.__table__  # type: ignore[attr-defined]
     p = sa.bindparam
     live = t.c.status != AppointmentStatus.CANCELLED.value
-    that_day = sa.and_(
+    that_day = sa.and_(  # the site first: ix_appointment_slot's order
+        t.c.site_id == p("site_id"),
         t.c.service_id == p("service_id"),
         t.c.start_at >= p("begin", type_=UTCDateTime()),
         t.c.start_at < p("end", type_=UTCDateTime()),
@@ -289,6 +290,7 @@ def _tally_statement() -> Any:
         total(sa.and_(that_day, live, t.c.online.is_(True))),
         total(
             sa.and_(
+                t.c.site_id == p("site_id"),
                 t.c.service_id == p("service_id"),
                 live,
                 t.c.start_at == p("start", type_=UTCDateTime()),
@@ -655,6 +657,7 @@ class PublicBooking:
         zone = ZoneInfo(site.timezone)
         begin, end = _day_bounds(start.astimezone(zone).date(), zone)
         params = {
+            "site_id": site.id,
             "service_id": service.id,
             "begin": begin,
             "end": end,
