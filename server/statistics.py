@@ -67,7 +67,7 @@ from kolejka.schemas import (
 from server import repository as repo
 from server.actors import Actor, require_clerk, require_site
 from server.clock import Clock
-from server.db import Database
+from server.db import STATS_LOCK_KEY, Database
 from server.models import (
     Clerk,
     Counter,
@@ -228,8 +228,14 @@ class Statistics:
         reads a few days' events outside any transaction and writes each day's rows in
         its own short transaction (a day of a 60-counter hall is ≈ 300 rows), so the
         SQLite writer is never held for more than one day's swap, and the lock of this
-        process is let go between steps (a page's read can come in between)."""
-        with self._lock:
+        process is let go between steps (a page's read can come in between).
+
+        Server processes on one PostgreSQL database take the step in turn (an advisory
+        lock per site, held from reading the mark to writing it): two processes rolling
+        the same day at once could otherwise leave the rows of the one that read the log
+        earlier under the mark of the one that read it later — a late change lost for
+        good (tests/server/test_statistics_processes.py)."""
+        with self._lock, self.db.site_lock(STATS_LOCK_KEY, site_id):
             with self.db.read() as session:
                 site = session.get(Site, site_id)
                 assert site is not None
