@@ -57,7 +57,8 @@ class Gate:
 class Worker(threading.Thread):
     def __init__(self, run: Callable[[], Any]) -> None:
         super().__init__(daemon=True)
-        self._run, self.error = run, None
+        self._run = run
+        self.error: BaseException | None = None
 
     def run(self) -> None:
         try:
@@ -124,7 +125,7 @@ def test_two_processes_rolling_one_day_keep_the_later_change(password_hash):
                 )
             ).one()
         assert mark == last
-        a.db, b.db = db_a, db_b  # type: ignore[assignment]
+        a.db, b.db = db_a, db_b
         assert b.catch_up(refs.site_id) == 0  # the mark says the day is up to date...
         whole = whole_rolls(db_a, YESTERDAY)
         assert sum(r.counts()["served"] for r in whole.values()) > 0
