@@ -1,4 +1,4 @@
-"""Two server processes on one PostgreSQL database rolling the same day while it changes.
+"""Two server processes on one database rolling the same days while they change.
 
 Each process (`--workers`) keeps its own Statistics and rolls a site up when a read needs
 it. Here process A reads the log of a day a late change touched and, before it writes the
@@ -134,3 +134,27 @@ def test_two_processes_rolling_one_day_keep_the_later_change(password_hash):
         db_a.dispose()
         db_b.dispose()
         next(urls, None)
+
+
+def test_kept_figures_follow_a_late_change_rolled_by_another_process(site_db):
+    """A range's figures are kept between reads; a late change to one of its days, rolled
+    up by another process, must show on the next read; a range it did not touch stays."""
+    refs = _SiteRefs(site_db, "test")
+    plan = DayPlan(visitors=60, counters=3)
+    plan = dataclasses.replace(plan, services=[s for s in plan.services if s.code in refs.services])
+    cut = datetime(2026, 11, 23, 12, 0, tzinfo=WARSAW).astimezone(UTC)
+    earlier = YESTERDAY.replace(day=20)
+    write_day(site_db, refs, earlier, plan_day(earlier, WARSAW, plan, 3, refs.desk_clerks()))
+    tickets = plan_day(YESTERDAY, WARSAW, plan, 7, refs.desk_clerks())
+    held = write_day(site_db, refs, YESTERDAY, tickets, hold_after=cut)
+    clock = ManualClock(datetime(2026, 11, 24, 9, 0, tzinfo=WARSAW).astimezone(UTC))
+    reader, other = Statistics(site_db, clock), Statistics(site_db, clock)
+    before = reader.range_stats("test", None, earlier, YESTERDAY).figures
+    past = reader.range_stats("test", None, earlier, earlier).figures
+    append_events(site_db, refs.site_id, held)  # the rest of yesterday, late
+    other.catch_up(refs.site_id)
+    after = reader.range_stats("test", None, earlier, YESTERDAY).figures
+    fresh = Statistics(site_db, clock).range_stats("test", None, earlier, YESTERDAY).figures
+    assert after == fresh
+    assert after.total.served > before.total.served
+    assert reader.range_stats("test", None, earlier, earlier).figures == past
