@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import os
 import statistics
 import sys
@@ -63,7 +64,7 @@ from server.siteconfig import (  # noqa: E402
     CounterServiceConfig,
     load_config,
 )
-from server.stats_charts import CHARTS, range_chart  # noqa: E402
+from server.stats_charts import CHARTS, _drawn, range_chart  # noqa: E402
 from server.stats_report import report_pdf  # noqa: E402
 from server.stats_tables import figure_labels, range_tables, to_xlsx  # noqa: E402
 from server.templating import render  # noqa: E402
@@ -225,31 +226,51 @@ def main() -> None:
     def page() -> str:
         return render_page(stats, start90, end)
 
+    def forget() -> None:  # a first read: no figures nor charts kept
+        stats._figures.clear()
+        _drawn.clear()
+
     if args.only_today:
         busy_today(db, stats, args, page_until=TODAY)
         db.dispose()
         return
     print("timings:")
     timed(
-        "range_stats, 90 days (figures only)", lambda: stats.range_stats("demo", None, start90, end)
+        "range_stats, 90 days (figures only)",
+        lambda: stats.range_stats("demo", None, start90, end),
+        setup=forget,
     )
-    html = timed("statistics page, 90 days (figures, tables, HTML)", page)
+    html = timed("statistics page, 90 days (figures, tables, HTML)", page, setup=forget)
+    timed(
+        "page and its 4 charts, 90 days, first read",
+        lambda: page_with_charts(stats, start90, end),
+        runs=3,
+        setup=forget,
+    )
+    timed(
+        "page and its 4 charts, 90 days, read again", lambda: page_with_charts(stats, start90, end)
+    )
     result90 = stats.range_stats("demo", None, start90, end)
     for chart in CHARTS:
-        timed(f"chart {chart}.svg, 90 days", lambda c=chart: range_chart(result90, c, "pl"), runs=3)
+        timed(
+            f"chart {chart}.svg, 90 days",
+            functools.partial(range_chart, result90, chart, "pl"),
+            runs=3,
+            setup=forget,
+        )
 
     def xlsx() -> bytes:
         result = stats.range_stats("demo", None, *month)
         return to_xlsx(range_tables(result, "pl"), lambda t: t.title)
 
-    body = timed("XLSX of October (every table)", xlsx)
+    body = timed("XLSX of October (every table)", xlsx, setup=forget)
 
     def pdf() -> bytes:
         result = stats.range_stats("demo", None, *month)
         forecast = stats.staffing_forecast("demo", None, TODAY)
         return report_pdf(result, forecast, "pl")
 
-    report = timed("PDF report of October (tables, charts, forecast)", pdf, runs=3)
+    report = timed("PDF report of October (tables, charts, forecast)", pdf, runs=3, setup=forget)
     busy = max(result90.figures.by_day, key=lambda d: result90.figures.by_day[d].issued)
     zone = result90.site.zone
 
@@ -263,7 +284,7 @@ def main() -> None:
             )
         until = until if isinstance(until, datetime) else datetime.fromisoformat(str(until))
         stats.incremental = False  # the whole day from the log, as a late change costs
-        stats._reroll(1, zone, busy, until.replace(tzinfo=until.tzinfo or UTC), log)  # type: ignore[arg-type]
+        stats._reroll(1, zone, busy, until.replace(tzinfo=until.tzinfo or UTC), log)
         stats.incremental = True
 
     timed(f"re-roll one day ({result90.figures.by_day[busy].issued} tickets)", reroll)
@@ -293,6 +314,14 @@ def render_page(stats: Any, start: date, end: date) -> str:
         current=(start, end),
         labels=figure_labels("pl"),
     )
+
+
+def page_with_charts(stats: Any, start: date, end: date) -> None:
+    """What a browser asks for: the page, then each chart (its own request, each reading
+    the range's figures again)."""
+    render_page(stats, start, end)
+    for chart in CHARTS:
+        range_chart(stats.range_stats("demo", None, start, end), chart, "pl")
 
 
 def busy_today(db: Any, stats: Any, args: argparse.Namespace, page_until: date) -> None:
@@ -342,6 +371,12 @@ def busy_today(db: Any, stats: Any, args: argparse.Namespace, page_until: date) 
             timed(
                 f"{label}: statistics page, 90 days to today",
                 lambda: render_page(stats, start90, page_until),
+                setup=news,
+            )
+
+            timed(
+                f"{label}: page and its 4 charts, 90 days to today",
+                lambda: page_with_charts(stats, start90, page_until),
                 setup=news,
             )
 

@@ -27,6 +27,7 @@ from server.catalog import bump_config_rev
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 STARTUP_LOCK_KEY = 0x4B4F4C45  # "KOLE"
+STATS_LOCK_KEY = 0x4B535441  # "KSTA": with the site's id, one roll-up of a site at a time
 
 
 def normalize_url(url: str) -> str:
@@ -187,6 +188,23 @@ class Database:
                 yield
             finally:
                 conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": STARTUP_LOCK_KEY})
+                conn.commit()
+
+    @contextmanager
+    def site_lock(self, key: int, site_id: int) -> Iterator[None]:
+        """One process at a time holds (key, site) on PostgreSQL (an advisory lock, waited
+        for); SQLite runs one process, whose own locks are the callers' business."""
+        if not self.is_postgres:
+            yield
+            return
+        params = {"key": key, "site": site_id}
+        with self.engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_advisory_lock(:key, :site)"), params)
+            conn.commit()  # the lock is the session's: no transaction held open meanwhile
+            try:
+                yield
+            finally:
+                conn.execute(sa.text("SELECT pg_advisory_unlock(:key, :site)"), params)
                 conn.commit()
 
     def dispose(self) -> None:

@@ -28,6 +28,7 @@ starts the replay afresh. Another process keeps its own replays: all read the sa
 
 from __future__ import annotations
 
+import dataclasses
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
@@ -76,7 +77,7 @@ from kolejka.schemas import (
 from server import repository as repo
 from server.actors import Actor, require_clerk, require_site
 from server.clock import Clock
-from server.db import Database
+from server.db import STATS_LOCK_KEY, Database
 from server.models import (
     Clerk,
     Counter,
@@ -95,6 +96,7 @@ from server.stats_fast import RollColumns, range_figures_fast
 MAX_RANGE_DAYS = 400
 STEP_EVENTS = 20_000  # events a roll-up step takes: a few days of a 3,000-visitor office
 FOLDS_KEPT = 8  # days whose replay a process keeps (today and yesterday of a few sites)
+FIGURES_KEPT = 16  # ranges whose figures a process keeps (a page and its charts share one)
 HISTORY_WEEKS = 6  # the forecast reads this many past weeks
 
 _EVENTS = Event.__table__  # type: ignore[attr-defined]
@@ -219,6 +221,11 @@ class Statistics:
         # events; False: every roll-up replays its day whole (the reference; bench "before")
         self.incremental = True
         self._folds: OrderedDict[tuple[int, str, date], _Fold] = OrderedDict()
+        # the figures of the ranges read lately, with the (epoch, mark) they were read at
+        self._figures: OrderedDict[tuple[Any, ...], tuple[tuple[str, int], RangeFigures]] = (
+            OrderedDict()
+        )
+        self._figures_lock = threading.Lock()
 
     # --- keeping the roll-ups ------------------------------------------------------------
 
@@ -240,8 +247,14 @@ class Statistics:
         reads a few days' events outside any transaction and writes each day's rows in
         its own short transaction (a day of a 60-counter hall is ≈ 300 rows), so the
         SQLite writer is never held for more than one day's swap, and the lock of this
-        process is let go between steps (a page's read can come in between)."""
-        with self._lock:
+        process is let go between steps (a page's read can come in between).
+
+        Server processes on one PostgreSQL database take the step in turn (an advisory
+        lock per site, held from reading the mark to writing it): two processes rolling
+        the same day at once could otherwise leave the rows of the one that read the log
+        earlier under the mark of the one that read it later — a late change lost for
+        good (tests/server/test_statistics_processes.py)."""
+        with self._lock, self.db.site_lock(STATS_LOCK_KEY, site_id):
             with self.db.read() as session:
                 site = session.get(Site, site_id)
                 assert site is not None
@@ -528,17 +541,60 @@ class Statistics:
         site, info = self._open(site_code, actor)
         assert site.id is not None
         self.catch_up(site.id)
-        figures = range_figures_fast(
-            self.columns(site.id, start, end),
-            start,
-            end,
-            scope=scope,
-            targets=info.targets,
-            default_target_s=info.default_target_s,
-        )
+        targets = tuple(sorted(info.targets.items()))
+        key: tuple[Any, ...] = (site.id, start, end, scope, targets, info.default_target_s)
+        figures = self._cached_figures(site.id, key, start, end)
+        if figures is None:
+            with self.db.read() as session:
+                revision = self._revision(session, site.id)
+            figures = range_figures_fast(
+                self.columns(site.id, start, end),
+                start,
+                end,
+                scope=scope,
+                targets=info.targets,
+                default_target_s=info.default_target_s,
+            )
+            with self._figures_lock:
+                self._figures[key] = (revision, figures)
+                while len(self._figures) > FIGURES_KEPT:
+                    self._figures.popitem(last=False)
         if not per_clerk:
-            figures.by_clerk = {}
+            figures = dataclasses.replace(figures, by_clerk={})
         return RangeResult(info, figures, scope, per_clerk)
+
+    @staticmethod
+    def _revision(session: Session, site_id: int) -> tuple[str, int]:
+        """The site's log epoch and roll-up mark: the rows as they stand reflect every
+        event up to the mark (a roll-up step reads the log before it moves the mark)."""
+        epoch = session.execute(sa.select(_SITES.c.epoch).where(_SITES.c.id == site_id))
+        mark = session.get(StatsMark, site_id)
+        return str(epoch.scalar_one()), mark.seq if mark is not None else 0
+
+    def _cached_figures(
+        self, site_id: int, key: tuple[Any, ...], start: date, end: date
+    ) -> RangeFigures | None:
+        """The figures kept from an earlier read of the same range, while still right: no
+        event since the mark they were read at touched a day of the range (a page and its
+        four charts read the same figures; a past range stays kept while today goes on).
+        The days touched come from the log itself, so a roll-up by another process counts."""
+        with self._figures_lock:
+            kept = self._figures.get(key)
+        if kept is None:
+            return None
+        (epoch, seq), figures = kept
+        with self.db.read() as session:
+            now_epoch, now_seq = self._revision(session, site_id)
+            if now_epoch != epoch or now_seq < seq:
+                return None
+            if now_seq > seq:
+                touched = self._touched_days(session, site_id, seq, now_seq)
+                if any(start <= day <= end for day in touched):
+                    return None
+        with self._figures_lock:
+            self._figures[key] = ((epoch, now_seq), figures)
+            self._figures.move_to_end(key)
+        return figures
 
     def staffing_forecast(
         self, site_code: str, actor: Actor | None, day: date | None = None

@@ -11,8 +11,10 @@ and texts in the reader's language.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from typing import Any
 
@@ -32,6 +34,9 @@ BLUE, ORANGE, GREEN, SKY, VERMILION, PURPLE, YELLOW = (
 )
 PALETTE = [BLUE, ORANGE, GREEN, VERMILION, PURPLE, SKY, YELLOW, "#000000"]
 _lock = threading.Lock()  # pyplot's state is global; a figure at a time
+CHARTS_KEPT = 64  # charts drawn lately, by what they were drawn from (≈ 100 kB each)
+_drawn: OrderedDict[tuple[str, str, str, bytes], bytes] = OrderedDict()
+_cache_lock = threading.Lock()
 
 
 def _figure(width: float, height: float) -> Any:
@@ -58,7 +63,29 @@ def _style(ax: Any) -> None:
 
 
 def range_chart(result: RangeResult, chart: str, language: str, fmt: str = "svg") -> bytes:
-    """One chart of the range: `days`, `services`, `arrivals` (heat map), `estimates`."""
+    """One chart of the range: `days`, `services`, `arrivals` (heat map), `estimates`.
+
+    Drawing costs Matplotlib a few tenths of a second a chart (the text layout), so the
+    bytes are kept by what they are drawn from: the same figures and names, the same
+    chart. A range whose roll-ups did not change (any past range; today while no one was
+    called) is drawn once."""
+    info = result.site
+    drawn_from = repr((result.figures, info.services, info.targets, info.default_target_s))
+    key = (chart, language, fmt, hashlib.blake2b(drawn_from.encode(), digest_size=16).digest())
+    with _cache_lock:
+        kept = _drawn.get(key)
+        if kept is not None:
+            _drawn.move_to_end(key)
+            return kept
+    body = _draw_range_chart(result, chart, language, fmt)
+    with _cache_lock:
+        _drawn[key] = body
+        while len(_drawn) > CHARTS_KEPT:
+            _drawn.popitem(last=False)
+    return body
+
+
+def _draw_range_chart(result: RangeResult, chart: str, language: str, fmt: str) -> bytes:
     _ = gettext_for(language)
     fig_data = result.figures
     with _lock:
