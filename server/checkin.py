@@ -9,7 +9,6 @@ used appointment without its ticket. The window is the core's
 from __future__ import annotations
 
 import hmac
-import re
 from zoneinfo import ZoneInfo
 
 from sqlmodel import select
@@ -23,6 +22,7 @@ from kolejka.core.appointments import (
     document_locked,
     document_refusal,
 )
+from kolejka.core.documents import document_forms
 from kolejka.core.errors import Conflict, NotFound
 from kolejka.schemas import CheckInRequest, TicketCreate, TicketPublic
 from server import repository as repo
@@ -33,11 +33,6 @@ from server.errors import ForgedCode, Unprocessable
 from server.models import Appointment, Service
 from server.ticketing import QueueService
 from server.transactions import KeptRefusal, Transaction, Write, WriteRunner
-
-
-def normalize_document(text: str) -> str:
-    """'ab 123 456-7' and 'AB1234567' are one document number."""
-    return re.sub(r"[\s\-./]+", "", text).upper()
 
 
 class CheckInService:
@@ -119,9 +114,9 @@ class CheckInService:
         matches = (
             bool(typed)
             and not document_locked(failures)
-            and hmac.compare_digest(
-                person_key(self.secret, "document", normalize_document(typed)),
-                appt.document_hash,
+            and any(  # every form compared: one wrong number is one try, whatever its forms
+                hmac.compare_digest(person_key(self.secret, "document", form), appt.document_hash)
+                for form in document_forms(typed)
             )
         )
         refusal = document_refusal(failures, bool(typed), matches)

@@ -10,10 +10,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from kolejka.core.appointments import AppointmentStatus
+from kolejka.core.documents import normalize_document
 from server import repository as repo
 from server.appointments import service_row, unused_value
 from server.booking_codes import format_short_code, new_ref, new_short_code, person_key
-from server.checkin import normalize_document
 from server.deps import Services
 from server.models import Appointment
 

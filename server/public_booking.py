@@ -39,6 +39,7 @@ from kolejka.core.booking import (
     tally_refusal,
     time_refusal,
 )
+from kolejka.core.documents import normalize_document
 from kolejka.core.errors import Conflict, NotFound
 from kolejka.core.events import EventType
 from kolejka.i18n import normalize_language
@@ -64,7 +65,6 @@ from server.booking_codes import (
     person_key,
 )
 from server.catalog import SiteLike
-from server.checkin import normalize_document
 from server.clock import Clock
 from server.db import Database
 from server.eventlog import append_event

@@ -27,7 +27,7 @@ from kiosk.flow import (
 )
 from kiosk.screens import DocumentScreen
 from kolejka.core.appointments import DOCUMENT_TRIES
-from tests.document_booking import DOCUMENT, bound_booking, failures
+from tests.document_booking import DOCUMENT, bound_booking, check_in, failures
 from tests.kiosk.support import MakeKiosk, on_screen, tap, text_of
 from tests.support import LiveServer
 
@@ -205,3 +205,11 @@ def test_by_keys_and_voice_the_cursor_stays_on_the_keyboard_and_the_number_is_sp
     assert any(u.private for u in reader.said)
     assert all("1 1" not in u.text for u in reader.said)
     qtbot.keyClick(window, Qt.Key.Key_F1)
+
+
+def test_a_booking_hashed_in_cyrillic_before_the_folding_still_checks_in(
+    sqlite_server: LiveServer,
+) -> None:
+    """Stored before look-alikes were folded: the hash of the Cyrillic form itself."""
+    code = bound_booking(sqlite_server, document="МК123456")
+    assert check_in(sqlite_server, code, document="мк 123456").status_code == 201

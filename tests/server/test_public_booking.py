@@ -226,6 +226,21 @@ def test_a_document_number_is_kept_only_as_a_keyed_hash_and_asked_at_check_in(
     assert kiosk_check_in(world.url, code, document="AB-123456").status_code == 201
 
 
+def test_a_cyrillic_series_booked_checks_in_typed_with_latin_look_alikes(
+    world: World, clock: Any
+) -> None:
+    visitor = world.visitor()
+    start = visitor.free_starts("B", day="2026-11-25")[0]
+    page = visitor.manage(
+        manage_path(visitor.book("B", start, email="c@example.com", document="мк 123-456"))
+    )
+    clock.set(T0 + timedelta(days=1) - timedelta(hours=2, minutes=10))
+    code = short_code(page)
+    wrong = kiosk_check_in(world.url, code, document="MK123457")
+    assert wrong.json()["code"] == "appointment_document_mismatch"
+    assert kiosk_check_in(world.url, code, document="MK123456").status_code == 201
+
+
 def test_the_online_share_keeps_places_for_walk_ins(world: World) -> None:
     # B: two 30-minute slots of two places each: four places, half of them online.
     for n in range(2):
