@@ -25,6 +25,7 @@ from server.settings import Settings
 
 log = logging.getLogger(__name__)
 PARENT_CHECK_S = 1.0
+SENDER_NICE = 10
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,6 +47,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"kolejka sender: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level.upper())
+    # Background work: the API's processes get the CPU first when both want it.
+    with contextlib.suppress(OSError):
+        os.nice(SENDER_NICE)
     asyncio.run(serve(settings, args.parent))
     return 0
 

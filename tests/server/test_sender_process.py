@@ -89,6 +89,8 @@ def test_kolejka_sender_delivers_from_its_own_process_and_is_restarted(
     assert first.pid != os.getpid()
     queue_now(site_db, "one@example.com")
     assert box.next(timeout=60)["To"] == "one@example.com"
+    # Past start-up (it delivered): it runs at a lower priority than the server's own.
+    assert os.getpriority(os.PRIO_PROCESS, first.pid) > os.getpriority(os.PRIO_PROCESS, 0)
 
     first.send_signal(signal.SIGKILL)  # the sender dies: the server starts another
     assert process.wait_started(2, timeout=60)
