@@ -166,6 +166,7 @@ def stylesheet(scale: float = 1.0, p: Palette = PALETTE) -> str:
         padding: 0px;
         border-radius: 12px;
     }}
+    QPushButton[role="key"][layoutKey="true"] {{ font-size: {px(20)}; }}
     QPushButton[role="key"]:pressed {{ background: {p.card_pressed}; }}
     QPushButton[role="key"][pointed="true"] {{ border: 8px solid {p.cursor}; }}
     QPushButton[role="key"]:disabled {{

@@ -273,6 +273,16 @@ def test_the_document_number_screen_fits(
                 settle(lambda: True, "typed")
                 check(problems, f"{where} document-{lang} {notice}", kiosk_window)
                 kiosk_window.screens[Screen.DOCUMENT].clear()
+            # the Cyrillic page: a row more, and the widest letter typed to the end
+            document = kiosk_window.screens[Screen.DOCUMENT]
+            document.keyboard.show_page(1)
+            wide = kiosk_window.findChild(QPushButton, "documentKey-Щ")
+            assert wide is not None
+            for _ in range(MAX_DOCUMENT_LENGTH):
+                wide.click()
+            settle(lambda: True, "typed")
+            check(problems, f"{where} document-cyrillic-{lang}", kiosk_window)
+            document.clear()
             controller.state = replace(
                 controller.state, screen=Screen.NOTICE, notice="appointment_document_locked"
             )

@@ -1,5 +1,6 @@
 """'Your document number': a booking bound to a passport or ID number checks in only when
-the visitor types that number again, on the kiosk's own keyboard (letters and digits).
+the visitor types that number again, on the kiosk's own keyboard (digits, Latin letters and,
+a key away, Cyrillic ones).
 
 The number is shown while it is typed, large: a wrong one costs one of the few tries the
 server allows, so the visitor must be able to check it against the document, and it is a
@@ -16,7 +17,7 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QSizePolicy, QVBoxLayout, QWidget
 
 from kiosk.flow import Back, DocumentEntered
-from kiosk.keyboard import Keyboard
+from kiosk.keyboard import LATIN, Keyboard
 from kiosk.screens.appointment import NARROW_PX
 from kiosk.screens.base import ScreenBase, View
 from kiosk.widgets import button, label
@@ -54,8 +55,8 @@ class DocumentScreen(ScreenBase):
         self.field.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.clear_button = button("", "documentClear", "secondary")
         self.clear_button.setProperty("typing", True)
-        self.clear_button.clicked.connect(self.clear)
-        self.keyboard = Keyboard("documentKey")
+        self.clear_button.clicked.connect(self._erase)
+        self.keyboard = Keyboard("documentKey", cyrillic=True)  # a Cyrillic passport series
         self.keyboard.typed.connect(self.type)
         self.keyboard.deleted.connect(self.delete_last)
         self.back = button("", "back", "secondary")
@@ -116,14 +117,20 @@ class DocumentScreen(ScreenBase):
         self._show_document()
 
     def clear(self) -> None:
-        """Forget the typed number (sent, abandoned, or the next visitor's turn)."""
+        """Forget the typed number and the letters' page (abandoned, or the next
+        visitor's turn: they start on the Latin letters)."""
+        self._erase()
+        self.keyboard.show_page(LATIN)
+
+    def _erase(self) -> None:
+        """Forget the typed number (sent, or cleared to start again): the page stays."""
         self.document = ""
         self._show_document()
 
     def submit_document(self) -> None:
         if len(self.document) >= MIN_DOCUMENT_LENGTH:
             document = self.document
-            self.clear()  # off the screen before the answer comes
+            self._erase()  # off the screen before the answer comes
             self.intent.emit(DocumentEntered(document))
 
     def _back(self) -> None:
@@ -134,7 +141,7 @@ class DocumentScreen(ScreenBase):
         self.field.setText(self.document or EMPTY_FIELD)
         self.submit.setEnabled(len(self.document) >= MIN_DOCUMENT_LENGTH)
         self.clear_button.setEnabled(bool(self.document))
-        self.keyboard.delete.setEnabled(bool(self.document))
+        self.keyboard.set_can_delete(bool(self.document))
 
     def typed_words(self) -> str:
         """What read aloud says after a key: the number so far, character by character."""

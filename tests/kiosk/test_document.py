@@ -27,6 +27,7 @@ from kiosk.flow import (
 )
 from kiosk.screens import DocumentScreen
 from kolejka.core.appointments import DOCUMENT_TRIES
+from kolejka.core.documents import normalize_document
 from tests.document_booking import DOCUMENT, bound_booking, check_in, failures
 from tests.kiosk.support import MakeKiosk, on_screen, tap, text_of
 from tests.support import LiveServer
@@ -213,3 +214,33 @@ def test_a_booking_hashed_in_cyrillic_before_the_folding_still_checks_in(
     """Stored before look-alikes were folded: the hash of the Cyrillic form itself."""
     code = bound_booking(sqlite_server, document="МК123456")
     assert check_in(sqlite_server, code, document="мк 123456").status_code == 201
+
+
+def test_a_cyrillic_series_is_typed_on_the_keyboards_second_page_and_checks_in(
+    qtbot: QtBot, make_kiosk: MakeKiosk, sqlite_server: LiveServer
+) -> None:
+    """Ж and Я have no Latin twin: only the Cyrillic page can type this series. The
+    next visitor finds the Latin letters again."""
+    code = bound_booking(sqlite_server, document=normalize_document("жя 123456"))  # as booked
+    window = make_kiosk()
+    tap(qtbot, window, "language-uk")
+    qtbot.keyClicks(window, code)
+    qtbot.keyClick(window, Qt.Key.Key_Return)
+    on_screen(qtbot, window, Screen.DOCUMENT)
+    screen = window.screens[Screen.DOCUMENT]
+    assert isinstance(screen, DocumentScreen)
+    assert not screen.keyboard.keys["Ж"].isVisible()  # the Latin page first
+    tap(qtbot, window, "documentKey-layout")
+    assert screen.keyboard.keys["Ж"].isVisible() and not screen.keyboard.keys["Q"].isVisible()
+    assert screen.keyboard.switches[1].accessibleName() == "Латинські літери"
+    type_on(qtbot, window, "ЖЯЖ")
+    tap(qtbot, window, "documentKey-cyr-delete")
+    tap(qtbot, window, "documentKey-cyr-layout")  # the digits are on the first page
+    type_on(qtbot, window, "123456")
+    assert text_of(window, "documentField") == "ЖЯ123456"
+    tap(qtbot, window, "documentCheckIn")
+    on_screen(qtbot, window, Screen.TICKET)
+    assert failures(sqlite_server, code) == 0
+    window.controller.dispatch(TimedOut())
+    on_screen(qtbot, window, Screen.LANGUAGE)
+    assert screen.keyboard.page == 0  # the Latin letters for whoever comes next
