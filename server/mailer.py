@@ -26,8 +26,6 @@ import aiosmtplib
 
 from server.outbox import Outgoing
 
-CONNECT_GRACE_S = 5.0  # a stopping sender waits this long for a connection being made
-
 
 class DeliveryError(Exception):
     def __init__(self, reason: str, *, permanent: bool = False, unknown: bool = False) -> None:
@@ -124,7 +122,11 @@ class SmtpMailer:
             tls_context=self.context,
         )
         try:
-            await client.connect()
+            # The limit here, none in aiosmtplib: given one, it connects under
+            # `asyncio.wait_for`, a task of its own on Python 3.11, which drops a connection
+            # made at the moment it is cancelled (the sender stopping) with its socket open.
+            async with asyncio.timeout(self.timeout_s):
+                await client.connect(timeout=None)
             if self.username:
                 await client.login(self.username, self.password or "")
         except BaseException:  # connected, then refused (TLS, AUTH): do not leak the socket
@@ -132,29 +134,13 @@ class SmtpMailer:
             raise
         return client
 
-    async def _connect_shielded(self) -> aiosmtplib.SMTP:
-        """aiosmtplib connects under `asyncio.wait_for`, which on Python 3.11 drops a
-        connection made at the very moment it is cancelled, its socket left open (the
-        sender stopping mid-connect). So connect in a task of its own; when cancelled
-        meanwhile, give it a moment to finish and close what it made."""
-        task = asyncio.ensure_future(self._connect())
-        try:
-            return await asyncio.shield(task)
-        except asyncio.CancelledError:
-            done, _ = await asyncio.wait({task}, timeout=CONNECT_GRACE_S)
-            if done and not task.cancelled() and task.exception() is None:
-                await _quietly_close(task.result())
-            elif not done:
-                task.cancel()
-            raise
-
     async def send(self, message: Outgoing) -> None:
         async with self._slots:
             data = await asyncio.to_thread(lambda: email_of(message, self.sender).as_bytes())
             client = self._idle.pop() if self._idle else None
             try:
                 if client is None or not client.is_connected:
-                    client = await self._connect_shielded()
+                    client = await self._connect()
                 await self._transact(client, data, message.recipient)
             except DeliveryError:
                 await _quietly_close(client)
