@@ -47,7 +47,6 @@ class Keyboard(QWidget):
         self.pages.addWidget(self._page((DIGITS, *LATIN_ROWS), "", cyrillic))
         if cyrillic:
             self.pages.addWidget(self._page(CYRILLIC_ROWS, "cyr-", True))
-        self.delete = self.deletes[0]
 
     def _page(self, rows: tuple[str, ...], prefix: str, switch: bool) -> QWidget:
         page = QWidget()

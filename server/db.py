@@ -179,32 +179,33 @@ class Database:
         Several workers or hosts starting together would otherwise race to create the same
         tables and rows. SQLite runs one process, and its file lock covers the rest.
         """
-        if not self.is_postgres:
+        with self._advisory_lock(STARTUP_LOCK_KEY):
             yield
-            return
-        with self.engine.connect() as conn:
-            conn.execute(sa.text("SELECT pg_advisory_lock(:key)"), {"key": STARTUP_LOCK_KEY})
-            try:
-                yield
-            finally:
-                conn.execute(sa.text("SELECT pg_advisory_unlock(:key)"), {"key": STARTUP_LOCK_KEY})
-                conn.commit()
 
     @contextmanager
     def site_lock(self, key: int, site_id: int) -> Iterator[None]:
         """One process at a time holds (key, site) on PostgreSQL (an advisory lock, waited
         for); SQLite runs one process, whose own locks are the callers' business."""
+        with self._advisory_lock(key, site_id):
+            yield
+
+    @contextmanager
+    def _advisory_lock(self, *keys: int) -> Iterator[None]:
+        """A PostgreSQL session-level advisory lock on `keys` (one bigint or two ints),
+        waited for; nothing on SQLite. Committed once taken, so no transaction stays open
+        on its connection meanwhile."""
         if not self.is_postgres:
             yield
             return
-        params = {"key": key, "site": site_id}
+        names = ", ".join(f":k{n}" for n in range(len(keys)))
+        params = {f"k{n}": key for n, key in enumerate(keys)}
         with self.engine.connect() as conn:
-            conn.execute(sa.text("SELECT pg_advisory_lock(:key, :site)"), params)
-            conn.commit()  # the lock is the session's: no transaction held open meanwhile
+            conn.execute(sa.text(f"SELECT pg_advisory_lock({names})"), params)
+            conn.commit()
             try:
                 yield
             finally:
-                conn.execute(sa.text("SELECT pg_advisory_unlock(:key, :site)"), params)
+                conn.execute(sa.text(f"SELECT pg_advisory_unlock({names})"), params)
                 conn.commit()
 
     def dispose(self) -> None:

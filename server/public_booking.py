@@ -323,6 +323,18 @@ def _rules_of(data: dict[str, Any] | None) -> OnlineBookingConfig:
     return _rules_of_text(json.dumps(data or {}, sort_keys=True))
 
 
+def _bookable_rules(service: Any, code: str) -> OnlineBookingConfig:
+    """The service's online rules; refused as unknown when it is not bookable online."""
+    rules = _rules_of(service.online_booking)
+    if not _offered(service, rules):
+        raise NotFound("service_not_found", service=code)
+    return rules
+
+
+def _offered(service: Any, rules: OnlineBookingConfig) -> bool:
+    return bool(rules.enabled and service.enabled and service.slot_capacity > 0)
+
+
 @dataclass(frozen=True, slots=True)
 class _Counts:
     replayed: bool  # the form's nonce is on a booking already
@@ -387,8 +399,8 @@ class PublicBooking:
             site = repo.site_by_code(session, site_code)
             out = []
             for service in repo.services_of(session, site):
-                rules = online_booking_from_json(service.online_booking)
-                if rules.enabled and service.enabled and service.slot_capacity > 0:
+                rules = _rules_of(service.online_booking)
+                if _offered(service, rules):
                     out.append(
                         OnlineService(
                             service.code,
@@ -411,9 +423,8 @@ class PublicBooking:
         now = self.clock.now()
         with self.db.read() as session:
             site = repo.site_by_code(session, site_code)
-            service = self._online_service(session, site, code)
+            service, rules = self._online_service(session, site, code)
             zone = ZoneInfo(site.timezone)
-            rules = online_booking_from_json(service.online_booking)
             today = now.astimezone(zone).date()
             last = policy_of(rules).last_day(today)
             begin, _ = _day_bounds(today, zone)
@@ -432,9 +443,8 @@ class PublicBooking:
         now = self.clock.now()
         with self.db.read() as session:
             site = repo.site_by_code(session, site_code)
-            service = self._online_service(session, site, code)
+            service, rules = self._online_service(session, site, code)
             zone = ZoneInfo(site.timezone)
-            rules = online_booking_from_json(service.online_booking)
             begin, end = _day_bounds(day, zone)
             booked = self._booked_by_start(session, service, begin, end)
             online = self._online_by_day(session, service, begin, end, zone)
@@ -474,7 +484,7 @@ class PublicBooking:
         """Refuse a start that is no slot of the service (the form is not even shown)."""
         with self.db.read() as session:
             site = repo.site_by_code(session, site_code)
-            service = self._online_service(session, site, code)
+            service, _ = self._online_service(session, site, code)
             check_slot(service, site, start.astimezone(UTC), self.clock.now())
 
     @staticmethod
@@ -518,12 +528,11 @@ class PublicBooking:
         return out
 
     @staticmethod
-    def _online_service(session: Session, site: SiteLike, code: str, lock: bool = False) -> Service:
+    def _online_service(
+        session: Session, site: SiteLike, code: str, lock: bool = False
+    ) -> tuple[Service, OnlineBookingConfig]:
         service = service_row(session, site, code, lock=lock)
-        rules = online_booking_from_json(service.online_booking)
-        if not (rules.enabled and service.enabled and service.slot_capacity > 0):
-            raise NotFound("service_not_found", service=code)
-        return service
+        return service, _bookable_rules(service, code)
 
     @staticmethod
     def _service_for_booking(
@@ -538,10 +547,7 @@ class PublicBooking:
         row = session.execute(statement, {"site_id": site.id, "code": code}).first()
         if row is None:
             raise NotFound("service_not_found", service=code)
-        rules = _rules_of(row.online_booking)
-        if not (rules.enabled and row.enabled and row.slot_capacity > 0):
-            raise NotFound("service_not_found", service=code)
-        return row, rules  # type: ignore[return-value]
+        return row, _bookable_rules(row, code)  # type: ignore[return-value]
 
     # --- booking ------------------------------------------------------------------------
 
@@ -739,7 +745,7 @@ class PublicBooking:
         assert service is not None
         zone = ZoneInfo(site.timezone)
         opens, closes = checkin_window(site).around(appt.start_at)
-        rules = online_booking_from_json(service.online_booking)
+        rules = _rules_of(service.online_booking)
         language = normalize_language(appt.language)
         return ManageView(
             id=appt.id,  # type: ignore[arg-type]
@@ -826,8 +832,7 @@ class PublicBooking:
             )
         current = session.get(Service, appt.service_id)
         assert current is not None
-        service = self._online_service(session, site, current.code, lock=True)
-        rules = online_booking_from_json(service.online_booking)
+        service, rules = self._online_service(session, site, current.code, lock=True)
         if now > policy_of(rules).closes_at(appt.start_at):
             raise Conflict("booking_too_late_to_change")
         start = start.astimezone(UTC)
