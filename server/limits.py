@@ -53,8 +53,12 @@ def error_bytes(status: int, code: str, params: dict[str, Any]) -> bytes:
 
 def uvicorn_options() -> dict[str, Any]:
     """The options every server start passes to uvicorn (the CLI, the tests' LiveServer)."""
+    # No per-message deflate on WebSockets: an event is a few hundred bytes on an office
+    # network, and deflate compresses each frame again on every socket (a call fanned out
+    # to 1,000 screens is 1,000 compressions) and keeps a compressor's window per socket.
+    common = {"h11_max_incomplete_event_size": HEADERS_MAX, "ws_per_message_deflate": False}
     try:
         from server.bounded_httptools import BoundedHttpToolsProtocol
     except ImportError:  # no httptools: uvicorn's h11 parser, which has the limit built in
-        return {"http": "h11", "h11_max_incomplete_event_size": HEADERS_MAX}
-    return {"http": BoundedHttpToolsProtocol, "h11_max_incomplete_event_size": HEADERS_MAX}
+        return {"http": "h11", **common}
+    return {"http": BoundedHttpToolsProtocol, **common}

@@ -5,8 +5,10 @@ causes is done once per site, not once per monitor:
 
 - one subscription to the site's event stream (server/broadcast.py) for all of the
   site's monitors; the events that come within BATCH_S of the last frame go out together
-  as one frame (`{"type": "batch", "events": [...]}`) serialised once, so a burst of
-  tickets is a few frames per monitor, not one per ticket. A quiet hall's event goes out
+  as one frame (`{"type": "batch", "epoch": E, "seq": S, "events": [...]}`) serialised
+  once, so a burst of tickets is a few frames per monitor, not one per ticket. The frame
+  carries the seq of its last event (where a lost monitor resumes) and, of the events,
+  only the calls the page shows at once (SHOWN_AT_ONCE). A quiet hall's event goes out
   at once (the frame is sent on the leading edge of the window);
 - one reading of the hall (server/monitor.py) at a time, spaced by what the last one cost
   (FIGURES_S, FIGURES_COST), and every CLOCK_S when nothing happens (the durations move
@@ -48,6 +50,9 @@ FIGURES_S = (0.2, 2.0)
 FIGURES_COST = 100.0
 CLOCK_S = 15.0  # …and at least this often while a monitor is open (the clocks move on)
 MAX_FRAMES = 500  # frames waiting for one monitor before it is told to resume
+# What a batch carries of its events: the page shows calls at once and takes everything
+# else from the figures, so the rest would be bytes sent, parsed and dropped per monitor.
+SHOWN_AT_ONCE = ('"ticket.called"', '"ticket.recalled"')
 
 # The parts of the live fragment (server/web/admin/monitor_live.html): no section nests.
 PART = re.compile(r'<section\b[^>]*\bdata-part="([a-z-]+)".*?</section>', re.S)
@@ -157,11 +162,18 @@ class SiteFeed:
             self.wanted.set()
 
     def _send_batch(self, items: list[tuple[int, str]]) -> None:
+        shown = []
         for _, text in items:
             if '"site.configured"' in text:
                 self._sign_out(text)
-        text = '{"type":"batch","events":[' + ",".join(t for _, t in items) + "]}"
+            elif any(kind in text for kind in SHOWN_AT_ONCE) and _kind(text) in SHOWN_AT_ONCE:
+                shown.append(text)
         first, last = items[0][0], items[-1][0]
+        epoch = json.loads(items[-1][1]).get("epoch")
+        text = (
+            f'{{"type":"batch","epoch":{json.dumps(epoch)},"seq":{last},'
+            f'"events":[{",".join(shown)}]}}'
+        )
         self.hub.stats.batches += 1
         for watcher in self.watchers:
             watcher.offer(first, last, text)
@@ -230,6 +242,10 @@ class SiteFeed:
             if text is not None:
                 watcher.offer(0, 0, text)
                 watcher.has_figures = True
+
+
+def _kind(text: str) -> str:
+    return f'"{json.loads(text).get("type")}"'
 
 
 def _figures_text(seq: int, parts: dict[str, str]) -> str:

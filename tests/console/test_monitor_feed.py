@@ -59,6 +59,15 @@ def events_in(messages: list[Message]) -> list[Message]:
     return out
 
 
+def last_seq_of(messages: list[Message]) -> tuple[int, str]:
+    """Where the monitor has got to: a batch's own seq, or a caught-up event's."""
+    seq, epoch = -1, ""
+    for m in messages:
+        if m["type"] not in ("figures", "reset") and m["seq"] > seq:  # a batch or an event
+            seq, epoch = m["seq"], m["epoch"]
+    return seq, epoch
+
+
 def waiting_shows(number: str) -> Callable[[Message], bool]:
     return lambda m: (
         m["type"] == "figures" and f'data-ticket="{number}"' in m["parts"].get("waiting", "")
@@ -100,11 +109,7 @@ def work_for_one_ticket(
             ticket = kiosk.issue_ticket("A", "pl", "normal")
             for ws in socks:
                 seen = until(ws, waiting_shows(ticket.number))
-                assert ticket.number in {
-                    e["payload"]["ticket"]["number"]
-                    for e in events_in(seen)
-                    if e["type"] == "ticket.issued"
-                }
+                assert any(m["type"] == "batch" for m in seen)  # the event's frame came
             count = queries[0]
         after = (hub.stats.batches, hub.stats.readings, hub.stats.renders)
     return {
@@ -139,8 +144,7 @@ def test_a_lost_monitor_resumes_with_every_event_it_missed(
         reset = json.loads(ws.recv(timeout=30))
         assert reset["type"] == "reset"
         first = kiosk.issue_ticket("A", "pl", "normal")
-        seen = events_in(until(ws, waiting_shows(first.number)))
-        last_seq, epoch = seen[-1]["seq"], seen[-1]["epoch"]
+        last_seq, epoch = last_seq_of(until(ws, waiting_shows(first.number)))
     missed = [kiosk.issue_ticket("B", "en", "normal") for _ in range(3)]
     url = feed_url(server, after=last_seq, epoch=epoch)
     with connect(url, additional_headers={"Cookie": header}) as ws:
@@ -151,6 +155,36 @@ def test_a_lost_monitor_resumes_with_every_event_it_missed(
     issued = [e["payload"]["ticket"]["number"] for e in events if e["type"] == "ticket.issued"]
     assert issued == [t.number for t in missed]
     assert all(m["type"] != "reset" for m in messages)
+
+
+def test_a_batch_carries_the_calls_and_how_far_it_got(
+    server: LiveServer, kiosk_client: Any, clerk_client: Any
+) -> None:
+    """The page shows calls at once and everything else from the figures: a batch brings
+    the calls and the seq it got to, not every event to be parsed and dropped."""
+    kiosk = kiosk_client(server)
+    clerk = clerk_client(server, "clerk1", 1)
+    header = cookie(server)
+    with connect(feed_url(server), additional_headers={"Cookie": header}) as ws:
+        until(ws, lambda m: m["type"] == "figures")
+        issued = [kiosk.issue_ticket("A", "pl", "normal") for _ in range(3)]
+        called = clerk.call_next(1)
+        assert called is not None and called.number == issued[0].number
+        messages = until(
+            ws,
+            lambda m: (
+                m["type"] == "batch" and any(e["type"] == "ticket.called" for e in m["events"])
+            ),
+        )
+    batches = [m for m in messages if m["type"] == "batch"]
+    kinds = {e["type"] for m in batches for e in m["events"]}
+    assert kinds == {"ticket.called"}  # no ticket.issued, counter.opened…
+    call = next(e for m in batches for e in m["events"])
+    assert call["payload"]["ticket"]["number"] == called.number
+    assert batches[-1]["seq"] >= call["seq"]
+    assert batches[-1]["epoch"] == call["epoch"]
+    seqs = [m["seq"] for m in batches]
+    assert seqs == sorted(seqs) and len(set(seqs)) == len(seqs)
 
 
 def test_the_monitors_stream_needs_the_session_and_the_own_site(server: LiveServer) -> None:

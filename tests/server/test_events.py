@@ -229,3 +229,13 @@ async def test_clients_connecting_together_share_one_pump_that_reads_each_event_
     assert (reader.starts, broadcaster.pump_count()) == (1, 1)
     assert sorted(reader.seqs_read) == [1, 2, 3], "each event is read once, for everyone"
     await asyncio.gather(*(ws.close() for ws in sockets))
+
+
+async def test_an_event_stream_is_not_compressed_even_when_the_client_offers_it(sqlite_server):
+    # websockets offers permessage-deflate by default; the server declines it, so a call
+    # fanned out to every screen is not compressed again on each socket.
+    url = ws_url(sqlite_server.url, "test") + f"?token={DISPLAY_TOKEN}"
+    async with websockets.connect(url, compression="deflate") as ws:
+        assert json.loads(await ws.recv())["type"] == "reset"
+        assert ws.response is not None
+        assert "Sec-WebSocket-Extensions" not in ws.response.headers

@@ -147,6 +147,14 @@
         showCall(event);
         fresh = true;
       }
+      // A batch carries only the calls; its own seq is where the monitor has got to.
+      if (data.type === "batch" && typeof data.seq === "number" &&
+          (data.epoch !== epoch || lastSeq === null || data.seq > lastSeq)) {
+        epoch = data.epoch;
+        lastSeq = data.seq;
+        body.dataset.seq = String(data.seq);
+        fresh = true;
+      }
       if (fresh) refresh();
     });
     socket.addEventListener("close", (closed) => {
