@@ -3,7 +3,9 @@
 - `Mailbox`: aiosmtpd with STARTTLS (a self-signed certificate made by `openssl`) and
   AUTH required after it; every message that arrived is in `.received` (a queue, so a
   test waits on it rather than sleeping). `delay_s` makes it take that long per message;
-  `stop()` and `start()` take it down and bring it back on the same port.
+  `stop()` and `start()` take it down and bring it back on the same port; `logins` counts
+  connections (one AUTH each); `drop_at_mail` / `drop_at_data` close the connection at
+  the n-th MAIL or DATA, as a server restarting or timing out does.
 - `SmsGateway`: an HTTP server speaking SMSAPI.pl's `POST /sms.do` (Bearer token, form
   fields `to`, `message`, `from`, `format=json`) or a webhook's JSON, recording each
   request; `fail_with` makes it answer an error instead.
@@ -62,7 +64,26 @@ class _Handler:
     def __init__(self, box: Mailbox) -> None:
         self.box = box
 
+    async def handle_MAIL(
+        self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+    ) -> str:
+        with self.box.lock:
+            self.box.mails += 1
+            drop = self.box.mails in self.box.drop_at_mail
+        if drop:  # as a server's idle timeout or restart does: gone, no answer
+            server.transport.close()
+            return "421 closing"
+        envelope.mail_from = address
+        envelope.mail_options.extend(options)
+        return "250 OK"
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.box.lock:
+            self.box.datas += 1
+            drop = self.box.datas in self.box.drop_at_data
+        if drop:  # the text was sent, the answer never comes: the outcome is unknown
+            server.transport.close()
+            return "421 closing"
         if self.box.delay_s:
             await asyncio.sleep(self.box.delay_s)
         message = email.message_from_bytes(envelope.content, policy=default_policy)
@@ -79,6 +100,10 @@ class Mailbox:
         self.delay_s = delay_s
         self.received: queue.Queue[EmailMessage] = queue.Queue()
         self.count = 0
+        self.logins = 0  # one per connection (AUTH is required): connection reuse shows here
+        self.mails = self.datas = 0
+        self.drop_at_mail: set[int] = set()  # drop the connection at the n-th MAIL (from 1)
+        self.drop_at_data: set[int] = set()  # ... or at the n-th DATA, before answering
         self.lock = threading.Lock()
         self._controller: Any = None
 
@@ -110,6 +135,8 @@ class Mailbox:
             server: Any, session: Any, envelope: Any, mechanism: str, data: Any
         ) -> AuthResult:
             ok = data.login == SMTP_USER.encode() and data.password == SMTP_PASSWORD.encode()
+            with self.lock:
+                self.logins += 1
             return AuthResult(success=ok)
 
         self._controller = Controller(
