@@ -121,7 +121,8 @@ def claim(db: Database, now: datetime, limit: int, lease: timedelta = LEASE) -> 
     """Take up to `limit` due messages under a lease; each is this sender's alone.
 
     Core statements, not ORM objects: on SQLite this transaction holds the one write lock
-    every request's write waits for, so it must be short."""
+    every request's write waits for, so it holds only the ids and the lease; the texts are
+    read after the commit (the lease keeps the rows this sender's meanwhile)."""
     with db.write() as session:
         conn = session.connection()
         _give_up_stale(session, now)
@@ -145,7 +146,8 @@ def claim(db: Database, now: datetime, limit: int, lease: timedelta = LEASE) -> 
                 lease_until=now + lease,
             )
         )
-        rows = conn.execute(
+    with db.read() as session:
+        rows = session.connection().execute(
             sa.select(
                 _T.c.id,
                 _T.c.site_id,
