@@ -21,6 +21,15 @@ instead of this process: 20 connections, each pausing `20/rate` s after each ans
 Lua `delay()`), so about `--rate` requests/s while answers are fast; wrk's own latency
 percentiles. On this 2-core host the Python generator at 200/s took as much CPU as the
 server it measured, and its event loop's delays were counted as the server's.
+
+With `--wrk` the server also runs its loop probe (server/loop_probe.py; `--no-probe`
+without): per phase, how late a 2 ms sleep on its event loop woke (p50/p99/max), the
+wake-ups more than 2 ms late and what the server did meanwhile (the loop thread's own
+CPU: callbacks; its other threads' CPU: the writer and the pool, holding the GIL; the rest
+is the host's other processes), the same CPU split per wake-up as p99/p99.9/max (which
+the host's other load does not inflate), and the collector's passes per generation.
+On a shared host, `chrt -f 5 …` (root) lets the bench, wrk and the server preempt the
+other sessions' processes: figures close to a quiet host's.
 """
 
 from __future__ import annotations
