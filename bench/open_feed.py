@@ -273,7 +273,8 @@ async def run_wrk(
     loop_alone = await probe_figures(server_pid, probe)
     print(f"{'feed alone (wrk, ~' + str(int(args.rate)) + '/s)':<46} {alone}")
     print(
-        f"  server CPU {cpu / max(1.0, served) * 1000:.3f} ms per feed request; "
+        f"  server CPU {cpu / max(1.0, served) * 1000:.3f} ms per feed request"
+        f"{' (the loop probe included: --no-probe without)' if probe else ''}; "
         f"load average {os.getloadavg()[0]:.1f}"
     )
     print(probe_lines(loop_alone))
