@@ -21,12 +21,22 @@ instead of this process: 20 connections, each pausing `20/rate` s after each ans
 Lua `delay()`), so about `--rate` requests/s while answers are fast; wrk's own latency
 percentiles. On this 2-core host the Python generator at 200/s took as much CPU as the
 server it measured, and its event loop's delays were counted as the server's.
+
+With `--wrk` the server also runs its loop probe (server/loop_probe.py; `--no-probe`
+without): per phase, how late a 2 ms sleep on its event loop woke (p50/p99/max), the
+wake-ups more than 2 ms late and what the server did meanwhile (the loop thread's own
+CPU: callbacks; its other threads' CPU: the writer and the pool, holding the GIL; the rest
+is the host's other processes), the same CPU split per wake-up as p99/p99.9/max (which
+the host's other load does not inflate), and the collector's passes per generation.
+On a shared host, `chrt -f 5 …` (root) lets the bench, wrk and the server preempt the
+other sessions' processes: figures close to a quiet host's.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import re
 import shutil
@@ -154,6 +164,7 @@ async def counters_at_work(clerks: list[httpx.AsyncClient], deadline: float) -> 
     return done
 
 
+LAG_SLEEP_MS = 2  # server/loop_probe.py's LAG_INTERVAL_S
 WRK_CONNECTIONS = 20
 WRK_SCRIPT = """
 local pause_ms = tonumber(os.getenv("WRK_PAUSE_MS"))
@@ -185,6 +196,8 @@ async def wrk_feed(url: str, rate: float, seconds: float, workdir: Path) -> tupl
     out, _ = await process.communicate()
     text = out.decode()
     found = dict(re.findall(r"^\s+(50|75|90|99)%\s+(\S+)$", text, re.M))
+    if not {"50", "90", "99"} <= found.keys():
+        return "wrk said: " + " | ".join(text.split("\n")), 0
     rps = re.search(r"Requests/sec:\s+([\d.]+)", text)
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     top = re.search(r"Latency\s+\S+\s+\S+\s+(\S+)", text)
@@ -197,7 +210,55 @@ async def wrk_feed(url: str, rate: float, seconds: float, workdir: Path) -> tupl
     return summary, int(total[1]) if total else 0
 
 
-async def run_wrk(url: str, args: argparse.Namespace, server_pid: int, workdir: Path) -> None:
+async def probe_figures(server_pid: int, probe: Path | None) -> dict | None:
+    """The server's loop figures since the last call (server/loop_probe.py), or None."""
+    if probe is None:
+        return None
+    probe.unlink(missing_ok=True)
+    os.kill(server_pid, signal.SIGUSR1)
+    for _ in range(200):
+        await asyncio.sleep(0.025)
+        if probe.exists():
+            try:
+                return json.loads(probe.read_text())
+            except ValueError:  # still being written
+                continue
+    return None
+
+
+def probe_lines(figures: dict | None) -> str:
+    if figures is None:
+        return "  (no loop probe: --no-probe)"
+    lag, stalls, gcs = figures["lag_ms"], figures["stalls"], figures["gc"]
+    text = [
+        f"  loop lag (a {LAG_SLEEP_MS} ms sleep woke late by): p50 {lag['p50']:.2f} ms   "
+        f"p99 {lag['p99']:.2f} ms   max {lag['max']:.2f} ms   (n={lag['n']})",
+        f"  {stalls['n']} wake-ups > 2 ms late, {stalls['late_ms']:.0f} ms in all; meanwhile "
+        f"the loop's own CPU {stalls['loop_cpu_ms']:.0f} ms, the server's other threads' "
+        f"{stalls['other_threads_cpu_ms']:.0f} ms (the rest: the host's other processes)",
+        "  CPU while the loop slept (host-independent): "
+        + ", ".join(
+            f"{name} p99 {v['p99']:.2f} / p99.9 {v['p999']:.2f} / max {v['max']:.2f} ms"
+            for name, v in figures["cpu_per_wake_ms"].items()
+        ),
+        "  worst: "
+        + "; ".join(
+            f"{w['late_ms']:.1f} ms (loop {w['loop_cpu_ms']:.1f}, threads "
+            f"{w['threads_cpu_ms']:.1f})"
+            for w in stalls["worst"][:3]
+        ),
+        "  gc: "
+        + ", ".join(
+            f"gen{g} {v['n']}x max {v['max_ms']:.2f} ms (cpu {v['max_cpu_ms']:.2f})"
+            for g, v in gcs.items()
+        ),
+    ]
+    return "\n".join(text)
+
+
+async def run_wrk(
+    url: str, args: argparse.Namespace, server_pid: int, workdir: Path, probe: Path | None
+) -> None:
     clerks = await history(url)
     print(
         f"open feed from wrk, SQLite, max-age {args.max_age} s, {args.seconds:.0f} s per "
@@ -205,30 +266,39 @@ async def run_wrk(url: str, args: argparse.Namespace, server_pid: int, workdir: 
         flush=True,
     )
     await wrk_feed(url, args.rate, 2.0, workdir)  # warm-up
+    await probe_figures(server_pid, probe)
     cpu = cpu_seconds(server_pid)
     alone, served = await wrk_feed(url, args.rate, args.seconds, workdir)
     cpu = cpu_seconds(server_pid) - cpu
+    loop_alone = await probe_figures(server_pid, probe)
     print(f"{'feed alone (wrk, ~' + str(int(args.rate)) + '/s)':<46} {alone}")
     print(
-        f"  server CPU {cpu / max(1.0, served) * 1000:.3f} ms per feed request; "
+        f"  server CPU {cpu / max(1.0, served) * 1000:.3f} ms per feed request"
+        f"{' (the loop probe included: --no-probe without)' if probe else ''}; "
         f"load average {os.getloadavg()[0]:.1f}"
     )
+    print(probe_lines(loop_alone))
     issue_ms: list[float] = []
     issue_failed: list[int] = []
     deadline = time.perf_counter() + args.seconds
-    (beside, _), _, calls = await asyncio.gather(
+    await probe_figures(server_pid, probe)
+    cpu = cpu_seconds(server_pid)
+    (beside, served), _, calls = await asyncio.gather(
         wrk_feed(url, args.rate, args.seconds, workdir),
         open_loop(args.issue_rate, deadline, "kiosk", issue_ms, issue_failed),
         counters_at_work(clerks, deadline),
     )
+    cpu = cpu_seconds(server_pid) - cpu
+    loop_beside = await probe_figures(server_pid, probe)
     name = f"feed (wrk, ~{args.rate:.0f}/s) + kiosks {args.issue_rate:.0f}/s"
     print(f"{name:<46} {beside}")
     print(line("  the kiosks' issue_ticket beside it", issue_ms, args.seconds, issue_failed))
     print(
-        f"  counters called and let go {calls} tickets meanwhile; "
-        f"load average {os.getloadavg()[0]:.1f}",
+        f"  counters called and let go {calls} tickets meanwhile; server CPU "
+        f"{cpu / args.seconds * 100:.0f} % of a core; load average {os.getloadavg()[0]:.1f}",
         flush=True,
     )
+    print(probe_lines(loop_beside), flush=True)
     for clerk in clerks:
         await clerk.aclose()
 
@@ -286,6 +356,9 @@ def main() -> None:
     parser.add_argument("--max-age", type=int, default=5, help="the feed's max-age (s)")
     parser.add_argument("--database", help="default: a fresh SQLite file")
     parser.add_argument("--wrk", action="store_true", help="the feed's load from wrk")
+    parser.add_argument(
+        "--no-probe", action="store_true", help="without the server's loop probe (--wrk)"
+    )
     args = parser.parse_args()
     if args.wrk and shutil.which("wrk") is None:
         raise SystemExit("--wrk needs wrk (apt install wrk)")
@@ -296,10 +369,13 @@ def main() -> None:
     PORT = free_port()
     os.environ["KOLEJKA_OPEN_FEED_RATE_PER_MINUTE"] = "100000000"
     os.environ["KOLEJKA_OPEN_FEED_MAX_AGE_S"] = str(args.max_age)
+    probe = None if args.no_probe or not args.wrk else workdir / "loop-probe.json"
+    if probe is not None:
+        os.environ["KOLEJKA_LOOP_PROBE"] = str(probe)
     server = start_server(database, config, PORT)
     try:
         if args.wrk:
-            asyncio.run(run_wrk(f"http://{HOST}:{PORT}", args, server.pid, workdir))
+            asyncio.run(run_wrk(f"http://{HOST}:{PORT}", args, server.pid, workdir, probe))
         else:
             asyncio.run(run(f"http://{HOST}:{PORT}", args, server.pid))
     finally:

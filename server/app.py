@@ -207,6 +207,12 @@ def create_app(
         await services.broadcaster.start()
         if own_process:
             settle_garbage_collector()
+        probe = None
+        if settings.loop_probe is not None:
+            from server.loop_probe import LoopProbe
+
+            probe = LoopProbe(settings.loop_probe)
+            probe.install(asyncio.get_running_loop())
         purger = asyncio.create_task(keep_house(services.db, services.clock))
         rolling = asyncio.create_task(keep_rollups(services.statistics, settings.stats_rollup_s))
         listener = sharing = None
@@ -221,6 +227,8 @@ def create_app(
         try:
             yield
         finally:
+            if probe is not None:
+                probe.uninstall(asyncio.get_running_loop())
             for task in (purger, rolling, *([sharing] if sharing else [])):
                 task.cancel()
                 with contextlib.suppress(asyncio.CancelledError):

@@ -7,11 +7,19 @@ run out. A cached answer is served as it is while it is fresh; once stale, one r
 works out the next while the others still get the stale copy, so a busy feed never waits
 for the database. The cache is per process and invalidated by time only: a feed is a few
 seconds behind the hall by design (docs/open-feed.md).
+
+The next answer is worked out ahead: once the kept one is `REFRESH_AHEAD_S` from its
+age limit, the first request to see it starts one refresh in the background and every
+request, that one too, is answered from the kept copy until the new one is in; none is
+ever older than `max_age_s`. Before, the request that found the answer stale waited for
+the database, and the others during the recompute went the slow way through the routing
+while the recompute held the GIL: the feed's tail while kiosks issue.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import threading
 import time
@@ -34,9 +42,12 @@ from server.estimate_inputs import SiteEstimates, site_estimates
 from server.models import Service, Site, Ticket
 from server.siteconfig import opening_hours_from_json
 
+log = logging.getLogger(__name__)
+
 QUEUES_PATH = "/api/open/v1/sites/{site}/queues"
 STATUS_PATH = "/status/{site}"
 ROUND_RUN_OUT_S = 5 * 60
+REFRESH_AHEAD_S = 1.0  # a recompute takes milliseconds; a second is ample room
 
 _T = Ticket.__table__  # type: ignore[attr-defined]
 _LAST_CALLED = (
@@ -164,17 +175,23 @@ class OpenFeed:
         self._refreshing: set[str] = set()
         self._lock = threading.Lock()
 
-    def cached(self, site_code: str) -> tuple[FeedEntry | None, bool]:
-        """(the kept answer or None, whether this caller should work out a new one): a
-        stale answer is refreshed by one caller at a time, the others use it meanwhile."""
+    def lookup(self, site_code: str) -> tuple[FeedEntry | None, bool]:
+        """(the kept answer while it is younger than `max_age_s`, else None; whether this
+        caller should start working out the next one in the background): due once the
+        answer is `REFRESH_AHEAD_S` from its limit, one refresh at a time. Without a kept
+        answer the caller works one out and waits for it (`refresh`)."""
         with self._lock:
             kept = self._entries.get(site_code)
-            if kept is not None and self._monotonic() - kept[0] < self.max_age_s:
-                return kept[1], False
-            if kept is not None and site_code in self._refreshing:
+            if kept is None:
+                return None, False
+            age = self._monotonic() - kept[0]
+            if age >= self.max_age_s:
+                return None, False
+            ahead = min(REFRESH_AHEAD_S, self.max_age_s / 2)
+            if age < self.max_age_s - ahead or site_code in self._refreshing:
                 return kept[1], False
             self._refreshing.add(site_code)
-            return (kept[1] if kept else None), True
+            return kept[1], True
 
     def refresh(self, site_code: str) -> FeedEntry:
         """Work out the site's answer now and keep it; NotFound for an unknown site."""
@@ -198,18 +215,18 @@ class OpenFeed:
             with self._lock:
                 self._refreshing.discard(site_code)
 
-    def fresh(self, site_code: str) -> FeedEntry | None:
-        """The kept answer while it is fresh, else None (no lock: a dict read)."""
-        kept = self._entries.get(site_code)
-        if kept is not None and self._monotonic() - kept[0] < self.max_age_s:
-            return kept[1]
-        return None
+    def refresh_quietly(self, site_code: str) -> None:
+        """`refresh` for a background task: a failure is logged, the kept answer serves
+        until its age limit and the next request tries again."""
+        try:
+            self.refresh(site_code)
+        except Exception:
+            log.exception("open feed: refreshing %s failed", site_code)
 
     def get(self, site_code: str) -> FeedEntry:
-        entry, refresh = self.cached(site_code)
-        if refresh or entry is None:
-            return self.refresh(site_code)
-        return entry
+        """The kept answer, else one worked out now (ahead-of-time refreshes aside)."""
+        entry, _ = self.lookup(site_code)
+        return entry if entry is not None else self.refresh(site_code)
 
     def sites(self, base_url: str = "") -> OpenSites:
         with self.db.read() as session:

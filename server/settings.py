@@ -68,6 +68,9 @@ class Settings(BaseSettings):
     subscriber_queue: int = Field(1000, ge=10)
     worker_threads: int = Field(8, ge=1, le=200, description="Threads for blocking handlers.")
     log_level: str = "info"
+    loop_probe: Path | None = Field(
+        None, description="Benches only: where SIGUSR1 writes what held the event loop."
+    )
     # The open queue feed and the public status page (docs/open-feed.md).
     open_feed_max_age_s: int = Field(
         5, ge=0, le=300, description="Seconds a site's open feed is reused before refreshing."

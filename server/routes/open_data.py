@@ -14,6 +14,7 @@ fields may be added, none renamed or removed within v1.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Annotated, Any
 
@@ -61,12 +62,26 @@ def not_modified(request: Request, etag: str) -> bool:
     return asked.strip() == "*" or etag in (tag.strip() for tag in asked.split(","))
 
 
-async def site_feed(services: Services, site: str) -> FeedEntry:
-    """The site's kept answer, refreshed when stale (by one caller; the rest use the old)."""
+_refreshing: set[asyncio.Task[None]] = set()  # referenced until done
+
+
+def kept_feed(services: Services, site: str) -> FeedEntry | None:
+    """The site's kept answer (never older than max_age_s), or None; starts the next one
+    in the background when it is due, so that no request waits for it."""
     feed = services.open_feed
-    entry, refresh = feed.cached(site)
-    if refresh or entry is None:
-        entry = await run_in_threadpool(feed.refresh, site)
+    entry, due = feed.lookup(site)
+    if due:
+        task = asyncio.ensure_future(run_in_threadpool(feed.refresh_quietly, site))
+        _refreshing.add(task)
+        task.add_done_callback(_refreshing.discard)
+    return entry
+
+
+async def site_feed(services: Services, site: str) -> FeedEntry:
+    """The site's kept answer, else one worked out now (an unknown site: NotFound)."""
+    entry = kept_feed(services, site)
+    if entry is None:
+        entry = await run_in_threadpool(services.open_feed.refresh, site)
     return entry
 
 
@@ -111,8 +126,8 @@ class FeedFastPath:
 
     A feed request is the commonest request a busy server gets and its answer is bytes
     already made; routing, dependencies and validation cost several times what sending
-    them does. A fresh answer within the address's limit goes out here, with the same
-    headers as `site_queues`; anything else (stale, refused, a query string, another
+    them does. A kept answer within the address's limit goes out here, with the same
+    headers as `site_queues`; anything else (none kept, refused, a query string, another
     method) goes on to the route, which answers as documented."""
 
     def __init__(self, app: ASGIApp, *, services: Services) -> None:
@@ -128,7 +143,7 @@ class FeedFastPath:
 
     async def _answer(self, scope: Scope, send: Send, site: str) -> bool:
         feed = self.services.open_feed
-        entry = feed.fresh(site)
+        entry = kept_feed(self.services, site)
         if entry is None:
             return False
         client = scope.get("client")

@@ -3,6 +3,7 @@ shape, what a call changes, caching, ETags, the per-address limit, refusals."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -240,17 +241,65 @@ def test_an_unchanged_hall_keeps_its_etag_across_refreshes(live_server, ticks):
     assert feed(live_server).headers["etag"] == etag
 
 
-def test_a_stale_answer_is_refreshed_by_one_caller_while_others_get_the_old(live_server, ticks):
+def test_the_next_answer_is_started_ahead_by_one_caller_and_none_is_older_than_max_age(
+    live_server, ticks
+):
     open_feed = live_server.services.open_feed
     old = open_feed.get("test")
-    ticks.now += 10
-    entry, refresh = open_feed.cached("test")
-    assert refresh and entry is old  # this caller refreshes
-    entry, refresh = open_feed.cached("test")
-    assert not refresh and entry is old  # the others meanwhile keep the old
-    open_feed.refresh("test")
-    entry, refresh = open_feed.cached("test")
-    assert not refresh and entry is not old
+    ticks.now += 3.9
+    assert open_feed.lookup("test") == (old, False)  # fresh: nothing to do
+    ticks.now += 0.2  # within a second of the limit
+    assert open_feed.lookup("test") == (old, True)  # this caller starts the refresh
+    assert open_feed.lookup("test") == (old, False)  # the others meanwhile keep the old
+    ticks.now += 0.9  # 5.0 s old, the refresh still running: never served
+    assert open_feed.lookup("test") == (None, False)
+    new = open_feed.refresh("test")
+    assert new is not old and open_feed.lookup("test") == (new, False)
+
+
+class GatedRefresh:
+    """The feed's background refresh held until the test lets it go."""
+
+    def __init__(self, open_feed: Any) -> None:
+        self.real = open_feed.refresh_quietly
+        self.started, self.go, self.done = threading.Event(), threading.Event(), threading.Event()
+        open_feed.refresh_quietly = self
+
+    def __call__(self, site: str) -> None:
+        self.started.set()
+        self.go.wait(10)
+        self.real(site)
+        self.done.set()
+
+
+def test_a_request_during_the_recompute_gets_the_kept_figures_at_once(live_server, ticks, kiosk):
+    kiosk.issue_ticket("A")
+    etag = feed(live_server).headers["etag"]  # worked out: one waiting
+    kiosk.issue_ticket("A")
+    gate = GatedRefresh(live_server.services.open_feed)
+    ticks.now += 4.5
+    first = httpx.get(live_server.url + FEED, timeout=5)  # would time out if it waited
+    assert first.json()["queues"][0]["waiting"] == 1 and first.headers["etag"] == etag
+    assert gate.started.wait(5)  # and it started the next answer in the background
+    during = httpx.get(live_server.url + FEED, timeout=5)
+    assert during.json()["queues"][0]["waiting"] == 1  # the previous figures, not a wait
+    gate.go.set()
+    assert gate.done.wait(10)
+    after = feed(live_server)
+    assert after.json()["queues"][0]["waiting"] == 2 and after.headers["etag"] != etag
+
+
+def test_past_max_age_the_kept_figures_are_never_served(live_server, ticks, kiosk):
+    feed(live_server)
+    kiosk.issue_ticket("A")
+    gate = GatedRefresh(live_server.services.open_feed)
+    ticks.now += 4.5
+    feed(live_server)  # starts the refresh, which hangs
+    assert gate.started.wait(5)
+    ticks.now += 0.5  # the kept answer is 5 s old
+    assert queues(live_server)["A"]["waiting"] == 1  # worked out afresh by this request
+    gate.go.set()
+    assert gate.done.wait(10)
 
 
 @pytest.fixture
