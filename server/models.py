@@ -157,6 +157,9 @@ class DailySequence(SQLModel, table=True):
     day: date = Field(primary_key=True)
     prefix: str = Field(primary_key=True, max_length=3)
     last: int = 0
+    # PostgreSQL: the arrival of the last number, so the next one arrives after it without
+    # looking that ticket up (migration 0013); SQLite issues in one writer and leaves it.
+    last_arrival: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))
 
 
 class Ticket(SQLModel, table=True):

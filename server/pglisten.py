@@ -4,9 +4,13 @@ A NOTIFY inside every write transaction made PostgreSQL take its one notificatio
 each commit and hold it through the commit's flush, so the writers of every process (and
 every site) committed one after another. The notification goes out after the commit
 instead, from one connection per process, in a transaction that does not wait for its own
-flush; wake-ups that come while one is on its way join it. A wake-up carries no data (the
-pumps read the log by seq), so a lost one only delays: every pump also looks on its own
-every `BACKSTOP_S`, in case a process stopped between a commit and its notification.
+flush; wake-ups that come while one is on its way join it, and so do those of the next
+`NOTIFY_INTERVAL_S` after it: every NOTIFY takes that lock again at its own commit and
+wakes every listening process, each of which then reads the log, so under load a NOTIFY
+per commit made each ticket cost more the more processes there were. A wake-up carries
+no data (the pumps read the log by seq from where they stopped), so one for many commits
+misses none of them, and a lost one only delays: every pump also looks on its own every
+`BACKSTOP_S`, in case a process stopped between a commit and its notification.
 
 The same listener hears `kolejka_credentials` (server/credentials.py): the actor keys a
 revoking transaction names, which every process forgets at once and whose event streams
@@ -31,6 +35,7 @@ from server.eventlog import NOTIFY_CHANNEL
 
 log = logging.getLogger(__name__)
 BACKSTOP_S = 2.0
+NOTIFY_INTERVAL_S = 0.01  # at most one NOTIFY per process this often: a display's wait
 
 
 def libpq_url(sqlalchemy_url: str) -> str:
@@ -41,11 +46,13 @@ class Notifier:
     """Collects the sites whose log grew (from the threads that committed) and sends one
     NOTIFY per site for all of them at a time."""
 
-    def __init__(self) -> None:
+    def __init__(self, interval_s: float = NOTIFY_INTERVAL_S) -> None:
         self._pending: set[int] = set()
         self._lock = threading.Lock()
         self._loop: asyncio.AbstractEventLoop | None = None
         self._ready = asyncio.Event()
+        self.interval_s = interval_s
+        self.sent = 0  # NOTIFY statements sent so far
 
     def notify_threadsafe(self, site_ids: Iterable[int]) -> None:
         """A `Database.after_commit` hook: runs in the thread that committed."""
@@ -85,12 +92,18 @@ class Notifier:
                                 self._pending |= sites
                             self._ready.set()
                             raise
+                        self.sent += 1
+                        await self._pause()  # the wake-ups of the next moments join the next
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 log.warning("NOTIFY connection lost (%s); retrying in %.1fs", exc, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
+
+    async def _pause(self) -> None:
+        """After each NOTIFY (the first after a quiet spell goes at once)."""
+        await asyncio.sleep(self.interval_s)
 
 
 async def listen_forever(url: str, broadcaster: Broadcaster) -> None:

@@ -114,6 +114,7 @@ class QueueService:
         sequence = repo.next_sequence(conn, site.id, local_now.date(), service.code)
         # Arrival is read after the number's row lock: number order is arrival order.
         now = max(now, self.clock.now())
+        repo.record_arrival(conn, site.id, local_now.date(), service.code, now)
         reason = availability(
             service.hours, local_now, sequence - 1, service.daily_limit, service.enabled
         )
@@ -394,6 +395,7 @@ class QueueService:
             raise Conflict("priority_disabled")
         local_day = now.astimezone(site.zone).date()
         sequence = repo.next_sequence(session.connection(), site.id, local_day, service.code)
+        repo.record_arrival(session.connection(), site.id, local_day, service.code, now)
         progress = tickets.serve_without_ticket(
             number=format_number(service.code, sequence),
             service_id=service.id,

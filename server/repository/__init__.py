@@ -31,7 +31,12 @@ from server.repository.lookup import (
     ticket_by_id,
 )
 from server.repository.next_up import candidate, claim, head_candidates
-from server.repository.numbering import insert_ticket, issued_today, next_sequence
+from server.repository.numbering import (
+    insert_ticket,
+    issued_today,
+    next_sequence,
+    record_arrival,
+)
 from server.repository.pace import open_counter_count, queue_rate, recent_durations
 
 __all__ = [
@@ -53,6 +58,7 @@ __all__ = [
     "open_counter_count",
     "queue_rate",
     "recent_durations",
+    "record_arrival",
     "routing_from",
     "service_by_code",
     "services_of",

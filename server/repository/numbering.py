@@ -3,7 +3,7 @@ without the ORM (issuing is the hottest write)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -43,6 +43,22 @@ def next_sequence(db: Executes, site_id: int, day: date, prefix: str) -> int:
     conn = db.connection() if isinstance(db, Session) else db
     stmt = _NEXT_SEQUENCE[conn.dialect.name]
     return int(conn.execute(stmt, {"site_id": site_id, "day": day, "prefix": prefix}).scalar_one())
+
+
+_RECORD_ARRIVAL = sa.text(
+    "UPDATE dailysequence SET last_arrival = greatest(last_arrival, :arrival)"
+    " WHERE site_id = :site_id AND day = :day AND prefix = :prefix"
+)
+
+
+def record_arrival(conn: sa.Connection, site_id: int, day: date, prefix: str, at: datetime) -> None:
+    """PostgreSQL: the number just taken arrived `at`; the walk-in function
+    (`kolejka_issue_walk_in`) makes the next number arrive after it. Under the row lock
+    `next_sequence` took, so in number order."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(
+            _RECORD_ARRIVAL, {"site_id": site_id, "day": day, "prefix": prefix, "arrival": at}
+        )
 
 
 _INSERT_TICKET = sa.insert(TICKETS).returning(TICKETS.c.id)

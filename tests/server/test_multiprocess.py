@@ -1,6 +1,7 @@
 """Two server instances on one PostgreSQL database: events cross through LISTEN/NOTIFY."""
 
 import asyncio
+import contextlib
 
 import pytest
 
@@ -241,3 +242,49 @@ def _sign_out_from_monitor(server, clerk_id):
             headers={"Accept": "application/json"},
         )
         return answer.status_code
+
+
+async def test_wake_ups_soon_after_a_notify_go_out_together_in_the_next(pg_url):
+    """Each NOTIFY takes PostgreSQL's notification lock at commit and wakes every
+    listening process: a process sends one, then those of the next moments as one
+    (server/pglisten.py). Each site woken still gets its wake-up, and a listener's pump
+    reads the log by seq, so every event still reaches it."""
+    import psycopg
+
+    from server.eventlog import NOTIFY_CHANNEL
+    from server.pglisten import Notifier, libpq_url
+
+    interval_over = asyncio.Event()
+
+    class HeldNotifier(Notifier):
+        async def _pause(self) -> None:  # the interval lasts until the test says
+            await interval_over.wait()
+            interval_over.clear()
+
+    async def heard(conn, count):
+        gen = conn.notifies()
+        notes = [await asyncio.wait_for(gen.__anext__(), 10) for _ in range(count)]
+        await gen.aclose()
+        return sorted(n.payload for n in notes)
+
+    notifier = HeldNotifier()
+    listener = await psycopg.AsyncConnection.connect(libpq_url(pg_url), autocommit=True)
+    sending = asyncio.create_task(notifier.run(pg_url))
+    try:
+        await listener.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        while notifier._loop is None:
+            await asyncio.sleep(0)
+        notifier.notify_threadsafe({1})
+        assert await heard(listener, 1) == ["1"]  # the first goes at once
+        for _ in range(50):  # commits of sites 1 and 2 while the interval runs
+            await asyncio.to_thread(notifier.notify_threadsafe, {1})
+            await asyncio.to_thread(notifier.notify_threadsafe, {2})
+        assert notifier.sent == 1
+        interval_over.set()
+        assert await heard(listener, 2) == ["1", "2"]  # one statement, a NOTIFY per site
+        assert notifier.sent == 2
+    finally:
+        sending.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await sending
+        await listener.close()
