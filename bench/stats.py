@@ -60,6 +60,7 @@ from server.clock import ManualClock  # noqa: E402
 from server.db import normalize_url  # noqa: E402
 from server.history import _SiteRefs, append_events, write_day, write_history  # noqa: E402
 from server.provisioning import apply_config  # noqa: E402
+from server.routes.admin_stats import read_at_param  # noqa: E402
 from server.security import hash_password  # noqa: E402
 from server.settings import Settings  # noqa: E402
 from server.siteconfig import (  # noqa: E402
@@ -322,7 +323,10 @@ def main() -> None:
 
 def render_page(stats: Any, start: date, end: date) -> str:
     """The console's statistics page of [start, end]: figures, tables, HTML."""
-    result = stats.range_stats("demo", None, start, end)
+    return render_result(stats.range_stats("demo", None, start, end), start, end)
+
+
+def render_result(result: Any, start: date, end: date) -> str:
     tables = range_tables(result, "pl")
     return render(
         "admin_stats/stats.html",
@@ -337,6 +341,7 @@ def render_page(stats: Any, start: date, end: date) -> str:
         info=result.site,
         tables=tables,
         charts=CHARTS,
+        read_at=read_at_param(result),
         presets=[],
         current=(start, end),
         labels=figure_labels("pl"),
@@ -344,11 +349,14 @@ def render_page(stats: Any, start: date, end: date) -> str:
 
 
 def page_with_charts(stats: Any, start: date, end: date) -> None:
-    """What a browser asks for: the page, then each chart (its own request, each reading
-    the range's figures again); the manager waits for all of it."""
-    render_page(stats, start, end)
+    """What a browser asks for: the page, then each chart (its own request, naming the
+    figures the page was read at: `at`); the manager waits for all of it."""
+    page = stats.range_stats("demo", None, start, end)
+    render_result(page, start, end)
+    read_at = getattr(page, "read_at", None)  # (the base code before it has none)
     for chart in CHARTS:
-        range_chart(stats.range_stats("demo", None, start, end), chart, "pl")
+        at = {"read_at": read_at} if read_at else {}
+        range_chart(stats.range_stats("demo", None, start, end, **at), chart, "pl")
 
 
 def busy_today(
