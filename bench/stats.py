@@ -1,7 +1,7 @@
 """A year of a 3,000-visitor-a-day office, then the statistics' timings.
 
     .venv/bin/python bench/stats.py [--database URL] [--days 365] [--visitors 3000]
-                                    [--counters 60] [--keep]
+                                    [--counters 60] [--keep] [--only-today | --only-charts]
 
 Builds the demo office with 60 counters and 70 clerks, writes a year of simulated
 working days (kolejka.simulation, ≈ 750,000 tickets with their ≈ 3.6 million events)
@@ -20,6 +20,10 @@ five runs each:
   today* and this month's XLSX (including today), each "before" (today replayed whole on
   every read, `Statistics.incremental = False`) and "after" (its kept replay carried
   forward), and the longest transaction a roll-up held the writer for.
+
+`--keep --only-charts` times only what the manager waits for on the statistics page: the
+page and its four charts drawn afresh (none kept), for the past 90 days and for 90 days
+to a busy today, and each chart alone.
 
 Every figure is the median wall time and, beside it, the median CPU time of the reading
 thread (`time.thread_time`: the PostgreSQL server's own work is not in it, SQLite's is),
@@ -56,6 +60,7 @@ from server.clock import ManualClock  # noqa: E402
 from server.db import normalize_url  # noqa: E402
 from server.history import _SiteRefs, append_events, write_day, write_history  # noqa: E402
 from server.provisioning import apply_config  # noqa: E402
+from server.routes.admin_stats import read_at_param  # noqa: E402
 from server.security import hash_password  # noqa: E402
 from server.settings import Settings  # noqa: E402
 from server.siteconfig import (  # noqa: E402
@@ -167,6 +172,12 @@ def main() -> None:
     parser.add_argument(
         "--only-today", action="store_true", help="with --keep: only the busy-today figures"
     )
+    parser.add_argument(
+        "--only-charts",
+        action="store_true",
+        help="with --keep: only the page with its four charts (no chart kept), 90 past days"
+        " and 90 days to a busy today",
+    )
     args = parser.parse_args()
     url = args.database or f"sqlite:///{tempfile.mkdtemp(prefix='kolejka-stats-')}/year.sqlite3"
     if url.startswith("postgres") and not args.keep:
@@ -234,6 +245,23 @@ def main() -> None:
         busy_today(db, stats, args, page_until=TODAY)
         db.dispose()
         return
+    if args.only_charts:
+        print("timings:")
+        timed(
+            "page and its 4 charts, 90 days, first read",
+            lambda: page_with_charts(stats, start90, end),
+            setup=forget,
+        )
+        result90 = stats.range_stats("demo", None, start90, end)
+        for chart in CHARTS:
+            timed(
+                f"chart {chart}.svg, 90 days",
+                functools.partial(range_chart, result90, chart, "pl"),
+                setup=forget,
+            )
+        busy_today(db, stats, args, page_until=TODAY, only_charts=True)
+        db.dispose()
+        return
     print("timings:")
     timed(
         "range_stats, 90 days (figures only)",
@@ -295,7 +323,10 @@ def main() -> None:
 
 def render_page(stats: Any, start: date, end: date) -> str:
     """The console's statistics page of [start, end]: figures, tables, HTML."""
-    result = stats.range_stats("demo", None, start, end)
+    return render_result(stats.range_stats("demo", None, start, end), start, end)
+
+
+def render_result(result: Any, start: date, end: date) -> str:
     tables = range_tables(result, "pl")
     return render(
         "admin_stats/stats.html",
@@ -310,6 +341,7 @@ def render_page(stats: Any, start: date, end: date) -> str:
         info=result.site,
         tables=tables,
         charts=CHARTS,
+        read_at=read_at_param(result),
         presets=[],
         current=(start, end),
         labels=figure_labels("pl"),
@@ -317,15 +349,21 @@ def render_page(stats: Any, start: date, end: date) -> str:
 
 
 def page_with_charts(stats: Any, start: date, end: date) -> None:
-    """What a browser asks for: the page, then each chart (its own request, each reading
-    the range's figures again)."""
-    render_page(stats, start, end)
+    """What a browser asks for: the page, then each chart (its own request, naming the
+    figures the page was read at: `at`); the manager waits for all of it."""
+    page = stats.range_stats("demo", None, start, end)
+    render_result(page, start, end)
+    read_at = getattr(page, "read_at", None)  # (the base code before it has none)
     for chart in CHARTS:
-        range_chart(stats.range_stats("demo", None, start, end), chart, "pl")
+        at = {"read_at": read_at} if read_at else {}
+        range_chart(stats.range_stats("demo", None, start, end, **at), chart, "pl")
 
 
-def busy_today(db: Any, stats: Any, args: argparse.Namespace, page_until: date) -> None:
-    """Today open and busy: its roll-up on every read, before and after."""
+def busy_today(
+    db: Any, stats: Any, args: argparse.Namespace, page_until: date, only_charts: bool = False
+) -> None:
+    """Today open and busy: its roll-up on every read, before and after (`only_charts`:
+    only the page with its charts, after)."""
     refs = _SiteRefs(db, "demo")
     zone = refs.zone
     start_of_today = datetime(TODAY.year, TODAY.month, TODAY.day, tzinfo=zone).astimezone(UTC)
@@ -356,12 +394,20 @@ def busy_today(db: Any, stats: Any, args: argparse.Namespace, page_until: date) 
     stats.db = timer
     start90 = page_until - timedelta(days=89)
     month = (page_until.replace(day=1), page_until)
+    runs = (("after", True),) if only_charts else (("before", False), ("after", True))
     try:
-        for label, incremental in (("before", False), ("after", True)):
+        for label, incremental in runs:
             stats.incremental = incremental
             stats.catch_up(1)  # the replay kept (after) or not (before)
             timer.longest = 0.0
             news = feeder.wait_for_more
+            if only_charts:  # every read has news: the charts are drawn afresh each time
+                timed(
+                    f"{label}: page and its 4 charts, 90 days to today",
+                    lambda: page_with_charts(stats, start90, page_until),
+                    setup=news,
+                )
+                continue
             timed(f"{label}: today's roll-up on a read", lambda: stats.catch_up(1), setup=news)
             timed(
                 f"{label}: 90 days to today (figures)",

@@ -180,6 +180,7 @@ class RangeResult:
     figures: RangeFigures
     scope: Scope
     per_clerk: bool  # whether the caller may see per-clerk figures
+    read_at: tuple[str, int] | None = None  # the log's (epoch, mark) the figures are of
 
 
 @dataclass(slots=True)
@@ -225,6 +226,9 @@ class Statistics:
         self._figures: OrderedDict[tuple[Any, ...], tuple[tuple[str, int], RangeFigures]] = (
             OrderedDict()
         )
+        # the same figures by the (epoch, mark) they were read at: a page's charts are drawn
+        # from the figures its tables showed, not read again (today changes between them)
+        self._figures_read: OrderedDict[tuple[Any, ...], RangeFigures] = OrderedDict()
         self._figures_lock = threading.Lock()
 
     # --- keeping the roll-ups ------------------------------------------------------------
@@ -531,20 +535,27 @@ class Statistics:
         start: date,
         end: date,
         scope: Scope = Scope(),
+        read_at: tuple[str, int] | None = None,
     ) -> RangeResult:
         """The figures of [start, end] (site days) within `scope`. `actor` None: the
-        command line, which sees everything."""
+        command line, which sees everything. `read_at`: the figures as an earlier result
+        had them (its `read_at`: a page's charts), when this process still keeps them;
+        else as now."""
         check_range(start, end)
         per_clerk = actor is None or actor.is_supervisor
         if scope.clerk is not None and not per_clerk:
             raise Forbidden("supervisor_required", action="per_clerk_stats")
         site, info = self._open(site_code, actor)
         assert site.id is not None
-        self.catch_up(site.id)
         targets = tuple(sorted(info.targets.items()))
         key: tuple[Any, ...] = (site.id, start, end, scope, targets, info.default_target_s)
-        figures = self._cached_figures(site.id, key, start, end)
+        with self._figures_lock:
+            figures = self._figures_read.get((key, read_at)) if read_at else None
+        revision = read_at
         if figures is None:
+            self.catch_up(site.id)
+            revision, figures = self._cached_figures(site.id, key, start, end) or (None, None)
+        if figures is None or revision is None:
             with self.db.read() as session:
                 revision = self._revision(session, site.id)
             figures = range_figures_fast(
@@ -559,9 +570,14 @@ class Statistics:
                 self._figures[key] = (revision, figures)
                 while len(self._figures) > FIGURES_KEPT:
                     self._figures.popitem(last=False)
+        with self._figures_lock:
+            self._figures_read[(key, revision)] = figures
+            self._figures_read.move_to_end((key, revision))
+            while len(self._figures_read) > FIGURES_KEPT:
+                self._figures_read.popitem(last=False)
         if not per_clerk:
             figures = dataclasses.replace(figures, by_clerk={})
-        return RangeResult(info, figures, scope, per_clerk)
+        return RangeResult(info, figures, scope, per_clerk, revision)
 
     @staticmethod
     def _revision(session: Session, site_id: int) -> tuple[str, int]:
@@ -573,7 +589,7 @@ class Statistics:
 
     def _cached_figures(
         self, site_id: int, key: tuple[Any, ...], start: date, end: date
-    ) -> RangeFigures | None:
+    ) -> tuple[tuple[str, int], RangeFigures] | None:
         """The figures kept from an earlier read of the same range, while still right: no
         event since the mark they were read at touched a day of the range (a page and its
         four charts read the same figures; a past range stays kept while today goes on).
@@ -594,7 +610,7 @@ class Statistics:
         with self._figures_lock:
             self._figures[key] = ((epoch, now_seq), figures)
             self._figures.move_to_end(key)
-        return figures
+        return (epoch, now_seq), figures
 
     def staffing_forecast(
         self, site_code: str, actor: Actor | None, day: date | None = None

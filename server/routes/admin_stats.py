@@ -47,6 +47,23 @@ Preset = Annotated[str | None, Query(pattern="^(" + "|".join(PRESETS) + ")$")]
 # An empty select ("all") sends an empty value: accepted as none.
 ServiceField = Annotated[str | None, Query(max_length=3, pattern=r"^[A-Za-z0-9]{0,3}$")]
 NumberField = Annotated[str | None, Query(max_length=12, pattern=r"^[0-9]{0,12}$")]
+# The log's (epoch, mark) a page's figures were read at, "epoch.mark": its charts are
+# drawn from those same figures while this process keeps them.
+ReadAt = Annotated[
+    str | None, Query(alias="at", max_length=60, pattern=r"^[^.]{1,40}\.[0-9]{1,18}$")
+]
+
+
+def read_at_param(result: RangeResult) -> str:
+    """The page's charts' `at`: the figures the page showed (empty when not known)."""
+    return f"{result.read_at[0]}.{result.read_at[1]}" if result.read_at else ""
+
+
+def _read_at(value: str | None) -> tuple[str, int] | None:
+    if not value:
+        return None
+    epoch, _, mark = value.rpartition(".")
+    return epoch, int(mark)
 
 
 def preset_range(preset: str, today: date) -> tuple[date, date]:
@@ -108,9 +125,11 @@ class _Query:
     def query(self) -> str:
         return urlencode(self.params())
 
-    def run(self, services: Services, staff: Any) -> RangeResult:
+    def run(
+        self, services: Services, staff: Any, read_at: tuple[str, int] | None = None
+    ) -> RangeResult:
         return services.statistics.range_stats(
-            staff.site_code, staff.actor, self.start, self.end, self.scope
+            staff.site_code, staff.actor, self.start, self.end, self.scope, read_at
         )
 
 
@@ -149,6 +168,7 @@ async def stats_page(
         info=result.site,
         tables=tables,
         charts=CHARTS,
+        read_at=read_at_param(result),
         presets=presets,
         current=(q.start, q.end),
         labels=figure_labels(language),
@@ -169,13 +189,14 @@ async def stats_chart(
     service: ServiceField = None,
     counter: NumberField = None,
     clerk: NumberField = None,
+    at: ReadAt = None,
 ) -> Response:
     services = _services(request)
     language = request_language(request)
     q = _Query(services, staff.site_code, start, end, None, service, counter, clerk)
 
     def build() -> bytes:
-        return range_chart(q.run(services, staff), chart, language)
+        return range_chart(q.run(services, staff, _read_at(at)), chart, language)
 
     return Response(
         await to_thread.run_sync(build), media_type="image/svg+xml", headers=SVG_HEADERS

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from contextlib import contextmanager
 from datetime import date, timedelta
 
@@ -43,6 +45,14 @@ def test_pages_and_exports(server):
         for chart in ("days", "services", "arrivals", "estimates"):
             answer = client.get(f"/admin/stats/chart/{chart}.svg?{query}")
             assert answer.status_code == 200 and answer.content.lstrip().startswith(b"<?xml")
+        # the page's charts as it names them: the figures it read, by their mark
+        sources = re.findall(r'<img src="(/admin/stats/chart/[^"]+)"', page.text)
+        assert len(sources) == 4 and all("&amp;at=" in src for src in sources)
+        for src in sources:
+            answer = client.get(html.unescape(src))
+            assert answer.status_code == 200 and answer.content.lstrip().startswith(b"<?xml")
+        bad = client.get(f"/admin/stats/chart/days.svg?{query}&at=no-mark")
+        assert bad.status_code == 422
         assert client.get(f"/admin/stats/export.xlsx?{query}").content[:2] == b"PK"
         assert client.get(f"/admin/stats/report.pdf?{query}").content[:4] == b"%PDF"
         preset = client.get("/admin/stats?preset=last_month", headers={"Accept": "text/html"})

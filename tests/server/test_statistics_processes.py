@@ -158,3 +158,25 @@ def test_kept_figures_follow_a_late_change_rolled_by_another_process(site_db):
     assert after == fresh
     assert after.total.served > before.total.served
     assert reader.range_stats("test", None, earlier, earlier).figures == past
+
+
+def test_a_pages_charts_show_the_figures_the_page_read(site_db):
+    """The page's charts name the (epoch, mark) its figures were read at and are drawn
+    from those, though the day changed since; a mark no longer kept reads afresh."""
+    refs = _SiteRefs(site_db, "test")
+    plan = DayPlan(visitors=60, counters=3)
+    plan = dataclasses.replace(plan, services=[s for s in plan.services if s.code in refs.services])
+    cut = datetime(2026, 11, 23, 12, 0, tzinfo=WARSAW).astimezone(UTC)
+    tickets = plan_day(YESTERDAY, WARSAW, plan, 7, refs.desk_clerks())
+    held = write_day(site_db, refs, YESTERDAY, tickets, hold_after=cut)
+    clock = ManualClock(datetime(2026, 11, 24, 9, 0, tzinfo=WARSAW).astimezone(UTC))
+    stats = Statistics(site_db, clock)
+    page = stats.range_stats("test", None, YESTERDAY, YESTERDAY)
+    assert page.read_at is not None
+    append_events(site_db, refs.site_id, held)  # the rest of the day, after the page
+    chart = stats.range_stats("test", None, YESTERDAY, YESTERDAY, read_at=page.read_at)
+    assert chart.figures == page.figures and chart.read_at == page.read_at
+    now = stats.range_stats("test", None, YESTERDAY, YESTERDAY)
+    assert now.figures.total.served > page.figures.total.served
+    gone = stats.range_stats("test", None, YESTERDAY, YESTERDAY, read_at=("elsewhere", 1))
+    assert gone.figures == now.figures
