@@ -118,7 +118,7 @@ def append_event(
     return seq
 
 
-def _one(row: tuple[object, ...] | None) -> object:
+def _one(row: tuple[Any, ...] | None) -> Any:
     if row is None:  # the site row is gone: as `scalar_one()` said before
         raise sa.exc.NoResultFound("No row was found when one was required")
     return row[0]

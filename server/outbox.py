@@ -89,6 +89,16 @@ def message_row(
     }
 
 
+_MESSAGE_KEYS = tuple(
+    sorted(
+        message_row(
+            site_id=0, kind="", channel="", recipient="", language="", body="", now=datetime.min
+        )
+    )
+)
+_INSERTS[_MESSAGE_KEYS] = Prepared(_INSERT, _MESSAGE_KEYS)  # made now: compiled at start-up
+
+
 def enqueue_rows(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Add messages in the caller's transaction: one Core statement (an ORM object per
     message and its flush cost more than the rest of a booking's work)."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import sqlalchemy as sa
 
@@ -32,15 +32,27 @@ class _Plan:
     positional: bool
     processors: tuple[Callable[[Any], Any] | None, ...]  # by `names`
     defaults: Mapping[str, Any]  # the statement's own literals, an insert's column defaults
+    columns: tuple[str, ...]  # a SELECT's, for `row`
+    results: tuple[Callable[[Any], Any] | None, ...]  # their types' result processors
 
 
 class Prepared:
+    made: ClassVar[list[Prepared]] = []  # every one, for `compile_all`
+
     def __init__(self, statement: Any, keys: Iterable[str] | None = None) -> None:
         """`keys`: for an INSERT or UPDATE without `.values()`, the columns given (as
         `connection.execute(statement, {...})` would take them from the parameters)."""
         self.statement = statement
         self.keys = sorted(keys) if keys is not None else None
         self._plans: dict[str, _Plan] = {}
+        Prepared.made.append(self)
+
+    @classmethod
+    def compile_all(cls, dialect: sa.Dialect) -> None:
+        """Compile every statement made so far for `dialect` (at start-up: else the first
+        booking of a released day compiles them while every other booker waits)."""
+        for prepared in list(cls.made):
+            prepared._plan(dialect)
 
     def _plan(self, dialect: sa.Dialect) -> _Plan:
         plan = self._plans.get(dialect.name)
@@ -66,15 +78,19 @@ class Prepared:
                 if bind.callable is not None:
                     raise ValueError(f"{name}: a callable parameter is evaluated per execution")
                 defaults[name] = bind.value
-        table = getattr(self.statement, "table", None)
+        table: Any = getattr(self.statement, "table", None)
+        given = set(self.keys or ())
         for name in names if self.keys is not None and table is not None else ():
             column = table.c.get(name)
-            if name in self.keys or column is None or column.default is None:
+            if name in given or column is None or column.default is None:
                 continue
             if not column.default.is_scalar:
                 raise ValueError(f"{name}: only scalar column defaults are filled in")
             defaults[name] = column.default.arg
+        selected = list(getattr(self.statement, "selected_columns", ()))
         return _Plan(
+            columns=tuple(c.key for c in selected),
+            results=tuple(c.type._cached_result_processor(dialect, None) for c in selected),
             sql=compiled.string,
             names=names,
             positional=bool(compiled.positional),
@@ -119,6 +135,38 @@ class Prepared:
         finally:
             cursor.close()
         return None if row is None else tuple(row)
+
+    def row(self, conn: sa.Connection, params: Mapping[str, Any]) -> Row | None:
+        """A SELECT's first row by column name, its values as SQLAlchemy's types give them
+        (JSON decoded, booleans, ...)."""
+        plan = self._plan(conn.dialect)
+        found = self.first(conn, params)
+        if found is None:
+            return None
+        return Row(
+            {
+                name: value if p is None or value is None else p(value)
+                for name, value, p in zip(plan.columns, found, plan.results, strict=True)
+            }
+        )
+
+
+class Row:
+    """A row read by attribute (`row.code`), as a model's or SQLAlchemy's row."""
+
+    __slots__ = ("_values",)
+
+    def __init__(self, values: dict[str, Any]) -> None:
+        self._values = values
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self._values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    def _asdict(self) -> dict[str, Any]:
+        return dict(self._values)
 
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

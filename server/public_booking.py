@@ -319,7 +319,8 @@ _SERVICES = Service.__table__  # type: ignore[attr-defined]
 _SERVICE_ROW = sa.select(_SERVICES).where(
     _SERVICES.c.site_id == sa.bindparam("site_id"), _SERVICES.c.code == sa.bindparam("code")
 )
-_SERVICE_ROW_LOCKED = _SERVICE_ROW.with_for_update()
+# Locked on PostgreSQL; SQLite has no FOR UPDATE (its writer holds the whole database).
+_SERVICE_ROW_LOCKED = Prepared(_SERVICE_ROW.with_for_update())
 
 
 @lru_cache(maxsize=256)
@@ -551,10 +552,7 @@ class PublicBooking:
         """The service row (locked on PostgreSQL) as one prebuilt Core statement, not an
         ORM object: a booking only reads it, and the ORM's load was a third of the write.
         The row answers by attribute as the model does (code, hours, names, ...)."""
-        statement = (
-            _SERVICE_ROW_LOCKED if session.get_bind().dialect.name == "postgresql" else _SERVICE_ROW
-        )
-        row = session.execute(statement, {"site_id": site.id, "code": code}).first()
+        row = _SERVICE_ROW_LOCKED.row(session.connection(), {"site_id": site.id, "code": code})
         if row is None:
             raise NotFound("service_not_found", service=code)
         return row, _bookable_rules(row, code)  # type: ignore[return-value]

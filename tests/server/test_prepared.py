@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from server.db import Database
-from server.models import Appointment, UTCDateTime
+from server.models import Appointment, Service, UTCDateTime
 from server.prepared import Prepared
 
 T = Appointment.__table__  # type: ignore[attr-defined]
@@ -92,3 +92,16 @@ def test_a_drivers_error_is_sqlalchemys_exception(db: Database) -> None:
         insert.execute(conn, row(site_id, service_id, 1, start)).close()  # same ref and code
     with db.read() as session:  # rolled back as a whole
         assert session.execute(sa.select(sa.func.count()).select_from(T)).scalar_one() == 0
+
+
+def test_a_row_reads_by_name_with_sqlalchemys_types(db: Database) -> None:
+    services = Service.__table__  # type: ignore[attr-defined]
+    query = sa.select(services).where(services.c.id == sa.bindparam("id"))
+    _site_id, service_id = ids(db)
+    with db.read() as session:
+        conn = session.connection()
+        expected = conn.execute(query, {"id": service_id}).one()._asdict()
+        found = Prepared(query).row(conn, {"id": service_id})
+        assert found is not None and found._asdict() == expected
+        assert isinstance(found.names, dict) and isinstance(found.enabled, bool)
+        assert Prepared(query).row(conn, {"id": -1}) is None
