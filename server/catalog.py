@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, UOWTransaction
 from kolejka.core.errors import NotFound
 from kolejka.core.hours import OpeningHours
 from server.models import Service, Site
+from server.prepared import Prepared
 from server.siteconfig import (
     RulesConfig,
     address_from_json,
@@ -34,7 +35,10 @@ from server.siteconfig import (
 
 _SITES = Site.__table__  # type: ignore[attr-defined]
 _SERVICES = Service.__table__  # type: ignore[attr-defined]
-_REV = sa.select(_SITES.c.id, _SITES.c.config_rev).where(_SITES.c.code == sa.bindparam("code"))
+# Every write transaction runs it first: on the driver's cursor (server/prepared.py).
+_REV = Prepared(
+    sa.select(_SITES.c.id, _SITES.c.config_rev).where(_SITES.c.code == sa.bindparam("code"))
+)
 _SITE_ROW = sa.select(_SITES).where(_SITES.c.id == sa.bindparam("id"))
 _SERVICE_ROWS = sa.select(_SERVICES).where(_SERVICES.c.site_id == sa.bindparam("id"))
 _BUMP = (
@@ -94,7 +98,7 @@ class SiteCatalog:
 
     def get(self, conn: sa.Connection, code: str) -> SiteInfo:
         """The site's configuration as of this transaction; NotFound for an unknown code."""
-        row = conn.execute(_REV, {"code": code}).first()
+        row = _REV.first(conn, {"code": code})
         if row is None:
             raise NotFound("site_not_found", site=code)
         site_id, rev = row

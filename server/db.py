@@ -24,6 +24,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 from server.catalog import bump_config_rev
+from server.prepared import straight_savepoints
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 STARTUP_LOCK_KEY = 0x4B4F4C45  # "KOLE"
@@ -51,6 +52,7 @@ def create_db_engine(url: str) -> Engine:
             max_overflow=20,
         )
         _configure_sqlite(engine)
+        straight_savepoints(engine.dialect)  # the writer's batches take one per write
         return engine
     engine = sa.create_engine(url, pool_size=20, max_overflow=10)
     _ping_idle_connections(engine)

@@ -22,6 +22,7 @@ from kolejka.schemas import EVENT_PAYLOADS, EventPayload
 from server.actors import acting_actor, actor_record
 from server.catalog import SiteLike
 from server.models import Event, Site, UTCDateTime
+from server.prepared import Prepared
 
 NOTIFY_CHANNEL = "kolejka_events"
 
@@ -79,8 +80,10 @@ def _bump_and_insert_statement() -> Any:
     )
 
 
-_INSERT = _insert_statement()
-_BUMP_AND_INSERT = _bump_and_insert_statement()
+# Run on the driver's cursor (server/prepared.py): every write of every use case appends.
+_BUMP_RUN = Prepared(_BUMP)
+_INSERT = Prepared(_insert_statement())
+_BUMP_AND_INSERT = Prepared(_bump_and_insert_statement())
 
 
 def append_event(
@@ -104,12 +107,18 @@ def append_event(
         "actor": actor,
     }
     if conn.dialect.name == "postgresql":
-        seq = int(conn.execute(_BUMP_AND_INSERT, row).scalar_one())
+        seq = int(_one(_BUMP_AND_INSERT.first(conn, row)))
     else:
-        seq = int(conn.execute(_BUMP, {"site_id": site.id}).scalar_one())
-        conn.execute(_INSERT, {**row, "seq": seq})
+        seq = int(_one(_BUMP_RUN.first(conn, {"site_id": site.id})))
+        _INSERT.execute(conn, {**row, "seq": seq}).close()
     if isinstance(site, Site):
         set_committed_value(site, "last_seq", seq)  # already written: not dirty
     pending = session.info.setdefault("kolejka_events", set())
     pending.add(site.id)
     return seq
+
+
+def _one(row: tuple[Any, ...] | None) -> Any:
+    if row is None:  # the site row is gone: as `scalar_one()` said before
+        raise sa.exc.NoResultFound("No row was found when one was required")
+    return row[0]

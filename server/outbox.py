@@ -29,11 +29,13 @@ from sqlmodel import Session, col, select
 from kolejka.core.booking import DeliveryStatus, after_failure, backoff
 from server.db import Database
 from server.models import OutboxMessage
+from server.prepared import Prepared
 
 LEASE = timedelta(minutes=5)
 ERROR_MAX = 500
 _T = OutboxMessage.__table__  # type: ignore[attr-defined]
 _INSERT = sa.insert(_T)
+_INSERTS: dict[tuple[str, ...], Prepared] = {}  # by the rows' keys (message_row's, in practice)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +89,29 @@ def message_row(
     }
 
 
+_MESSAGE_KEYS = tuple(
+    sorted(
+        message_row(
+            site_id=0, kind="", channel="", recipient="", language="", body="", now=datetime.min
+        )
+    )
+)
+_INSERTS[_MESSAGE_KEYS] = Prepared(_INSERT, _MESSAGE_KEYS)  # made now: compiled at start-up
+
+
 def enqueue_rows(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Add messages in the caller's transaction: one Core statement (an ORM object per
     message and its flush cost more than the rest of a booking's work)."""
-    if rows:
-        session.execute(_INSERT, list(rows))
+    if not rows:
+        return
+    keys = tuple(sorted(rows[0]))
+    if any(len(row) != len(keys) or any(k not in row for k in keys) for row in rows):
+        session.execute(_INSERT, list(rows))  # rows of different shapes: SQLAlchemy sorts them
+        return
+    prepared = _INSERTS.get(keys)
+    if prepared is None:
+        prepared = _INSERTS[keys] = Prepared(_INSERT, keys)
+    prepared.execute_many(session.connection(), rows)
 
 
 def enqueue(session: Session, **fields: Any) -> None:

@@ -70,6 +70,7 @@ from server.db import Database
 from server.eventlog import append_event
 from server.models import Appointment, Service, Site, UTCDateTime
 from server.notifications import ics_text, notify_booking, service_name
+from server.prepared import Prepared
 from server.siteconfig import OnlineBookingConfig, online_booking_from_json
 from server.transactions import Transaction, Write, WriteRunner
 
@@ -299,9 +300,18 @@ def _tally_statement() -> Any:
     ).where(t.c.id != p("exclude"), sa.or_(that_day, person, by_address, nonce, code))
 
 
-_TALLY = _tally_statement()
-_INSERT_APPOINTMENT = sa.insert(Appointment.__table__).returning(  # type: ignore[attr-defined]
-    Appointment.__table__.c.id  # type: ignore[attr-defined]
+# Both run on the driver's cursor (server/prepared.py), while the service row is locked.
+_TALLY = Prepared(_tally_statement())
+_BOOKING_KEYS = (
+    *("site_id", "service_id", "ref", "code", "start_at", "end_at", "status", "language"),
+    *("created_at", "created_by", "online", "email", "phone", "fields", "address_key"),
+    *("manage_hash", "form_nonce", "email_key", "phone_key", "document_hash"),
+)
+_INSERT_APPOINTMENT = Prepared(
+    sa.insert(Appointment.__table__).returning(  # type: ignore[attr-defined]
+        Appointment.__table__.c.id  # type: ignore[attr-defined]
+    ),
+    _BOOKING_KEYS,
 )
 
 
@@ -309,7 +319,8 @@ _SERVICES = Service.__table__  # type: ignore[attr-defined]
 _SERVICE_ROW = sa.select(_SERVICES).where(
     _SERVICES.c.site_id == sa.bindparam("site_id"), _SERVICES.c.code == sa.bindparam("code")
 )
-_SERVICE_ROW_LOCKED = _SERVICE_ROW.with_for_update()
+# Locked on PostgreSQL; SQLite has no FOR UPDATE (its writer holds the whole database).
+_SERVICE_ROW_LOCKED = Prepared(_SERVICE_ROW.with_for_update())
 
 
 @lru_cache(maxsize=256)
@@ -541,10 +552,7 @@ class PublicBooking:
         """The service row (locked on PostgreSQL) as one prebuilt Core statement, not an
         ORM object: a booking only reads it, and the ORM's load was a third of the write.
         The row answers by attribute as the model does (code, hours, names, ...)."""
-        statement = (
-            _SERVICE_ROW_LOCKED if session.get_bind().dialect.name == "postgresql" else _SERVICE_ROW
-        )
-        row = session.execute(statement, {"site_id": site.id, "code": code}).first()
+        row = _SERVICE_ROW_LOCKED.row(session.connection(), {"site_id": site.id, "code": code})
         if row is None:
             raise NotFound("service_not_found", service=code)
         return row, _bookable_rules(row, code)  # type: ignore[return-value]
@@ -613,7 +621,9 @@ class PublicBooking:
             "form_nonce": nonce,
             **keys,
         }
-        new_id = int(session.execute(_INSERT_APPOINTMENT, values).scalar_one())
+        inserted = _INSERT_APPOINTMENT.first(session.connection(), values)
+        assert inserted is not None  # RETURNING answers the row it inserted
+        new_id = int(inserted[0])
         appt = NewBooking(
             id=new_id,
             site_id=site.id,
@@ -676,9 +686,9 @@ class PublicBooking:
             "code": code,
             **keys,
         }
-        replayed, taken, same_day, by_contact, from_address, online, in_slot = (
-            int(n) for n in session.execute(_TALLY, params).one()
-        )
+        row = _TALLY.first(session.connection(), params)
+        assert row is not None  # an aggregate answers one row
+        replayed, taken, same_day, by_contact, from_address, online, in_slot = (int(n) for n in row)
         if exclude is not None:
             by_contact = 0  # a move keeps the booking: it holds no more than before
         return _Counts(replayed > 0, taken > 0, same_day, by_contact, from_address, online, in_slot)

@@ -11,7 +11,7 @@ def test_the_tally_reads_appointments_by_index_only(sqlite_url: str) -> None:
     db = Database(sqlite_url)
     db.upgrade()
     try:
-        compiled = _TALLY.compile(dialect=db.engine.dialect)
+        compiled = _TALLY.statement.compile(dialect=db.engine.dialect)
         assert compiled.positiontup is not None
         blanks = (None,) * len(compiled.positiontup)  # SQLite plans without the values
         with db.engine.connect() as conn:

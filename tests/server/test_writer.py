@@ -146,11 +146,14 @@ def test_the_writer_starts_again_after_close(db):
 
 def test_a_server_that_owns_its_process_freezes_start_up_objects_out_of_the_gc(sqlite_url):
     """`kolejka server` (not the demo, not tests) takes start-up objects out of the
-    collector's full passes; without it a full pass stalled every request ~100 ms."""
+    collector's full passes (without it a full pass stalled every request ~100 ms),
+    collects the young less often, and compiles what a crowd's first requests would."""
     import gc
 
-    from server.app import create_app
+    from server.app import YOUNG_THRESHOLD, create_app
+    from server.prepared import Prepared
     from server.settings import Settings
+    from server.templating import environment
     from tests.support import LiveServer
 
     settings = Settings(environment="test", database_url=sqlite_url)
@@ -159,9 +162,17 @@ def test_a_server_that_owns_its_process_freezes_start_up_objects_out_of_the_gc(s
         assert gc.get_freeze_count() == 0
     finally:
         shared.stop()
+    thresholds = gc.get_threshold()
+    environment.cache_clear()
     owner = LiveServer(lambda: create_app(settings, own_process=True)).start()
     try:
         assert gc.get_freeze_count() > 10_000
+        assert gc.get_threshold()[0] == YOUNG_THRESHOLD
+        cached = environment("uk").cache
+        assert cached is not None
+        assert {key[1] for key in cached} >= {"book/message.html", "book/manage.html"}
+        assert all(p._plans for p in Prepared.made)
     finally:
         owner.stop()
         gc.unfreeze()
+        gc.set_threshold(*thresholds)
