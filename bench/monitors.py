@@ -192,8 +192,21 @@ async def open_monitors(
     readies = [asyncio.Event() for _ in clients]
     monitors = [Monitor(url, c, calls, feed) for c in clients]
     tasks = [asyncio.create_task(m.run(r, stop)) for m, r in zip(monitors, readies, strict=True)]
-    await asyncio.gather(*(r.wait() for r in readies))
+    await asyncio.gather(*(ready_or_failed(t, r) for t, r in zip(tasks, readies, strict=True)))
+    if feed is not None:  # the feed's monitors fetch nothing: their cookies are enough
+        for client in clients:
+            await client.aclose()
     return monitors, tasks
+
+
+async def ready_or_failed(task: asyncio.Task[None], ready: asyncio.Event) -> None:
+    """A monitor that could not open its stream says why, not waits for ever."""
+    waiter = asyncio.create_task(ready.wait())
+    done, _ = await asyncio.wait({task, waiter}, return_when=asyncio.FIRST_COMPLETED)
+    if task in done:
+        waiter.cancel()
+        task.result()  # its exception, if it failed
+        raise RuntimeError("a monitor's stream ended before its first message")
 
 
 async def time_calls(url: str, monitors: int, count: int) -> None:
