@@ -32,6 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -170,18 +171,21 @@ def report(name: str, latencies_s: list[float]) -> None:
 # --- 1. a day's slots to 100 bookers at once ------------------------------------------------
 
 
-async def bookers(url: str, count: int, database: str, server_pid: int) -> None:
-    tomorrow = (datetime.now(ZONE) + timedelta(days=1)).date().isoformat()
+async def book_at_once(
+    url: str, day: str, count: int, at_barrier: Callable[[], None]
+) -> tuple[list[float], list[str]]:
+    """`count` visitors each load the day's times and a free time's form, then all send
+    it together (`at_barrier` runs as they are released): each POST's seconds and what it
+    came to (booked, told full, other)."""
     barrier = asyncio.Event()
     ready = 0
     latencies: list[float] = []
     outcomes: list[str] = []
-    cpu_at_barrier: list[float] = []
 
     async def visitor(n: int) -> None:
         nonlocal ready
         async with httpx.AsyncClient(base_url=url, timeout=120) as http:
-            page = await http.get(f"/book/bench/A?lang=en&day={tomorrow}")
+            page = await http.get(f"/book/bench/A?lang=en&day={day}")
             starts = re.findall(
                 r'href="/book/bench/A/form\?lang=en&(?:amp;)?start=([^"]+)"', page.text
             )
@@ -190,7 +194,7 @@ async def bookers(url: str, count: int, database: str, server_pid: int) -> None:
             fields = dict(re.findall(r'name="(csrf|nonce|start)" value="([^"]*)"', form))
             ready += 1
             if ready == count:
-                cpu_at_barrier.append(cpu_seconds(server_pid))
+                at_barrier()
                 barrier.set()
             await barrier.wait()
             began = time.perf_counter()
@@ -206,8 +210,17 @@ async def bookers(url: str, count: int, database: str, server_pid: int) -> None:
             else:
                 outcomes.append(f"other {answer.status_code}")
 
-    began = time.perf_counter()
     await asyncio.gather(*(visitor(n) for n in range(count)))
+    return latencies, outcomes
+
+
+async def bookers(url: str, count: int, database: str, server_pid: int) -> None:
+    tomorrow = (datetime.now(ZONE) + timedelta(days=1)).date().isoformat()
+    cpu_at_barrier: list[float] = []
+    began = time.perf_counter()
+    latencies, outcomes = await book_at_once(
+        url, tomorrow, count, lambda: cpu_at_barrier.append(cpu_seconds(server_pid))
+    )
     print(
         f"bookers: {count} at once on {tomorrow}, 64 places "
         f"({time.perf_counter() - began:.1f} s in all)"

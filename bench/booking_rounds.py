@@ -13,16 +13,11 @@ asserts nothing. Run it alternately with the code before a change.
 from __future__ import annotations
 
 import asyncio
-import random
-import re
 import statistics
 import sys
 import tempfile
-import time
 from datetime import datetime, timedelta
 from pathlib import Path
-
-import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -42,41 +37,10 @@ def cpu_ns(pid: int) -> int:
 
 
 async def burst(url: str, day: str, pid: int) -> tuple[float, float, float, dict[str, int]]:
-    barrier = asyncio.Event()
-    ready = 0
-    latencies: list[float] = []
-    outcomes: list[str] = []
     at_barrier: list[int] = []
-
-    async def visitor(n: int) -> None:
-        nonlocal ready
-        async with httpx.AsyncClient(base_url=url, timeout=120) as http:
-            page = await http.get(f"/book/bench/A?lang=en&day={day}")
-            starts = re.findall(
-                r'href="/book/bench/A/form\?lang=en&(?:amp;)?start=([^"]+)"', page.text
-            )
-            start = random.choice(starts).replace("%3A", ":")
-            form = (await http.get(f"/book/bench/A/form?lang=en&start={start}")).text
-            fields = dict(re.findall(r'name="(csrf|nonce|start)" value="([^"]*)"', form))
-            ready += 1
-            if ready == COUNT:
-                at_barrier.append(cpu_ns(pid))
-                barrier.set()
-            await barrier.wait()
-            began = time.perf_counter()
-            answer = await http.post(
-                "/book/bench/A/form",
-                data={**fields, "lang": "en", "email": f"v{n}@example.com", "consent": "yes"},
-            )
-            latencies.append(time.perf_counter() - began)
-            if answer.status_code == 303:
-                outcomes.append("booked")
-            elif answer.status_code == 409 and "fully booked" in answer.text:
-                outcomes.append("told full")
-            else:
-                outcomes.append(f"other {answer.status_code}")
-
-    await asyncio.gather(*(visitor(n) for n in range(COUNT)))
+    latencies, outcomes = await bench.book_at_once(
+        url, day, COUNT, lambda: at_barrier.append(cpu_ns(pid))
+    )
     cpu_ms = (cpu_ns(pid) - at_barrier[0]) / 1e6 / COUNT
     ms = sorted(x * 1000 for x in latencies)
     tally = {k: outcomes.count(k) for k in sorted(set(outcomes))}
