@@ -64,11 +64,16 @@ _OLDEST = (
     .where(_T.c.site_id == _P("site_id"), _T.c.status == TicketStatus.WAITING.value)
     .group_by(_T.c.service_id)
 )
+# The recent finished tickets of a service, one status at a time: each is then a walk
+# back along ix_ticket_done that stops after `limit` rows. With both statuses in one IN
+# the database read every finished ticket of the service's history and sorted them, on
+# every forecast (after each counter's write).
+_ENDED = (TicketStatus.DONE.value, TicketStatus.NO_SHOW.value)
 _CYCLES = (
     sa.select(_T.c.called_at, _T.c.finished_at)
     .where(
         _T.c.service_id == _P("service_id"),
-        _T.c.status.in_([TicketStatus.DONE.value, TicketStatus.NO_SHOW.value]),
+        _T.c.status == _P("status"),
         _T.c.called_at.is_not(None),
         _T.c.finished_at.is_not(None),
     )
@@ -174,10 +179,17 @@ def site_estimates(
     }
     cycles: dict[int, float | None] = {}
     for service_id in ids:
-        rows = db.execute(_CYCLES, {"service_id": service_id, "limit": recent_limit}).all()
-        cycles[service_id] = typical_cycle(
-            [(_aware(end) - _aware(start)).total_seconds() for start, end in rows]
-        )
+        rows = sorted(
+            (
+                (_aware(end), _aware(start))
+                for status in _ENDED
+                for start, end in db.execute(
+                    _CYCLES, {"service_id": service_id, "status": status, "limit": recent_limit}
+                ).all()
+            ),
+            reverse=True,
+        )[:recent_limit]
+        cycles[service_id] = typical_cycle([(end - start).total_seconds() for end, start in rows])
     queues = {
         codes[s]: QueueLoad(
             waiting=waiting.get(s, 0),
