@@ -208,3 +208,21 @@ def run_demo(
         env=env or {**os.environ, "QT_QPA_PLATFORM": "offscreen"},
         **run,
     )
+
+
+def sqlite_plan(sqlite_url: str, statement: Any) -> list[str]:
+    """SQLite's EXPLAIN QUERY PLAN steps for a statement, on a fresh migrated database
+    (planned without the values: every parameter blank)."""
+    from server.db import Database
+
+    db = Database(sqlite_url)
+    db.upgrade()
+    try:
+        compiled = statement.compile(dialect=db.engine.dialect)
+        assert compiled.positiontup is not None
+        blanks = (None,) * len(compiled.positiontup)
+        with db.engine.connect() as conn:
+            plan = conn.exec_driver_sql("EXPLAIN QUERY PLAN " + compiled.string, blanks).all()
+        return [str(row[-1]) for row in plan]
+    finally:
+        db.dispose()
