@@ -113,6 +113,9 @@ class SmtpMailer:
         self.timeout_s = timeout_s
         self.context = ssl.create_default_context(cafile=str(ca_file) if ca_file else None)
         self._idle: list[aiosmtplib.SMTP] = []
+        # Every connection made and not yet closed, idle or in a message's hands: `close`
+        # closes them all, so none outlives the sender's event loop with its socket open.
+        self._open: set[aiosmtplib.SMTP] = set()
         self._slots = asyncio.Semaphore(connections)
 
     async def _connect(self) -> aiosmtplib.SMTP:
@@ -124,6 +127,7 @@ class SmtpMailer:
             start_tls=self.starttls and not self.implicit_tls,
             tls_context=self.context,
         )
+        self._open.add(client)
         try:
             # The limit here, none in aiosmtplib: given one, it connects under
             # `asyncio.wait_for`, a task of its own on Python 3.11, which drops a connection
@@ -133,9 +137,14 @@ class SmtpMailer:
             if self.username:
                 await client.login(self.username, self.password or "")
         except BaseException:  # connected, then refused (TLS, AUTH): do not leak the socket
-            await _quietly_close(client)
+            await self._drop(client)
             raise
         return client
+
+    async def _drop(self, client: aiosmtplib.SMTP | None, polite: bool = False) -> None:
+        if client is not None:
+            self._open.discard(client)
+        await _quietly_close(client, polite)
 
     async def send(self, message: Outgoing) -> None:
         async with self._slots:
@@ -147,25 +156,25 @@ class SmtpMailer:
                 reused = client is not None and client.is_connected
                 try:
                     if not reused:
-                        await _quietly_close(client)
+                        await self._drop(client)
                         client = await self._connect()
                     assert client is not None
                     await self._transact(client, data, message.recipient)
                 except _Stale:  # an idle connection the server had closed: nothing was sent
                     if reused:
-                        await _quietly_close(client)
+                        await self._drop(client)
                         client = None
                         continue  # once, on a new connection
-                    await _quietly_close(client)
+                    await self._drop(client)
                     raise DeliveryError("cannot reach the mail server: disconnected") from None
                 except DeliveryError:
-                    await _quietly_close(client)
+                    await self._drop(client)
                     raise
                 except (aiosmtplib.SMTPException, OSError, TimeoutError) as exc:
-                    await _quietly_close(client)
+                    await self._drop(client)
                     raise DeliveryError(f"cannot reach the mail server: {_text(exc)}") from None
                 except BaseException:  # cancelled mid-message (the sender stopping): no socket left
-                    await _quietly_close(client)
+                    await self._drop(client)
                     raise
                 break
             self._idle.append(client)
@@ -199,7 +208,9 @@ class SmtpMailer:
     async def close(self) -> None:
         idle, self._idle = self._idle, []
         for client in idle:
-            await _quietly_close(client, polite=True)
+            await self._drop(client, polite=True)
+        for client in list(self._open):  # still in a message's hands: no goodbye
+            await self._drop(client)
 
 
 class _Stale(Exception):
@@ -214,11 +225,21 @@ async def _reset(client: aiosmtplib.SMTP) -> None:
 async def _quietly_close(client: aiosmtplib.SMTP | None, polite: bool = False) -> None:
     if client is None:
         return
-    with contextlib.suppress(aiosmtplib.SMTPException, OSError, TimeoutError):
+    transport = client.transport
+    try:
         if polite and client.is_connected:
-            await client.quit()
-    with contextlib.suppress(Exception):
-        client.close()
+            with contextlib.suppress(aiosmtplib.SMTPException, OSError, TimeoutError):
+                await client.quit()
+    finally:  # even when the goodbye is cancelled: the socket must not outlive the loop
+        with contextlib.suppress(Exception):
+            client.close()
+        # Over TLS, `close` only starts TLS's own goodbye and keeps the socket open until
+        # the server answers it, which a slow server may do after the sender's event loop
+        # has ended (a socket left open). SMTP's QUIT is already done: cut the link now.
+        if isinstance(transport, asyncio.Transport):
+            with contextlib.suppress(Exception):
+                transport.abort()
+            await asyncio.sleep(0)  # the socket is closed on the loop's next turn
 
 
 def _text(exc: BaseException) -> str:

@@ -119,7 +119,11 @@ class Sender:
         if not batch:
             return 0
         limit = asyncio.Semaphore(self.concurrency)
-        outcomes = await asyncio.gather(*(self._deliver(limit, m) for m in batch))
+        # A task group, not `gather`: should one delivery be cancelled, the others are
+        # cancelled and awaited too, never left running with a connection after `run`.
+        async with asyncio.TaskGroup() as deliveries:
+            tasks = [deliveries.create_task(self._deliver(limit, m)) for m in batch]
+        outcomes = [t.result() for t in tasks]
         await self._thread(outbox.report, self.db, outcomes, self.clock.now())
         self.delivered += sum(1 for o in outcomes if o.delivered)
         return len(batch)

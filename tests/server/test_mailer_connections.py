@@ -93,3 +93,26 @@ async def test_a_connection_dropped_during_the_text_is_never_sent_again(
     finally:
         await run.close()
         box.stop()
+
+
+async def test_closing_leaves_no_socket_open_even_before_the_server_says_goodbye(
+    site_db: Any, clock: Any, tmp_path: Path
+) -> None:
+    """Over STARTTLS a closed connection waits for the server's TLS goodbye; a slow server
+    answered it after the sender's loop had ended, and the socket stayed open (found by the
+    garbage collector in some later test). `close` returns with every socket closed."""
+    box = Mailbox(tmp_path).start()
+    run, smtp = one_connection(site_db, clock, box)
+    queue(site_db, 2)
+    try:
+        assert await run.round() == 2
+        assert len(arrived(box, 2)) == 2
+        (pooled,) = smtp._idle
+        sock = pooled.get_transport_info("socket")
+        assert sock.fileno() != -1
+        await run.close()
+        assert sock.fileno() == -1  # closed now, not when the server gets round to it
+        assert not smtp._idle
+    finally:
+        await run.close()
+        box.stop()
