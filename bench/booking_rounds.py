@@ -1,6 +1,6 @@
 """Rounds of bench/booking.py's bookers burst on one server: the POST's server CPU, finer.
 
-    .venv/bin/python bench/booking_rounds.py [ROUNDS]
+    .venv/bin/python bench/booking_rounds.py [ROUNDS] [raw|httpx]
 
 `booking.py --only bookers` counts the server's CPU in clock ticks (10 ms) over one burst
 of 100 POSTs on a fresh server; on a shared host one run says little. This runs ROUNDS
@@ -36,10 +36,12 @@ def cpu_ns(pid: int) -> int:
     return total
 
 
-async def burst(url: str, day: str, pid: int) -> tuple[float, float, float, dict[str, int]]:
+async def burst(
+    url: str, day: str, pid: int, client: str
+) -> tuple[float, float, float, dict[str, int]]:
     at_barrier: list[int] = []
     latencies, outcomes = await bench.book_at_once(
-        url, day, COUNT, lambda: at_barrier.append(cpu_ns(pid))
+        url, day, COUNT, lambda: at_barrier.append(cpu_ns(pid)), client
     )
     cpu_ms = (cpu_ns(pid) - at_barrier[0]) / 1e6 / COUNT
     ms = sorted(x * 1000 for x in latencies)
@@ -49,6 +51,7 @@ async def burst(url: str, day: str, pid: int) -> tuple[float, float, float, dict
 
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    client = sys.argv[2] if len(sys.argv) > 2 else "raw"
     workdir = Path(tempfile.mkdtemp(prefix="kolejka-bench-rounds-"))
     config = workdir / "bench.toml"
     bench.bench_config(config)
@@ -59,7 +62,9 @@ def main() -> None:
     try:
         for n in range(rounds):
             day = (datetime.now(bench.ZONE) + timedelta(days=2 + n)).date().isoformat()
-            cpu, p50, p99, tally = asyncio.run(burst(f"http://127.0.0.1:{port}", day, server.pid))
+            cpu, p50, p99, tally = asyncio.run(
+                burst(f"http://127.0.0.1:{port}", day, server.pid, client)
+            )
             cpus.append(cpu)
             load = Path("/proc/loadavg").read_text().split()[0]
             print(
