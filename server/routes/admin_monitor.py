@@ -192,6 +192,7 @@ async def _watch(
             epoch,
             position.epoch,
             position.last_seq,
+            snapshot=False,  # the figures come in the feed's own frames
         )
         while True:
             await watcher.ready.wait()

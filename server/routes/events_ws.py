@@ -158,7 +158,12 @@ async def catch_up(
     epoch: str | None,
     current_epoch: str,
     last_seq: int,
+    snapshot: bool = True,
 ) -> int:
+    """Send what the client missed: the events after `after`, or a `reset`. With
+    `snapshot=False` (the console's monitor, which shows the figures of its own frames)
+    the `reset` names only where the log stands, `last_seq`: a full queue snapshot of a
+    long queue is megabytes to every monitor that (re)connects, parsed and dropped."""
     oldest = await to_thread.run_sync(services.reads.oldest_seq, site_id)
     too_old = after is not None and oldest is not None and after < oldest - 1
     resume = (
@@ -168,18 +173,29 @@ async def catch_up(
         and last_seq - after <= services.settings.event_backlog_limit
         and not too_old
     )
-    if not resume:
-        snapshot = await to_thread.run_sync(services.reads.snapshot, site, None)
-        reset = EventPublic(
-            seq=snapshot.seq,
-            epoch=snapshot.epoch,
-            site=snapshot.site,
+    if not resume and not snapshot:
+        position = EventPublic(
+            seq=last_seq,
+            epoch=current_epoch,
+            site=site,
             type=EventType.RESET,
-            at=snapshot.at,
-            payload=snapshot.model_dump(mode="json"),
+            at=services.clock.now(),
+            payload={"snapshot": False},
+        )
+        await websocket.send_text(position.model_dump_json())
+        return last_seq
+    if not resume:
+        state = await to_thread.run_sync(services.reads.snapshot, site, None)
+        reset = EventPublic(
+            seq=state.seq,
+            epoch=state.epoch,
+            site=state.site,
+            type=EventType.RESET,
+            at=state.at,
+            payload=state.model_dump(mode="json"),
         )
         await websocket.send_text(reset.model_dump_json())
-        return snapshot.seq
+        return state.seq
     assert after is not None
     return await replay(websocket, services, site_id, after, None)
 

@@ -157,6 +157,34 @@ def test_a_lost_monitor_resumes_with_every_event_it_missed(
     assert all(m["type"] != "reset" for m in messages)
 
 
+def test_a_monitors_reset_names_where_the_log_stands_not_the_whole_queue(
+    server: LiveServer, kiosk_client: Any
+) -> None:
+    """The monitor shows the figures of its own frames: its reset is the log's position,
+    not a snapshot of every waiting ticket (19 MB for a long queue, to every monitor that
+    reconnects), and the stream goes on from there without a gap."""
+    kiosk = kiosk_client(server)
+    header = cookie(server)
+    waiting = [kiosk.issue_ticket("A", "pl", "normal") for _ in range(30)]
+    with connect(feed_url(server), additional_headers={"Cookie": header}) as ws:
+        text = ws.recv(timeout=30)
+        reset = json.loads(text)
+        assert reset["type"] == "reset" and reset["payload"] == {"snapshot": False}
+        assert len(text) < 300  # thirty waiting tickets would be kilobytes
+        with connect(
+            server.url.replace("http", "ws") + "/admin/events",
+            additional_headers={"Cookie": header, "Origin": server.url},
+        ) as full:
+            snapshot = json.loads(full.recv(timeout=30))
+        assert snapshot["type"] == "reset"  # the events stream still sends the snapshot
+        assert len(snapshot["payload"]["waiting"]) == len(waiting)
+        assert reset["seq"] == snapshot["seq"] and reset["epoch"] == snapshot["epoch"]
+        until(ws, lambda m: m["type"] == "figures")  # the joining monitor's figures
+        kiosk.issue_ticket("B", "en", "normal")
+        batch = until(ws, lambda m: m["type"] == "batch")[-1]
+    assert batch["seq"] == reset["seq"] + 1  # nothing skipped, nothing repeated
+
+
 def test_a_batch_carries_the_calls_and_how_far_it_got(
     server: LiveServer, kiosk_client: Any, clerk_client: Any
 ) -> None:
