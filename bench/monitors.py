@@ -16,9 +16,9 @@ process, then:
      event at every monitor, i.e. the call shown (p50/p99), and to the monitor's figures
      showing the called ticket at its counter;
   3. issues tickets (bench/load.py's closed loop, 32 kiosks) without monitors and with
-     them, alternating, `--pairs` times: tickets/s, p50/p99 and server CPU per ticket,
-     then a table of the pairs with the load average; with `--rate R` also open-loop at
-     R tickets/s offered, without and with them.
+     them, alternating (and which goes first), `--pairs` times: tickets/s, p50/p99 and
+     server CPU per ticket, then a table of the pairs with the load average; with
+     `--rate R` also open-loop at R tickets/s offered, without and with them.
 """
 
 from __future__ import annotations
@@ -272,16 +272,29 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def issue_without(url: str, seconds: float, pid: int, n: int) -> tuple[float, float]:
+    print(f"pair {n}: issuing without monitors (load {load_average()}):", flush=True)
+    return asyncio.run(load.issue_load(url, seconds, None, pid))
+
+
+def issue_with(url: str, monitors: int, seconds: float, pid: int, n: int) -> tuple[float, float]:
+    print(f"pair {n}: issuing with {monitors} monitors open (load {load_average()}):", flush=True)
+    return asyncio.run(issue_with_monitors(url, monitors, seconds, pid))
+
+
 def issue_in_pairs(url: str, monitors: int, seconds: float, pid: int, pairs: int) -> None:
     """Issuing without and with the monitors, alternating, `pairs` times: the host's load
-    moves between phases, so each pair is compared within itself."""
+    moves between phases, so each pair is compared within itself. Every phase leaves its
+    tickets waiting, and a longer queue costs more per ticket, so the pairs take turns at
+    which goes first (without/with, then with/without): a drift counts against both."""
     rows = []
     for n in range(1, pairs + 1):
-        print(f"pair {n}: issuing without monitors (load {load_average()}):", flush=True)
-        without = asyncio.run(load.issue_load(url, seconds, None, pid))
-        print(f"pair {n}: issuing with {monitors} monitors open (load {load_average()}):")
-        with_them = asyncio.run(issue_with_monitors(url, monitors, seconds, pid))
-        rows.append((n, without, with_them, load_average()))
+        if n % 2:
+            first = issue_without(url, seconds, pid, n)
+            rows.append((n, first, issue_with(url, monitors, seconds, pid, n), load_average()))
+        else:
+            second = issue_with(url, monitors, seconds, pid, n)
+            rows.append((n, issue_without(url, seconds, pid, n), second, load_average()))
     print(
         f"\n| pair | tickets/s, 0 monitors | … {monitors} monitors | CPU ms/ticket, 0 | "
         f"… {monitors} | ratio of CPU | load (1/5/15 min) |\n" + "| --- " * 7 + "|"
