@@ -8,12 +8,14 @@ from collections.abc import Callable
 import pytest
 
 from server.booking_codes import (
+    ALPHABET,
     ShortCode,
     TokenCode,
     format_short_code,
     make_token,
     new_ref,
     new_short_code,
+    random_chars,
     read_code,
 )
 from server.errors import ForgedCode
@@ -77,3 +79,16 @@ def test_a_slip_of_one_character_is_caught_by_the_check_characters() -> None:
         except ForgedCode:
             caught += 1
     assert caught >= 190  # 10 check bits: about one slip in a thousand gets through
+
+
+def test_random_characters_cover_the_alphabet_evenly_and_differ_each_time() -> None:
+    """Each character is 5 random bits: 2,000 refs of 16 hold every character of the
+    alphabet about 1,000 times (a bias, a missing letter or a repeated draw shows)."""
+    drawn = [random_chars(16) for _ in range(2000)]
+    assert len(set(drawn)) == len(drawn)
+    assert all(len(d) == 16 for d in drawn)
+    counts = {c: 0 for c in ALPHABET}
+    for d in drawn:
+        for c in d:
+            counts[c] += 1  # a character outside the alphabet fails here
+    assert min(counts.values()) > 800 and max(counts.values()) < 1200, counts
