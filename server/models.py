@@ -266,6 +266,8 @@ class Appointment(SQLModel, table=True):
         sa.Index("ix_appointment_manage_hash", "manage_hash", unique=True),
         sa.Index("ix_appointment_form_nonce", "form_nonce", unique=True),
         sa.Index("ix_appointment_document_hash", "document_hash"),
+        # The per-address limit counts the last day's (server/public_booking.py's tally).
+        sa.Index("ix_appointment_address_day", "address_key", "created_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = Field(foreign_key="site.id")
@@ -298,7 +300,7 @@ class Appointment(SQLModel, table=True):
     # document number: limits and "one booking per person" compare these, nothing clear.
     email_key: str | None = Field(default=None, max_length=64, index=True)
     phone_key: str | None = Field(default=None, max_length=64, index=True)
-    address_key: str | None = Field(default=None, max_length=64, index=True)
+    address_key: str | None = Field(default=None, max_length=64)
     document_hash: str | None = Field(default=None, max_length=64)
     # Wrong document numbers typed at a kiosk; at DOCUMENT_TRIES (kolejka.core.appointments)
     # the kiosk stops comparing and the visitor is sent to the reception desk.
