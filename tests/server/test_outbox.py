@@ -259,3 +259,35 @@ async def test_a_send_cancelled_mid_message_closes_its_connection(tmp_path: Path
     finally:
         await smtp.close()
         box.stop()
+
+
+def test_a_large_claim_and_its_report_write_in_short_transactions(site_db: Any, clock: Any) -> None:
+    """On SQLite every request's write waits for the sender's: a claim or a report of
+    hundreds of messages is written WRITE_CHUNK rows a transaction, and still takes each
+    message once and records each outcome."""
+    import sqlalchemy as sa
+
+    queue(site_db, 2 * outbox.WRITE_CHUNK + 7)
+    updated: list[int] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("UPDATE OUTBOX"):
+            updated.append(cursor.rowcount)
+
+    sa.event.listen(site_db.engine, "after_cursor_execute", count)
+    try:
+        claimed = outbox.claim(site_db, clock.now(), 2 * outbox.WRITE_CHUNK + 5)
+        assert len({m.id for m in claimed}) == len(claimed) == 2 * outbox.WRITE_CHUNK + 5
+        assert max(updated) <= outbox.WRITE_CHUNK and len(updated) >= 3
+        rest = outbox.claim(site_db, clock.now(), 100)
+        assert len(rest) == 2 and not {m.id for m in rest} & {m.id for m in claimed}
+        updated.clear()
+        outcomes = [outbox.Outcome(m.id, m.attempts, True) for m in claimed + rest]
+        outcomes[3] = outbox.Outcome(claimed[3].id, claimed[3].attempts, False, "refused")
+        outbox.report(site_db, outcomes, clock.now())
+        assert max(updated) <= outbox.WRITE_CHUNK
+    finally:
+        sa.event.remove(site_db.engine, "after_cursor_execute", count)
+    statuses = [r.status for r in rows(site_db)]
+    assert statuses.count(DeliveryStatus.SENT.value) == len(statuses) - 1
+    assert rows(site_db)[3].status == DeliveryStatus.PENDING.value  # tried again later
