@@ -11,6 +11,7 @@ and texts in the reader's language.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import threading
@@ -420,7 +421,10 @@ def _height(texts: Sequence[str], size: float) -> float:
     return max(_metrics(t, size)[1] for t in [*texts, "lp"])
 
 
+@functools.lru_cache(maxsize=4096)
 def _metrics(text: str, size: float) -> tuple[float, float]:
+    """A text's width and height in points (the default font), looked up once per
+    process: the same tick labels, axis labels and legend entries recur on every chart."""
     from matplotlib.font_manager import FontProperties
     from matplotlib.textpath import text_to_path
 
