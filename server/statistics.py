@@ -31,7 +31,7 @@ from __future__ import annotations
 import dataclasses
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -122,18 +122,12 @@ _FIELDS = (
 )
 
 
-_COLUMNS_SELECT = (
+_COLUMNS_QUERY = sa.text(
     "SELECT day, service, counter, clerk, "
     + ", ".join(f'"{name}"' for name in COUNTS)
-    + ", wait, service_time, estimate_error, arrivals, calls FROM stats_rollup"
-)
-_COLUMNS_QUERY = sa.text(
-    _COLUMNS_SELECT + " WHERE site_id = :site AND day >= :start AND day <= :end"
+    + ", wait, service_time, estimate_error, arrivals, calls"
+    " FROM stats_rollup WHERE site_id = :site AND day >= :start AND day <= :end"
 ).bindparams(sa.bindparam("start", type_=sa.Date()), sa.bindparam("end", type_=sa.Date()))
-# the same on psycopg's own cursor (its binary format; SQLAlchemy asks for text)
-_COLUMNS_SQL_PG = (
-    _COLUMNS_SELECT + " WHERE site_id = %(site)s AND day >= %(start)s AND day <= %(end)s"
-)
 
 
 class InvalidRange(DomainError):
@@ -524,21 +518,9 @@ class Statistics:
 
     def columns(self, site_id: int, start: date, end: date) -> RollColumns:
         """The roll-up rows of [start, end] as columns (server/stats_fast.py), read as the
-        driver gives them: tens of thousands of rows for 90 days of a big hall, fetched at
-        once (not a row at a time) and taken apart by column."""
-        params = {"site": site_id, "start": start, "end": end}
+        driver gives them: tens of thousands of rows for 90 days of a big hall."""
         with self.db.read() as session:
-            conn = session.connection()
-            if conn.dialect.name == "postgresql" and conn.dialect.driver == "psycopg":
-                # PostgreSQL's binary format: the blobs come as they are stored, not as hex
-                # text the server writes and the driver parses (half the time, both sides)
-                driver = conn.connection.driver_connection
-                assert driver is not None
-                with driver.cursor(binary=True) as cursor:
-                    cursor.execute(_COLUMNS_SQL_PG, params)
-                    rows: Sequence[Sequence[Any]] = cursor.fetchall()
-            else:
-                rows = conn.execute(_COLUMNS_QUERY, params).all()
+            rows = session.execute(_COLUMNS_QUERY, {"site": site_id, "start": start, "end": end})
             return RollColumns.from_rows(rows, ARRAYS)
 
     def today(self, site_code: str) -> date:

@@ -49,38 +49,42 @@ class RollColumns:
     @classmethod
     def from_rows(cls, rows: Iterable[Sequence[Any]], kinds: Sequence[str]) -> RollColumns:
         """`rows`: tuples of (day, service, counter, clerk, *COUNTS, *one blob per kind);
-        a day as a date or as its ISO text (SQLite's own form, read without conversion).
-
-        Taken apart column by column (one transpose, then each column in one call), not
-        a row at a time: 90 days of a big hall are ≈ 20,000 rows of 17 values."""
-        n_counts = len(COUNTS)
-        table = list(zip(*rows, strict=True))
-        n = len(table[0]) if table else 0
-        if not table:
-            table = [()] * (4 + n_counts + len(kinds))
-        day_col = table[0]
-        if n and isinstance(day_col[0], str):
-            ordinals = [date.fromisoformat(d).toordinal() for d in day_col]
-        else:
-            ordinals = [d.toordinal() for d in day_col]
+        a day as a date or as its ISO text (SQLite's own form, read without conversion)."""
+        days: list[int] = []
+        service_idx: list[int] = []
         services: dict[str, int] = {}
-        service_idx = [services.setdefault(code, len(services)) for code in table[1]]
-        counts = np.array(table[4 : 4 + n_counts], dtype=np.int64).reshape(n_counts, n)
-        blobs = dict(zip(kinds, table[4 + n_counts :], strict=True))
+        counters: list[int] = []
+        clerks: list[int] = []
+        counts: list[Sequence[int]] = []
+        blobs: list[list[bytes]] = [[] for _ in kinds]
+        n_counts = len(COUNTS)
+        for row in rows:
+            day = row[0]
+            days.append(
+                date.fromisoformat(day).toordinal() if isinstance(day, str) else day.toordinal()
+            )
+            service_idx.append(services.setdefault(row[1], len(services)))
+            counters.append(row[2])
+            clerks.append(row[3])
+            counts.append(row[4 : 4 + n_counts])
+            for i, blob in enumerate(row[4 + n_counts :]):
+                blobs[i].append(bytes(blob))
+        n = len(days)
+        table = np.array(counts, dtype=np.int64).reshape(n, n_counts)
 
         def flat(kind: str) -> tuple[np.ndarray, np.ndarray]:
-            parts = blobs[kind]
+            parts = blobs[kinds.index(kind)]
             values = np.frombuffer(b"".join(parts), dtype=_I32).astype(np.int64)
-            lengths = np.fromiter(map(len, parts), dtype=np.int64, count=n) // 4
+            lengths = np.fromiter((len(p) for p in parts), dtype=np.int64, count=n) // 4
             return values, np.repeat(np.arange(n, dtype=np.int64), lengths)
 
         return cls(
-            day=np.array(ordinals, dtype=np.int64),
+            day=np.array(days, dtype=np.int64),
             service=np.array(service_idx, dtype=np.int64),
             services=list(services),
-            counter=np.array(table[2], dtype=np.int64),
-            clerk=np.array(table[3], dtype=np.int64),
-            counts={name: counts[i] for i, name in enumerate(COUNTS)},
+            counter=np.array(counters, dtype=np.int64),
+            clerk=np.array(clerks, dtype=np.int64),
+            counts={name: table[:, i] for i, name in enumerate(COUNTS)},
             arrivals=flat("arrivals")[0].reshape(n, HOURS),
             calls=flat("calls")[0].reshape(n, HOURS),
             values={k: flat(k) for k in ("wait", "service", "estimate_error")},
