@@ -17,9 +17,12 @@ The per-address limit is lifted for the run (one load generator is one address).
 `--max-age 0` every request works the figures out afresh: the cost the cache saves.
 
 `--wrk` sends the feed's requests from `wrk` (Debian's package, C, a few % of a core)
-instead of this process: 20 connections, each pausing `20/rate` s after each answer (a
-Lua `delay()`), so about `--rate` requests/s while answers are fast; wrk's own latency
-percentiles. On this 2-core host the Python generator at 200/s took as much CPU as the
+instead of this process: 20 connections, each pausing after each answer (a Lua `delay()`)
+for a time drawn from an exponential law of mean `20/rate` s, so about `--rate`
+requests/s arriving as from independent callers (a Poisson stream); wrk's own latency
+percentiles. `--pace fixed` pauses exactly `20/rate` s instead, as until 2026-12-03: one
+slow answer then lines the 20 connections up, and they go on arriving together, 20 at a
+time, for the rest of the run (the p99 then measures those bursts of 20). On this 2-core host the Python generator at 200/s took as much CPU as the
 server it measured, and its event loop's delays were counted as the server's.
 
 With `--wrk` the server also runs its loop probe (server/loop_probe.py; `--no-probe`
@@ -168,7 +171,12 @@ LAG_SLEEP_MS = 2  # server/loop_probe.py's LAG_INTERVAL_S
 WRK_CONNECTIONS = 20
 WRK_SCRIPT = """
 local pause_ms = tonumber(os.getenv("WRK_PAUSE_MS"))
-function delay() return pause_ms end
+local poisson = os.getenv("WRK_PACE") == "poisson"
+math.randomseed(os.time())
+function delay()
+  if poisson then return math.floor(-math.log(1 - math.random()) * pause_ms + 0.5) end
+  return pause_ms
+end
 """
 
 
@@ -177,7 +185,9 @@ def _ms(text: str) -> float:
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
 
-async def wrk_feed(url: str, rate: float, seconds: float, workdir: Path) -> tuple[str, int]:
+async def wrk_feed(
+    url: str, rate: float, seconds: float, workdir: Path, pace: str = "poisson"
+) -> tuple[str, int]:
     """The feed at about `rate` requests/s from wrk: its summary line, requests answered."""
     script = workdir / "pace.lua"
     script.write_text(WRK_SCRIPT)
@@ -191,7 +201,11 @@ async def wrk_feed(url: str, rate: float, seconds: float, workdir: Path) -> tupl
         str(script),
         url + FEED,
         stdout=asyncio.subprocess.PIPE,
-        env={**os.environ, "WRK_PAUSE_MS": str(round(WRK_CONNECTIONS / rate * 1000))},
+        env={
+            **os.environ,
+            "WRK_PAUSE_MS": str(round(WRK_CONNECTIONS / rate * 1000)),
+            "WRK_PACE": pace,
+        },
     )
     out, _ = await process.communicate()
     text = out.decode()
@@ -262,13 +276,13 @@ async def run_wrk(
     clerks = await history(url)
     print(
         f"open feed from wrk, SQLite, max-age {args.max_age} s, {args.seconds:.0f} s per "
-        f"phase, load average {os.getloadavg()[0]:.1f}",
+        f"phase, {args.pace} pauses, load average {os.getloadavg()[0]:.1f}",
         flush=True,
     )
-    await wrk_feed(url, args.rate, 2.0, workdir)  # warm-up
+    await wrk_feed(url, args.rate, 2.0, workdir, args.pace)  # warm-up
     await probe_figures(server_pid, probe)
     cpu = cpu_seconds(server_pid)
-    alone, served = await wrk_feed(url, args.rate, args.seconds, workdir)
+    alone, served = await wrk_feed(url, args.rate, args.seconds, workdir, args.pace)
     cpu = cpu_seconds(server_pid) - cpu
     loop_alone = await probe_figures(server_pid, probe)
     print(f"{'feed alone (wrk, ~' + str(int(args.rate)) + '/s)':<46} {alone}")
@@ -284,7 +298,7 @@ async def run_wrk(
     await probe_figures(server_pid, probe)
     cpu = cpu_seconds(server_pid)
     (beside, served), _, calls = await asyncio.gather(
-        wrk_feed(url, args.rate, args.seconds, workdir),
+        wrk_feed(url, args.rate, args.seconds, workdir, args.pace),
         open_loop(args.issue_rate, deadline, "kiosk", issue_ms, issue_failed),
         counters_at_work(clerks, deadline),
     )
@@ -356,6 +370,12 @@ def main() -> None:
     parser.add_argument("--max-age", type=int, default=5, help="the feed's max-age (s)")
     parser.add_argument("--database", help="default: a fresh SQLite file")
     parser.add_argument("--wrk", action="store_true", help="the feed's load from wrk")
+    parser.add_argument(
+        "--pace",
+        choices=("poisson", "fixed"),
+        default="poisson",
+        help="wrk's pause after each answer: drawn at random (independent callers) or fixed",
+    )
     parser.add_argument(
         "--no-probe", action="store_true", help="without the server's loop probe (--wrk)"
     )
