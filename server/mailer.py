@@ -17,8 +17,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ssl
-from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.charset import Charset
+from email.header import Header
+from email.message import Message
+from email.mime.image import MIMEImage
+from email.mime.multipart import MIMEMultipart
+from email.mime.nonmultipart import MIMENonMultipart
+from email.mime.text import MIMEText
+from email.utils import formataddr, formatdate, make_msgid, parseaddr
 from pathlib import Path
 from typing import Protocol
 
@@ -51,39 +57,66 @@ def qr_png(token: str) -> bytes:
     return buf.getvalue()
 
 
-async def build_email(message: Outgoing, sender: str) -> EmailMessage:
+async def build_email(message: Outgoing, sender: str) -> Message:
     """The e-mail: plain text (the code, the times, the manage link), the QR code and the
     calendar entry attached. Drawn in a worker thread: a round's hundred messages built
     on the event loop at once held every request back for a second."""
     return await asyncio.to_thread(email_of, message, sender)
 
 
-def email_of(message: Outgoing, sender: str) -> EmailMessage:
-    mail = EmailMessage()
-    mail["From"] = sender
-    mail["To"] = message.recipient
-    mail["Subject"] = message.subject or ""
+# The body in UTF-8 as it is ("8bit"; the mailer asks for 8BITMIME), so that the demo's
+# .eml files read as text; the attachments in base64.
+_UTF8_8BIT = Charset("utf-8")
+_UTF8_8BIT.body_encoding = None  # type: ignore[assignment]  # typeshed says int; None: as it is
+
+
+def email_of(message: Outgoing, sender: str) -> Message:
+    """The message through `email`'s compat32 classes: a reminder's headers parsed and
+    folded by the default policy's header registry cost ~6 ms of CPU each, most of the
+    sender's time for 3,000 reminders (the same message here: ~1 ms)."""
+    text = MIMENonMultipart("text", "plain")
+    text.set_payload(message.body, _UTF8_8BIT)
+    token = message.attachments.get("qr")
+    ics = message.attachments.get("ics")
+    mail: Message = text
+    if token or ics:
+        mail = MIMEMultipart("mixed")
+        mail.attach(text)
+        if token:
+            mail.attach(_attachment(MIMEImage(qr_png(str(token)), "png"), "qr.png"))
+        if ics:
+            calendar = MIMEText(str(ics), "calendar", "utf-8")
+            calendar.set_param("method", "PUBLISH")
+            mail.attach(_attachment(calendar, "appointment.ics"))
+    mail["From"] = _address(sender)
+    mail["To"] = _address(message.recipient)
+    mail["Subject"] = _subject(message.subject or "")
     mail["Date"] = formatdate(localtime=False)
     # The sender's domain: without one, make_msgid looks up this host's name (getfqdn, a
     # resolver call) for every message.
-    domain = sender.rpartition("@")[2].strip(">") or None
+    domain = parseaddr(sender)[1].rpartition("@")[2] or None
     mail["Message-ID"] = make_msgid(idstring=f"kolejka-{message.id}", domain=domain)
     mail["Auto-Submitted"] = "auto-generated"
-    mail.set_content(message.body)
-    token = message.attachments.get("qr")
-    if token:
-        mail.add_attachment(qr_png(str(token)), maintype="image", subtype="png", filename="qr.png")
-    ics = message.attachments.get("ics")
-    if ics:
-        mail.add_attachment(
-            str(ics).encode(),
-            maintype="text",
-            subtype="calendar",
-            filename="appointment.ics",
-            params={"method": "PUBLISH"},
-        )
-    mail["Content-Language"] = message.language  # after the parts: it is the whole message's
+    mail["Content-Language"] = message.language
     return mail
+
+
+def _attachment(part: Message, filename: str) -> Message:
+    part.add_header("Content-Disposition", "attachment", filename=filename)
+    return part
+
+
+def _subject(value: str) -> str:
+    # Encoded words folded as the header's own line would be (name included): a folded
+    # value set as a plain string comes back from a reader with a space in front.
+    return value if value.isascii() else Header(value, "utf-8", header_name="Subject").encode()
+
+
+def _address(value: str) -> str:
+    name, address = parseaddr(value)
+    if not name:
+        return address or value
+    return formataddr((name, address), charset="utf-8")
 
 
 class SmtpMailer:
