@@ -1,7 +1,7 @@
 """Online booking and notification benchmark: prints figures, asserts nothing.
 
     .venv/bin/python bench/booking.py [--only bookers|reminders] [--database URL]
-                                      [--bookers 100] [--client raw|httpx]
+                                      [--bookers 100] [--client raw|httpx] [--addresses 100]
                                       [--reminders 3000] [--delay 1.0]
 
 Starts `kolejka server` in a separate process on a fresh database, then:
@@ -176,7 +176,12 @@ def report(name: str, latencies_s: list[float]) -> None:
 
 
 async def book_at_once(
-    url: str, day: str, count: int, at_barrier: Callable[[], None], client: str = "raw"
+    url: str,
+    day: str,
+    count: int,
+    at_barrier: Callable[[], None],
+    client: str = "raw",
+    addresses: int = 100,
 ) -> tuple[list[float], list[str]]:
     """`count` visitors each load the day's times and a free time's form, then all send
     it together (`at_barrier` runs as they are released): each POST's seconds and what it
@@ -186,7 +191,12 @@ async def book_at_once(
     (`client="raw"`): a hundred bookers are a hundred browsers on other machines, while
     httpx in this one process spends about as much CPU per request as the server, on the
     same two cores, and its loop reads each answer only once it has sent the others — the
-    figure was then the generator's. `client="httpx"` sends them through httpx as before."""
+    figure was then the generator's. `client="httpx"` sends them through httpx as before.
+
+    The raw POSTs come from `addresses` loopback addresses (127.0.0.2, .3, …; every
+    127.0.0.0/8 address is this host's), one per booker while there are enough: the
+    server's per-address checks then read what a hundred visitors' would, not a hundred
+    bookings from one address (which made its tally grow burst after burst)."""
     barrier = asyncio.Event()
     ready = 0
     latencies: list[float] = []
@@ -205,7 +215,8 @@ async def book_at_once(
             fields = dict(re.findall(r'name="(csrf|nonce|start)" value="([^"]*)"', form))
             data = {**fields, "lang": "en", "email": f"visitor{n}@example.com", "consent": "yes"}
             if client == "raw":
-                reader, writer = await asyncio.open_connection(host, int(port))
+                local = (f"127.0.0.{2 + n % addresses}", 0) if addresses > 1 else None
+                reader, writer = await asyncio.open_connection(host, int(port), local_addr=local)
                 body = urlencode(data).encode()
                 cookies = "; ".join(f"{k}={v}" for k, v in http.cookies.items())
                 request = (
@@ -254,17 +265,23 @@ async def _raw_answer(reader: asyncio.StreamReader) -> tuple[int, str]:
 
 
 async def bookers(
-    url: str, count: int, database: str, server_pid: int, client: str = "raw"
+    url: str, count: int, database: str, server_pid: int, client: str = "raw", addresses: int = 100
 ) -> None:
     tomorrow = (datetime.now(ZONE) + timedelta(days=1)).date().isoformat()
     cpu_at_barrier: list[float] = []
     began = time.perf_counter()
     latencies, outcomes = await book_at_once(
-        url, tomorrow, count, lambda: cpu_at_barrier.append(cpu_seconds(server_pid)), client
+        url,
+        tomorrow,
+        count,
+        lambda: cpu_at_barrier.append(cpu_seconds(server_pid)),
+        client,
+        addresses,
     )
     print(
         f"bookers: {count} at once on {tomorrow}, 64 places "
-        f"({time.perf_counter() - began:.1f} s in all)"
+        f"({time.perf_counter() - began:.1f} s in all), the POSTs from "
+        f"{min(count, addresses) if client == 'raw' else 1} address(es)"
     )
     cpu = cpu_seconds(server_pid) - cpu_at_barrier[0]
     report("  booking POST", latencies)
@@ -487,6 +504,12 @@ def main() -> None:
         default="raw",
         help="what sends the bookers' POSTs (see book_at_once)",
     )
+    parser.add_argument(
+        "--addresses",
+        type=int,
+        default=100,
+        help="loopback addresses the raw POSTs come from (1: all from 127.0.0.1)",
+    )
     parser.add_argument("--reminders", type=int, default=3000)
     parser.add_argument("--delay", type=float, default=1.0, help="s per message at the SMTP")
     parser.add_argument("--connections", type=int, default=100, help="SMTP connections")
@@ -533,7 +556,9 @@ def run_phase(
     server = start_server(database, config, port, env)
     try:
         if phase == "bookers":
-            asyncio.run(bookers(url, args.bookers, database, server.pid, args.client))
+            asyncio.run(
+                bookers(url, args.bookers, database, server.pid, args.client, args.addresses)
+            )
         else:
             print(
                 f"reminders: {args.reminders} through an SMTP server taking {args.delay} s "

@@ -22,8 +22,9 @@ for a time drawn from an exponential law of mean `20/rate` s, so about `--rate`
 requests/s arriving as from independent callers (a Poisson stream); wrk's own latency
 percentiles. `--pace fixed` pauses exactly `20/rate` s instead, as until 2026-12-03: one
 slow answer then lines the 20 connections up, and they go on arriving together, 20 at a
-time, for the rest of the run (the p99 then measures those bursts of 20). On this 2-core host the Python generator at 200/s took as much CPU as the
-server it measured, and its event loop's delays were counted as the server's.
+time, for the rest of the run (the p99 then measures those bursts of 20). On this 2-core
+host the Python generator at 200/s took as much CPU as the server it measured, and its
+event loop's delays were counted as the server's.
 
 With `--wrk` the server also runs its loop probe (server/loop_probe.py; `--no-probe`
 without): per phase, how late a 2 ms sleep on its event loop woke (p50/p99/max), the
