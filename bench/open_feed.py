@@ -1,7 +1,8 @@
 """Open-feed benchmark: prints figures, asserts nothing.
 
     .venv/bin/python bench/open_feed.py [--seconds 20] [--rate 200] [--issue-rate 20]
-                                        [--max-age 5] [--database URL]
+                                        [--max-age 5] [--database URL] [--wrk]
+                                        [--pace poisson|fixed] [--generators-nice N]
 
 Starts `kolejka server` in its own process on a fresh database with the bench site (the
 one of bench/load.py: 16 counters serving A and B), gives it some history (tickets
@@ -26,6 +27,10 @@ time, for the rest of the run (the p99 then measures those bursts of 20). On thi
 host the Python generator at 200/s took as much CPU as the server it measured, and its
 event loop's delays were counted as the server's.
 
+`--generators-nice 10` runs the kiosks and the counters (this process) at nice 10, wrk and
+the server at 0: in an office they are other machines, and here, at the server's
+priority, they preempt its event loop on the same two cores.
+
 With `--wrk` the server also runs its loop probe (server/loop_probe.py; `--no-probe`
 without): per phase, how late a 2 ms sleep on its event loop woke (p50/p99/max), the
 wake-ups more than 2 ms late and what the server did meanwhile (the loop thread's own
@@ -40,6 +45,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -181,6 +187,11 @@ end
 """
 
 
+def _measure_at_normal_priority() -> None:
+    with contextlib.suppress(PermissionError):  # raising a niceness back needs root
+        os.setpriority(os.PRIO_PROCESS, 0, 0)
+
+
 def _ms(text: str) -> float:
     value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()  # type: ignore[union-attr]
     return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
@@ -202,6 +213,7 @@ async def wrk_feed(
         str(script),
         url + FEED,
         stdout=asyncio.subprocess.PIPE,
+        preexec_fn=_measure_at_normal_priority,
         env={
             **os.environ,
             "WRK_PAUSE_MS": str(round(WRK_CONNECTIONS / rate * 1000)),
@@ -277,7 +289,8 @@ async def run_wrk(
     clerks = await history(url)
     print(
         f"open feed from wrk, SQLite, max-age {args.max_age} s, {args.seconds:.0f} s per "
-        f"phase, {args.pace} pauses, load average {os.getloadavg()[0]:.1f}",
+        f"phase, {args.pace} pauses, the kiosks at nice {args.generators_nice}, "
+        f"load average {os.getloadavg()[0]:.1f}",
         flush=True,
     )
     await wrk_feed(url, args.rate, 2.0, workdir, args.pace)  # warm-up
@@ -380,6 +393,12 @@ def main() -> None:
     parser.add_argument(
         "--no-probe", action="store_true", help="without the server's loop probe (--wrk)"
     )
+    parser.add_argument(
+        "--generators-nice",
+        type=int,
+        default=0,
+        help="the kiosks' and counters' niceness (this process; wrk and the server stay at 0)",
+    )
     args = parser.parse_args()
     if args.wrk and shutil.which("wrk") is None:
         raise SystemExit("--wrk needs wrk (apt install wrk)")
@@ -394,6 +413,11 @@ def main() -> None:
     if probe is not None:
         os.environ["KOLEJKA_LOOP_PROBE"] = str(probe)
     server = start_server(database, config, PORT)
+    if args.generators_nice:
+        # The kiosks and the counters stand for other machines: here they take the same two
+        # cores, and at the server's priority they preempt its loop (wrk, which measures,
+        # is started at 0 again: see wrk_feed).
+        os.nice(args.generators_nice)
     try:
         if args.wrk:
             asyncio.run(run_wrk(f"http://{HOST}:{PORT}", args, server.pid, workdir, probe))
