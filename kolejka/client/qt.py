@@ -34,24 +34,30 @@ class ApiCall(QObject):
 
     def run(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> None:
         self.running = True
-        call = self
-
-        class _Task(QRunnable):
-            def run(self) -> None:  # worker thread
-                try:
-                    result = fn(*args, **kwargs)
-                except ClientError as exc:
-                    call._finish(False, exc)
-                except Exception as exc:
-                    call._finish(False, exc)
-                else:
-                    call._finish(True, result)
-
-        QThreadPool.globalInstance().start(_Task())
+        QThreadPool.globalInstance().start(_Task(self, fn, args, kwargs))
 
     def _finish(self, ok: bool, value: object) -> None:
         self.running = False
         (self.succeeded if ok else self.failed).emit(value)
+
+
+class _Task(QRunnable):
+    """One call on the pool. A class of its own, not one made per call: each such class
+    was a new Shiboken type, left for the cyclic collector to free later."""
+
+    def __init__(
+        self, call: ApiCall, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> None:
+        super().__init__()
+        self.call, self.fn, self.args, self.kwargs = call, fn, args, kwargs
+
+    def run(self) -> None:  # worker thread
+        try:
+            result = self.fn(*self.args, **self.kwargs)
+        except Exception as exc:  # a ClientError, or any other as a last resort
+            self.call._finish(False, exc)
+        else:
+            self.call._finish(True, result)
 
 
 class EventStreamThread(QThread):
