@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict
 from sqlmodel import Session, col, select
 
-from kolejka.core.appointments import AppointmentStatus, cancelled, slot_starts
+from kolejka.core.appointments import AppointmentStatus, cancelled, slot_count, slot_starts
 from kolejka.core.booking import (
     BookingRefusal,
     Limits,
@@ -705,13 +705,13 @@ class PublicBooking:
         zone = ZoneInfo(site.timezone)
         day = start.astimezone(zone).date()
         offer = slot_offer(service)
-        starts = slot_starts(offer.hours, offer.minutes, day, zone) if offer.offered else []
+        slots = slot_count(offer.hours, offer.minutes, day) if offer.offered else 0
         tally = Tally(
             same_person_same_day=counts.same_day,
             by_contact=counts.by_contact,
             by_address_today=counts.from_address,
             online_that_day=counts.online,
-            day_quota=online_quota(len(starts) * service.slot_capacity, rules.online_share),
+            day_quota=online_quota(slots * service.slot_capacity, rules.online_share),
         )
         limits = Limits(
             per_address_per_day=site.rules.bookings_per_address_per_day,

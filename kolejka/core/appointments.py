@@ -34,25 +34,46 @@ def cancelled(status: AppointmentStatus, **context: object) -> AppointmentStatus
 # --- slots ----------------------------------------------------------------------------------
 
 
-def slot_starts(hours: OpeningHours, minutes: int, day: date, zone: ZoneInfo) -> list[datetime]:
-    """Every slot start on `day` (aware, in `zone`), in order; no hours set: all day."""
+def _bounds(hours: OpeningHours, day: date) -> list[tuple[datetime, datetime]]:
+    """The day's open intervals as naive wall-clock times; no hours set: all day."""
     intervals = hours.intervals_on(day)
-    step = timedelta(minutes=minutes)
-    bounds: list[tuple[datetime, datetime]]
     if intervals is None:
         midnight = datetime.combine(day, time(0))
-        bounds = [(midnight, midnight + timedelta(days=1))]
-    else:
-        bounds = [
-            (datetime.combine(day, iv.start), datetime.combine(day, iv.end)) for iv in intervals
-        ]
+        return [(midnight, midnight + timedelta(days=1))]
+    return [(datetime.combine(day, iv.start), datetime.combine(day, iv.end)) for iv in intervals]
+
+
+def slot_starts(hours: OpeningHours, minutes: int, day: date, zone: ZoneInfo) -> list[datetime]:
+    """Every slot start on `day` (aware, in `zone`), in order; no hours set: all day."""
+    step = timedelta(minutes=minutes)
     starts: list[datetime] = []
-    for begin, end in bounds:
+    for begin, end in _bounds(hours, day):
         moment = begin
         while moment + step <= end:
             starts.append(moment.replace(tzinfo=zone))
             moment += step
     return starts
+
+
+# A booking asks both of these while its service is locked: worked out, not by listing the
+# day's slots (that list was a fifth of the booking's write).
+
+
+def slot_count(hours: OpeningHours, minutes: int, day: date) -> int:
+    """`len(slot_starts(...))`."""
+    step = timedelta(minutes=minutes)
+    return sum((end - begin) // step for begin, end in _bounds(hours, day))
+
+
+def is_slot_start(hours: OpeningHours, minutes: int, local: datetime) -> bool:
+    """`local in slot_starts(hours, minutes, local.date(), local.tzinfo)`: its wall-clock
+    time is a step from an interval's start and the slot ends by the interval's end."""
+    step = timedelta(minutes=minutes)
+    moment = local.replace(tzinfo=None)
+    return any(
+        begin <= moment and moment + step <= end and (moment - begin) % step == timedelta(0)
+        for begin, end in _bounds(hours, moment.date())
+    )
 
 
 class SlotRefusal(StrEnum):
@@ -87,7 +108,7 @@ def slot_refusal(
     if start < now:
         return SlotRefusal.IN_PAST
     local = start.astimezone(zone)
-    if local in slot_starts(offer.hours, offer.minutes, local.date(), zone):
+    if is_slot_start(offer.hours, offer.minutes, local):
         return None
     intervals = offer.hours.intervals_on(local.date())
     if intervals is None or any(iv.contains(local.time()) for iv in intervals):

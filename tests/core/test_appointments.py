@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kolejka.core.appointments import (
     AppointmentStatus,
@@ -15,6 +17,8 @@ from kolejka.core.appointments import (
     SlotRefusal,
     cancelled,
     check_in_refusal,
+    is_slot_start,
+    slot_count,
     slot_refusal,
     slot_starts,
 )
@@ -119,3 +123,34 @@ def test_cancelling_twice_is_fine_a_used_booking_is_not():
     with pytest.raises(Conflict) as refused:
         cancelled(AppointmentStatus.CHECKED_IN, appointment=5)
     assert (refused.value.code, refused.value.params) == ("appointment_used", {"appointment": 5})
+
+
+# Days the clock changes in Warsaw (spring forward, fall back), and two plain ones.
+DAYS = [date(2026, 3, 29), date(2026, 10, 25), WED, date(2026, 11, 26)]
+
+
+@st.composite
+def opening_hours(draw: st.DrawFn) -> OpeningHours:
+    if draw(st.booleans()):
+        return OpeningHours()  # no hours: all day
+    edges = sorted(draw(st.sets(st.integers(0, 24 * 12 - 1), min_size=2, max_size=6)))
+    pairs = list(zip(edges[::2], edges[1::2], strict=False))
+    intervals = [Interval(time(a // 12, a % 12 * 5), time(b // 12, b % 12 * 5)) for a, b in pairs]
+    return OpeningHours(weekly={day: intervals for day in ("sun", "wed", "thu")})
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    hours=opening_hours(),
+    minutes=st.sampled_from([5, 10, 15, 20, 25, 30, 45, 60, 90]),
+    day=st.sampled_from(DAYS),
+    at=st.integers(0, 24 * 60 - 1),
+    seconds=st.sampled_from([0, 0, 0, 30]),
+)
+def test_the_bookings_slot_checks_agree_with_the_days_list(hours, minutes, day, at, seconds):
+    starts = slot_starts(hours, minutes, day, WARSAW)
+    assert slot_count(hours, minutes, day) == len(starts)
+    moment = datetime.combine(day, time(at // 60, at % 60, seconds), tzinfo=WARSAW)
+    assert is_slot_start(hours, minutes, moment) == (moment in starts)
+    for start in starts:
+        assert is_slot_start(hours, minutes, start)
