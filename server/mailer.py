@@ -66,7 +66,7 @@ async def build_email(message: Outgoing, sender: str) -> Message:
     return await asyncio.to_thread(email_of, message, sender)
 
 
-# The body in UTF-8 as it is ("8bit"; the mailer asks for 8BITMIME), so that the demo's
+# The body in UTF-8 as it is ("8bit", as EmailMessage sent it before), so that the demo's
 # .eml files read as text; the attachments in base64.
 _UTF8_8BIT = Charset("utf-8")
 _UTF8_8BIT.body_encoding = None  # type: ignore[assignment]  # typeshed says int; None: as it is
@@ -113,14 +113,21 @@ def _attachment(part: Message, filename: str) -> Message:
     return part
 
 
+def _one_line(value: str) -> str:
+    # compat32 writes a line break in a value as it is (a header of its own); the default
+    # policy refused one. Our values are checked where they come in; this is the backstop.
+    return " ".join(value.splitlines())
+
+
 def _subject(value: str) -> str:
     # Encoded words folded as the header's own line would be (name included): a folded
     # value set as a plain string comes back from a reader with a space in front.
+    value = _one_line(value)
     return value if value.isascii() else Header(value, "utf-8", header_name="Subject").encode()
 
 
 def _address(value: str) -> str:
-    name, address = parseaddr(value)
+    name, address = parseaddr(_one_line(value))
     if not name:
         return address or value
     return formataddr((name, address), charset="utf-8")

@@ -3,6 +3,7 @@ raw file, the QR code and the calendar entry attached."""
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import io
 from email.policy import default
@@ -72,3 +73,16 @@ def test_without_attachments_it_is_one_plain_text_part() -> None:
     assert mail.get_content() == BODY
     assert mail["From"] == "kolejka@uw.pl"
     assert not list(mail.iter_attachments())
+
+
+def test_a_line_break_in_a_value_makes_no_header_of_its_own() -> None:
+    forged = dataclasses.replace(
+        outgoing(),
+        recipient="olena@example.org\r\nBcc: everyone@example.org",
+        subject="Przypomnienie\nBcc: everyone@example.org",
+    )
+    raw = email_of(forged, "kolejka@uw.pl").as_bytes()
+    mail = email.message_from_bytes(raw, policy=default)
+    assert mail["Bcc"] is None
+    assert b"\nBcc:" not in raw
+    assert mail["Subject"] == "Przypomnienie Bcc: everyone@example.org"
