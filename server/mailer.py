@@ -127,7 +127,8 @@ def _subject(value: str) -> str:
 
 
 def _address(value: str) -> str:
-    name, address = parseaddr(_one_line(value))
+    value = _one_line(value)
+    name, address = parseaddr(value)
     if not name:
         return address or value
     return formataddr((name, address), charset="utf-8")
