@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
-from kolejka.core.appointments import AppointmentStatus, slot_starts
+from kolejka.core.appointments import AppointmentStatus, is_slot_start
 from kolejka.core.errors import Conflict
 from server import repository as repo
 from server.actors import Actor, require_admin, require_site
@@ -208,6 +208,6 @@ def _stranded(
             service.hours.model_dump(mode="json") if service.hours else {}
         )
         local = start.astimezone(zone)
-        if local not in slot_starts(hours, service.slot_minutes, local.date(), zone):
+        if not is_slot_start(hours, service.slot_minutes, local):
             stranded[code, start] = ids
     return stranded
