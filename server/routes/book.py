@@ -105,12 +105,14 @@ class PageLimits:
         self.misses = RateLimiter(20, burst=10)
 
 
-def booking(request: Request) -> PublicBooking:
+# `async def`: FastAPI runs a plain `def` dependency in the thread pool, a hop there and
+# back per dependency per request (see server/deps.py).
+async def booking(request: Request) -> PublicBooking:
     found: PublicBooking = request.app.state.public_booking
     return found
 
 
-def limits(request: Request) -> PageLimits:
+async def limits(request: Request) -> PageLimits:
     found: PageLimits = request.app.state.booking_limits
     return found
 
