@@ -106,3 +106,16 @@ def test_kolejka_sender_delivers_from_its_own_process_and_is_restarted(
     # The first may have been killed between handing it over and writing so down: then
     # it stays under its lease, for the admin once that runs out, and is never sent again.
     assert sent[0] in ("sent", "sending") and sent[1] == "sent"
+
+
+def test_the_sender_runs_on_uvloop_where_it_is_installed() -> None:
+    uvloop = pytest.importorskip("uvloop", reason="uvloop is not installed (Windows)")
+    from server.sender_cli import _loop_factory
+
+    factory = _loop_factory()
+    assert factory is not None
+    loop = factory()
+    try:
+        assert isinstance(loop, uvloop.Loop)
+    finally:
+        loop.close()
