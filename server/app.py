@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from kolejka import __version__
 from kolejka.core.errors import DomainError
 from kolejka.i18n import LANGUAGES
+from server import checkpointer
 from server.admin import SiteAdmin
 from server.appointment_import import AppointmentImportService
 from server.backup import ServerLock
@@ -89,7 +90,8 @@ DEMO_CONFIG = Path(__file__).with_name("demo_site.toml")
 
 
 def build_services(settings: Settings, clock: Clock | None = None) -> Services:
-    db = Database(settings.database_url)
+    # On SQLite the commits leave checkpoints to the lifespan's WalCheckpointer.
+    db = Database(settings.database_url, wal_autocheckpoint=checkpointer.SAFETY_PAGES)
     clock = clock or SystemClock()
     reads = ReadModels(db, clock, recent_durations=settings.recent_durations)
     broadcaster = Broadcaster(reads, settings.subscriber_queue)
@@ -218,6 +220,9 @@ def create_app(
 
             probe = LoopProbe(settings.loop_probe)
             probe.install(asyncio.get_running_loop())
+        wal_file = services.db.sqlite_file
+        checkpoints = checkpointer.WalCheckpointer(wal_file).start() if wal_file else None
+        app.state.wal_checkpoints = checkpoints
         purger = asyncio.create_task(keep_house(services.db, services.clock))
         rolling = asyncio.create_task(keep_rollups(services.statistics, settings.stats_rollup_s))
         listener = sharing = None
@@ -245,6 +250,8 @@ def create_app(
             await services.monitor_feed.stop()
             await services.broadcaster.stop()
             services.writer.close()
+            if checkpoints is not None:
+                checkpoints.stop()
             services.db.dispose()
             server_lock.release()
 

@@ -39,7 +39,10 @@ def normalize_url(url: str) -> str:
     return url
 
 
-def create_db_engine(url: str) -> Engine:
+def create_db_engine(url: str, wal_autocheckpoint: int | None = None) -> Engine:
+    """`wal_autocheckpoint`: SQLite's pages of WAL after which a commit checkpoints (its
+    default, 1,000, when None); the server sets it high and checkpoints in a thread of
+    its own (server/checkpointer.py)."""
     url = normalize_url(url)
     if url.startswith("sqlite"):
         path = sa.engine.make_url(url).database
@@ -51,7 +54,7 @@ def create_db_engine(url: str) -> Engine:
             pool_size=20,
             max_overflow=20,
         )
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, wal_autocheckpoint)
         straight_savepoints(engine.dialect)  # the writer's batches take one per write
         return engine
     engine = sa.create_engine(url, pool_size=20, max_overflow=10)
@@ -85,7 +88,7 @@ def _ping_idle_connections(engine: Engine) -> None:
             raise sa.exc.DisconnectionError() from exc
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, wal_autocheckpoint: int | None) -> None:
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_conn: Any, _record: Any) -> None:
         dbapi_conn.isolation_level = None  # SQLAlchemy's BEGIN below, not pysqlite's
@@ -94,6 +97,8 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        if wal_autocheckpoint is not None:
+            cursor.execute(f"PRAGMA wal_autocheckpoint={int(wal_autocheckpoint)}")
         cursor.close()
 
     @sa.event.listens_for(engine, "begin")
@@ -106,9 +111,9 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 class Database:
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, wal_autocheckpoint: int | None = None) -> None:
         self.url = normalize_url(url)
-        self.engine = create_db_engine(self.url)
+        self.engine = create_db_engine(self.url, wal_autocheckpoint)
         self.is_sqlite = self.engine.dialect.name == "sqlite"
         self.is_postgres = self.engine.dialect.name == "postgresql"
         self._write_lock = threading.Lock() if self.is_sqlite else None
@@ -209,6 +214,11 @@ class Database:
             finally:
                 conn.execute(sa.text(f"SELECT pg_advisory_unlock({names})"), params)
                 conn.commit()
+
+    @property
+    def sqlite_file(self) -> str | None:
+        """The SQLite database's file; None for PostgreSQL."""
+        return self.engine.url.database if self.is_sqlite else None
 
     def dispose(self) -> None:
         self.engine.dispose()
