@@ -317,7 +317,10 @@ class OutboxMessage(SQLModel, table=True):
     transaction as the change it tells of. Recipient and text are erased once delivered."""
 
     __tablename__ = "outbox"
-    __table_args__ = (sa.Index("ix_outbox_due", "status", "next_attempt_at"),)
+    __table_args__ = (
+        sa.Index("ix_outbox_due", "status", "next_attempt_at"),
+        sa.Index("ix_outbox_claim", "status", "priority", "next_attempt_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     site_id: int = Field(foreign_key="site.id")
     kind: str = Field(max_length=30)  # booking_confirmed | booking_moved | … | called
@@ -332,6 +335,10 @@ class OutboxMessage(SQLModel, table=True):
     )
     ref: str | None = Field(default=None, max_length=60)  # "appointment:12", "ticket:40"
     status: str = Field(default="pending", max_length=12)  # pending|sending|sent|failed
+    # kolejka.core.booking.delivery_priority: 0 is claimed first.
+    priority: int = Field(
+        default=1, sa_column=sa.Column(sa.SmallInteger(), nullable=False, server_default="1")
+    )
     attempts: int = 0
     next_attempt_at: datetime = Field(sa_column=utc_column())
     lease_until: datetime | None = Field(default=None, sa_column=utc_column(nullable=True))

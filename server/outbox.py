@@ -26,7 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from kolejka.core.booking import DeliveryStatus, after_failure, backoff
+from kolejka.core.booking import DeliveryStatus, after_failure, backoff, delivery_priority
 from server.db import Database
 from server.models import OutboxMessage
 from server.prepared import Prepared
@@ -85,6 +85,7 @@ def message_row(
         "attachments": attachments,
         "ref": ref,
         "status": DeliveryStatus.PENDING.value,
+        "priority": delivery_priority(kind),
         "attempts": 0,
         "next_attempt_at": now,
         "lease_until": None,
@@ -170,10 +171,10 @@ def claim(db: Database, now: datetime, limit: int, lease: timedelta = LEASE) -> 
                 _T.c.body,
                 _T.c.attachments,
                 _T.c.attempts,
-            )
-            .where(_T.c.id.in_(ids))
-            .order_by(_T.c.id)
+            ).where(_T.c.id.in_(ids))
         )
+        place = {message_id: n for n, message_id in enumerate(ids)}
+        in_order = sorted(rows, key=lambda r: place[r.id])  # the claim's: the urgent first
         return [
             Outgoing(
                 id=int(r.id),
@@ -187,7 +188,7 @@ def claim(db: Database, now: datetime, limit: int, lease: timedelta = LEASE) -> 
                 attachments=dict(r.attachments or {}),
                 attempts=int(r.attempts),
             )
-            for r in rows
+            for r in in_order
         ]
 
 
@@ -202,7 +203,7 @@ def _claim_chunk(
         due = (
             sa.select(_T.c.id)
             .where(_T.c.status == DeliveryStatus.PENDING.value, _T.c.next_attempt_at <= now)
-            .order_by(_T.c.next_attempt_at, _T.c.id)
+            .order_by(_T.c.priority, _T.c.next_attempt_at, _T.c.id)
             .limit(limit)
         )
         if db.is_postgres:

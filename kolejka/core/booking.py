@@ -108,6 +108,20 @@ class DeliveryStatus(StrEnum):
     FAILED = "failed"  # given up, or the outcome is unknown: the admin looks
 
 
+# Which messages go first when many are due: a call is useless a minute late and "N people
+# ahead" soon after; a confirmation is awaited by someone who just booked; a reminder is
+# for tomorrow. 3,000 reminders at 100 a second kept a call's message 30 s in line.
+URGENT_KINDS = frozenset({"called", "ahead"})
+BULK_KINDS = frozenset({"reminder"})
+
+
+def delivery_priority(kind: str) -> int:
+    """0 first: calls and "N ahead"; 1 the booking's own confirmations; 2 reminders."""
+    if kind in URGENT_KINDS:
+        return 0
+    return 2 if kind in BULK_KINDS else 1
+
+
 def backoff(attempts: int, jitter: float = 0.0) -> timedelta:
     """The pause after the `attempts`-th failed attempt: 30 s, 1 min, 2 min, … capped at
     6 h; `jitter` in [0, 1) adds up to a tenth so failed messages do not come back in step."""

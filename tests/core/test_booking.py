@@ -14,6 +14,7 @@ from kolejka.core.booking import (
     OnlinePolicy,
     Tally,
     after_failure,
+    delivery_priority,
     online_quota,
     tally_refusal,
     time_refusal,
@@ -76,3 +77,13 @@ def test_failures_are_retried_until_the_attempts_run_out() -> None:
     assert after_failure(1, permanent=False) is DeliveryStatus.PENDING
     assert after_failure(MAX_ATTEMPTS, permanent=False) is DeliveryStatus.FAILED
     assert after_failure(1, permanent=True) is DeliveryStatus.FAILED
+
+
+def test_calls_go_first_then_the_bookings_own_messages_then_reminders() -> None:
+    from server.notifications import BOOKING_KINDS
+
+    order = sorted([*BOOKING_KINDS, "called", "ahead"], key=delivery_priority)
+    assert set(order[:2]) == {"called", "ahead"}
+    assert order[-1] == "reminder"
+    assert {delivery_priority(k) for k in BOOKING_KINDS if k != "reminder"} == {1}
+    assert delivery_priority("something new") == 1  # not last, not ahead of a call

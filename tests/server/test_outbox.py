@@ -291,3 +291,32 @@ def test_a_large_claim_and_its_report_write_in_short_transactions(site_db: Any, 
     statuses = [r.status for r in rows(site_db)]
     assert statuses.count(DeliveryStatus.SENT.value) == len(statuses) - 1
     assert rows(site_db)[3].status == DeliveryStatus.PENDING.value  # tried again later
+
+
+def test_a_call_is_claimed_before_the_reminders_queued_earlier(site_db: Any, clock: Any) -> None:
+    """3,000 reminders in line must not keep "please go to counter 5" waiting."""
+    queue(site_db, 30)
+    clock.advance(seconds=5)
+    sid = site_id(site_db)
+    with site_db.write() as session:
+        for kind in ("booking_confirmed", "called"):
+            outbox.enqueue(
+                session,
+                site_id=sid,
+                kind=kind,
+                channel="sms",
+                recipient="+48600100200",
+                language="uk",
+                body=kind,
+                now=clock.now(),
+            )
+    first = outbox.claim(site_db, clock.now(), 3)
+    assert [m.kind for m in first] == ["called", "booking_confirmed", "reminder"]
+    # A call that failed waits for its back-off like any other message.
+    outbox.report(site_db, [outbox.Outcome(first[0].id, 1, False, "gateway busy")], clock.now())
+    rest = outbox.claim(site_db, clock.now(), 100)
+    assert [m.kind for m in rest] == ["reminder"] * 29
+    assert [m.id for m in rest] == sorted(m.id for m in rest)  # in the order they fell due
+    clock.advance(minutes=2)
+    again = outbox.claim(site_db, clock.now(), 100)
+    assert [(m.id, m.kind, m.attempts) for m in again] == [(first[0].id, "called", 2)]
