@@ -3,6 +3,7 @@
     .venv/bin/python bench/booking.py [--only bookers|reminders] [--database URL]
                                       [--bookers 100] [--client raw|httpx] [--addresses 100]
                                       [--reminders 3000] [--delay 1.0]
+                                      [--connections 100] [--rate 0]
 
 Starts `kolejka server` in a separate process on a fresh database, then:
 
@@ -15,7 +16,8 @@ Starts `kolejka server` in a separate process on a fresh database, then:
    (`--client httpx`: through httpx, whose own CPU on this host was in the figure).
 2. reminders: `--reminders` bookings for tomorrow are put in the database; the server's
    sender queues their reminders and sends them through a real SMTP server (aiosmtpd,
-   STARTTLS + AUTH) that takes `--delay` s per message — in a process of its own at nice
+   STARTTLS + AUTH) that takes `--delay` s per message, over `--connections` connections, at most
+   `--rate` started a second (the sender's pace) — in a process of its own at nice
    19 (`--smtp-nice`), standing in for the office's mail server, another machine, so that
    it does not take the API's CPU at the API's priority. Meanwhile 8 kiosks issue tickets
    at 20/s; their p50/p99 before the reminders, while they go out (~40 s) and after them
@@ -523,6 +525,12 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=1.0, help="s per message at the SMTP")
     parser.add_argument("--connections", type=int, default=100, help="SMTP connections")
     parser.add_argument(
+        "--rate",
+        type=float,
+        default=0.0,
+        help="deliveries the sender starts per second (KOLEJKA_SENDER_RATE_PER_S; 0: no limit)",
+    )
+    parser.add_argument(
         "--smtp-nice", type=int, default=19, help="the SMTP server's niceness (another machine)"
     )
     parser.add_argument(
@@ -561,6 +569,7 @@ def run_phase(
             {
                 "KOLEJKA_SMTP_CONNECTIONS": str(args.connections),
                 "KOLEJKA_SENDER_CONCURRENCY": str(args.connections),
+                "KOLEJKA_SENDER_RATE_PER_S": str(args.rate),
                 "KOLEJKA_SENDER_REMINDER_S": "2",
             }
         )
@@ -573,7 +582,8 @@ def run_phase(
         else:
             print(
                 f"reminders: {args.reminders} through an SMTP server taking {args.delay} s "
-                f"per message, {args.connections} connections; kiosks issue 20 tickets/s"
+                f"per message, {args.connections} connections, started at most "
+                f"{args.rate:g}/s (0: no limit); kiosks issue 20 tickets/s"
             )
             asyncio.run(reminders(url, database, args.reminders, box, args.baseline, server.pid))
     finally:

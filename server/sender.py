@@ -5,15 +5,15 @@ process beside themselves and restart it if it dies (server/sender_process.py). 
 processes never deliver: 3,000 SMTP conversations with TLS on the API's event loop and
 interpreter doubled its p99, whatever the concurrency.
 
-Each round it claims due messages under a lease (safe with several senders), hands each
-to its channel's transport — at most `concurrency` at a time, on its own event loop's
-sockets, so a slow or dead mail server only makes the outbox wait — and writes the
-outcomes back in one transaction. It also queues the day-before reminders
-(server/notifications.py). On SQLite every write here waits for, and holds, the one write
-lock the API's writer needs, so the sender writes little and seldom: one claim and one
-report per round, the reminders in small batches. It looks for due messages every
-`poll_s` (a read, which takes no lock), at once when woken (PostgreSQL's NOTIFY after the
-API's commits; `wake_threadsafe` in one process).
+Each round it claims due messages under a lease (safe with several senders), hands each to
+its channel's transport — at most `concurrency` at a time and `rate_per_s` started a
+second (server/pacing.py), on its own event loop's sockets, so a slow or dead mail server
+only makes the outbox wait — and writes the outcomes back in one transaction. It also
+queues the day-before reminders (server/notifications.py). On SQLite every write here
+waits for, and holds, the one write lock the API's writer needs, so the sender writes
+little and seldom: one claim and one report per round, the reminders in small batches. It
+looks for due messages every `poll_s` (a read, which takes no lock), at once when woken
+(PostgreSQL's NOTIFY after the API's commits; `wake_threadsafe` in one process).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from server.db import Database
 from server.mailer import DeliveryError, FolderTransport, SmtpMailer, Transport
 from server.notifications import queue_reminders
 from server.outbox import Outcome, Outgoing
+from server.pacing import Pacer
 from server.settings import Settings
 from server.sms import SmsApiGateway, WebhookGateway
 
@@ -52,6 +53,7 @@ class Sender:
         secret: str,
         base_url: str | None,
         concurrency: int = 8,
+        rate_per_s: float = 0.0,
         poll_s: float = 1.0,
         reminder_every_s: float = 60.0,
     ) -> None:
@@ -61,6 +63,7 @@ class Sender:
         self.secret = secret
         self.base_url = base_url
         self.concurrency = concurrency
+        self.pacer = Pacer(rate_per_s)
         self.poll_s = poll_s
         self.reminder_every_s = reminder_every_s
         self._wake = asyncio.Event()
@@ -135,6 +138,7 @@ class Sender:
                 message.id, message.attempts, False, f"no {message.channel} gateway configured"
             )
         async with limit:
+            await self.pacer.wait()
             try:
                 await transport.send(message)
             except DeliveryError as exc:
@@ -200,6 +204,7 @@ def build_sender(settings: Settings, db: Database, clock: Clock) -> Sender:
         secret=settings.signing_key,
         base_url=settings.public_base_url,
         concurrency=settings.sender_concurrency,
+        rate_per_s=settings.sender_rate_per_s,
         poll_s=settings.sender_poll_s,
         reminder_every_s=settings.sender_reminder_s,
     )

@@ -125,6 +125,9 @@ class Settings(BaseSettings):
         "restarts it; separate: you run `kolejka sender` yourself (e.g. its own service).",
     )
     sender_concurrency: int = Field(8, ge=1, le=500, description="Messages sent at once.")
+    sender_rate_per_s: float = Field(
+        0.0, ge=0, le=10_000, description="Deliveries started per second, evenly (0: no limit)."
+    )
     sender_poll_s: float = Field(1.0, gt=0, le=600)
     sender_reminder_s: float = Field(60.0, gt=0, le=3600, description="Reminder scan interval.")
     stats_rollup_s: float = Field(
