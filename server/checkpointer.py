@@ -14,21 +14,12 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
-from typing import NamedTuple
 
 log = logging.getLogger(__name__)
 
 INTERVAL_S = 1.0
 # The connections' own checkpoint, a fallback only: 10,000 pages is 40 MB of WAL.
 SAFETY_PAGES = 10_000
-
-
-class Pass(NamedTuple):
-    """What one checkpoint found: SQLite's (busy, WAL frames, frames copied back)."""
-
-    busy: bool
-    frames: int
-    copied: int
 
 
 class WalCheckpointer:
@@ -67,7 +58,8 @@ class WalCheckpointer:
             while True:
                 stopping = self._stop.wait(self.interval_s)
                 try:
-                    checkpoint(conn)
+                    # (busy, frames, copied): a busy or partial pass is finished by the next.
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
                 except sqlite3.Error as exc:  # locked or gone for a moment: the next pass
                     log.warning("WAL checkpoint failed: %s", exc)
                 with self._done:
@@ -77,8 +69,3 @@ class WalCheckpointer:
                     return
         finally:
             conn.close()
-
-
-def checkpoint(conn: sqlite3.Connection) -> Pass:
-    busy, frames, copied = conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-    return Pass(bool(busy), int(frames), int(copied))
